@@ -1,0 +1,26 @@
+"""docgen: Vietnamese administrative documents laid out per Nghị định 30/2020/NĐ-CP."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from . import documents, render as _render, schema
+
+__all__ = ["render_document", "prepare"]
+
+
+def prepare(kind: str, data: dict[str, Any]):
+    """Validate `data` for `kind`; returns (kind record, parsed input) or raises InputError."""
+    record = documents.get(kind)
+    return record, schema.parse(record.input, data)
+
+
+def render_document(kind: str, data: dict[str, Any], *,
+                    template: str | os.PathLike | None = None) -> bytes:
+    """The DOCX bytes of one document of `kind` from its JSON-like input `data`.
+
+    `template` None uses the shipped template of the kind; a path uses a user's own DOCX.
+    """
+    record, parsed = prepare(kind, data)
+    return _render.render(template or record.template, record.context(parsed))

@@ -1,0 +1,111 @@
+"""`docgen` command line: kinds, render, check, serve. Every command calls the core."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import documents, render_document
+from .errors import InputError, UserError
+from .output import write_atomic
+from .schema import describe
+
+
+class Group(click.Group):
+    """A click group that turns user errors into one Vietnamese line and exit status 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            for line in exc.lines():
+                click.echo(f"Lỗi: {line}", err=True)
+            sys.exit(2)
+        except UserError as exc:
+            click.echo(f"Lỗi: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=Group)
+def main() -> None:
+    """docgen: văn bản hành chính theo Nghị định 30/2020/NĐ-CP."""
+
+
+@main.command()
+def kinds() -> None:
+    """Liệt kê các loại văn bản và dữ liệu đầu vào của chúng."""
+    for kind in documents.KINDS.values():
+        abbr = f", ký hiệu {kind.abbreviation}" if kind.abbreviation else ""
+        click.echo(f"{kind.name}: {kind.label}{abbr} (mẫu {kind.template})")
+        for line in describe(kind.input):
+            click.echo(line)
+
+
+def load_json(path: Path) -> dict:
+    """The input file as a dict; UserError naming the line and column when it is not JSON."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"Không đọc được tệp «{path}»: {exc.strerror}") from None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UserError(f"Tệp «{path}» không phải văn bản UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise UserError(f"Tệp «{path}» không phải JSON hợp lệ: dòng {exc.lineno}, cột {exc.colno}"
+                        f" ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise UserError(f"Tệp «{path}» phải chứa một đối tượng JSON {{…}}")
+    return data
+
+
+@main.command()
+@click.argument("kind")
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Tệp DOCX (hoặc PDF với --pdf) kết quả.")
+@click.option("--template", type=click.Path(path_type=Path), default=None,
+              help="Dùng mẫu DOCX của riêng đơn vị thay cho mẫu có sẵn.")
+@click.option("--pdf", is_flag=True, help="Xuất PDF (cần LibreOffice).")
+def render(kind: str, data: Path, output: Path, template: Path | None, pdf: bool) -> None:
+    """Tạo một văn bản loại KIND từ tệp dữ liệu JSON."""
+    documents.get(kind)
+    if template is not None:
+        from . import nd30
+        for finding in nd30.check(template):
+            click.echo(f"Cảnh báo mẫu: {finding.message}", err=True)
+    docx = render_document(kind, load_json(data), template=template)
+    if pdf:
+        from .pdf import to_pdf
+        write_atomic(output, to_pdf(docx))
+    else:
+        write_atomic(output, docx)
+    click.echo(f"Đã tạo {output}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+def check(file: Path) -> None:
+    """Kiểm tra thể thức ND30 của một tệp DOCX; thoát mã 1 nếu có lỗi."""
+    if not file.is_file():
+        raise UserError(f"Không tìm thấy tệp «{file}»")
+    from . import nd30
+    findings = nd30.check(file)
+    if findings:
+        click.echo(nd30.format_findings(findings))
+        sys.exit(1)
+    click.echo(f"{file}: đúng thể thức Nghị định 30 (không có lỗi).")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Chạy biểu mẫu web (cơ sở dữ liệu SQLite nhúng, tạo ở lần chạy đầu)."""
+    from webform import create_app
+    app = create_app()
+    click.echo(f"docgen đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
+    app.run(host=host, port=port, debug=False, use_reloader=False)

@@ -1,0 +1,120 @@
+"""Inputs and context pieces shared by document kinds: the issuing body, the signer,
+the number and date, recipients. Each piece is formatted here once for every kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .. import domain
+from ..schema import choice, day, integer, text, text_list
+from ..vietnamese import doc_symbol, nd30_date, upper
+
+AUTHORITY_OPTIONS = tuple((a.code, a.label) for a in domain.AUTHORITIES)
+
+
+@dataclass
+class Issuer:
+    """The body that issues the document, and its superior body if it prints one."""
+
+    name: str = text("Tên cơ quan ban hành", max_len=200,
+                     help="Viết thường như trong câu, ví dụ: Ủy ban nhân dân huyện Quan Sơn")
+    abbreviation: str = text("Chữ viết tắt trong ký hiệu", max_len=30,
+                             help="Ví dụ: UBND, BCĐ, CAH")
+    place: str = text("Địa danh", max_len=60, help="Ví dụ: Quan Sơn")
+    superior: str = text("Cơ quan chủ quản", required=False, max_len=200,
+                         help="Để trống nếu không in cơ quan chủ quản")
+
+    def __post_init__(self) -> None:
+        abbr = self.abbreviation
+        if " " in abbr or "/" in abbr:
+            raise ValueError(f"Chữ viết tắt «{abbr}» không được chứa dấu cách hoặc dấu /")
+
+
+@dataclass
+class Signer:
+    """Who signs: the authority prefix (TM., KT., …), on whose behalf, position and name."""
+
+    name: str = text("Họ và tên người ký", max_len=100)
+    position: str = text("Chức vụ người ký", required=False, max_len=200, multiline=True,
+                         help="Mỗi dòng một chức danh, ví dụ: Phó Chủ tịch")
+    authority: domain.Authority = choice("Thẩm quyền ký", domain.authority, AUTHORITY_OPTIONS,
+                                         default=domain.AUTHORITIES[0])
+    on_behalf: str = text("Thay mặt / ký thay cho", required=False, max_len=200,
+                          help="Với TM.: tên tập thể (Ủy ban nhân dân); với KT., Q., TL., TUQ.: "
+                               "chức danh người đứng đầu (Chủ tịch)")
+
+    def __post_init__(self) -> None:
+        if self.authority.code and not self.on_behalf:
+            raise ValueError(f"Người ký {self.authority.code} cần ghi «thay mặt / ký thay cho» "
+                             "(ví dụ: Ủy ban nhân dân, Chủ tịch)")
+        if not self.authority.code and not self.position:
+            raise ValueError("Cần ghi chức vụ người ký")
+        for title in ("ông ", "bà ", "đồng chí ", "đ/c ", "ts. ", "ths. "):
+            if self.name.lower().startswith(title):
+                raise ValueError(f"Họ tên người ký không ghi học hàm, danh xưng ở trước: «{self.name}»")
+
+    def lines(self) -> list[str]:
+        """The upper-case lines above the signature: authority line, then the position lines."""
+        out = [f"{self.authority.code} {upper(self.on_behalf)}"] if self.authority.code else []
+        out += [upper(line) for line in self.position.split("\n") if line.strip()]
+        return out
+
+
+def number_field():
+    return integer("Số văn bản", minimum=1, maximum=999_999, required=False,
+                   help="Để trống khi là dự thảo: số được cấp sau khi ký")
+
+
+def date_field():
+    return day("Ngày ban hành", required=False,
+               help="Để trống khi là dự thảo: in «ngày      tháng      năm …»")
+
+
+def recipients_field(default: list[str]):
+    return text_list("Nơi nhận", default=lambda: list(default), max_len=300,
+                     help="Mỗi dòng một nơi nhận, không cần dấu «-» và «;»")
+
+
+def archive_field(default: str = "VT"):
+    return text("Lưu", default=default, max_len=100, help="Ví dụ: VT, CA")
+
+
+def header_context(issuer: Issuer, *, kind_abbr: str | None, number: int | None,
+                   date: dt.date | None, year: int) -> dict:
+    """The header values: bodies in capitals, "Số: …" and the italic place and date."""
+    return {
+        "issuer": {
+            "superior": upper(issuer.superior),
+            "name": upper(issuer.name),
+            "name_prose": issuer.name,
+            "abbreviation": issuer.abbreviation,
+            "place": issuer.place,
+        },
+        "symbol": doc_symbol(number, kind_abbr, issuer.abbreviation),
+        "number_line": "Số: " + doc_symbol(number, kind_abbr, issuer.abbreviation),
+        "place_date": nd30_date(date, issuer.place, year=None if date else year),
+        "date_text": nd30_date(date, year=None if date else year),
+        "is_draft": number is None,
+    }
+
+
+def recipient_lines(recipients: list[str], archive: str) -> dict:
+    """Nơi nhận entries as ND30 prints them: "- X;" each, then "- Lưu: VT, …."."""
+    entries = []
+    for item in recipients:
+        core = item.strip().lstrip("-–• ").rstrip(";.,").strip()
+        if core:
+            entries.append(f"- {core};")
+    archive = archive.strip().rstrip(".;").strip()
+    return {"recipients": entries + [f"- Lưu: {archive}."]}
+
+
+def signature_context(signer: Signer) -> dict:
+    return {"signer": {"lines": signer.lines(), "name": signer.name}}
+
+
+def sentence_list(lines: list[str]) -> list[str]:
+    """Lines of a list ending in ";" each and "." for the last, as legal bases are written."""
+    cleaned = [line.strip().rstrip(";.,").strip() for line in lines if line.strip()]
+    return [line + (";" if i < len(cleaned) - 1 else ".") for i, line in enumerate(cleaned)]

@@ -1,0 +1,160 @@
+"""The decision recognising the year's classification of the movement (Quyết định, QĐ),
+with the list of units attached on its own pages, grouped by class."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .. import domain
+from ..schema import choice, integer, items, record, text, text_list
+from ..vietnamese import fold, upper
+from . import common
+from .kinds import Kind
+
+KIND_OPTIONS = tuple((k.code, k.label) for k in domain.UNIT_KINDS)
+GRADE_OPTIONS = tuple((c.code, c.label) for c in domain.UNIT_CLASSES)
+ROMAN = ("I", "II", "III", "IV")
+
+LAW_2015 = ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, "
+            "bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa "
+            "phương ngày 22 tháng 11 năm 2019")
+LAW_2025 = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025"
+DECISION_510 = ("Căn cứ Quyết định số 510/QĐ-BCA-V05 ngày 20 tháng 01 năm 2022 của Bộ trưởng "
+                "Bộ Công an ban hành Quy định Tiêu chí đánh giá, phân loại phong trào toàn dân "
+                "bảo vệ an ninh Tổ quốc")
+
+
+@dataclass
+class Unit:
+    """One unit in the list: its name, kind and the class the committee decided."""
+
+    name: str = text("Tên đơn vị", max_len=300)
+    kind: domain.UnitKind = choice("Loại hình", domain.unit_kind, KIND_OPTIONS)
+    grade: domain.UnitClass = choice("Xếp loại", domain.unit_class, GRADE_OPTIONS)
+    note: str = text("Ghi chú", required=False, max_len=300)
+
+
+@dataclass
+class DecisionInput:
+    """Everything the recognition decision prints; optional fields have sensible defaults."""
+
+    issuer: common.Issuer = record("Cơ quan ban hành")
+    year: int = integer("Năm đánh giá", minimum=2000, maximum=2100)
+    signer: common.Signer = record("Người ký")
+    proposer: str = text("Theo đề nghị của", max_len=200, help="Ví dụ: Trưởng Công an huyện")
+    units: list[Unit] = items("Danh sách đơn vị", min_items=1, max_items=20_000)
+    number: int | None = common.number_field()
+    date: dt.date | None = common.date_field()
+    authority: str = text("Thẩm quyền ban hành", required=False, max_len=200,
+                          help="Mặc định: Chủ tịch + tên cơ quan ban hành")
+    summary: str = text("Trích yếu", required=False, max_len=500)
+    legal_bases: list[str] = text_list(
+        "Căn cứ ban hành", help="Mỗi dòng một căn cứ; để trống dùng căn cứ mặc định")
+    plan_reference: str = text("Kế hoạch triển khai", required=False, max_len=300,
+                               help="Ví dụ: Kế hoạch số 45/KH-BCĐ ngày 05 tháng 5 năm 2022 "
+                                    "của Ban Chỉ đạo 138 huyện Quan Sơn")
+    effect: str = text("Điều 2", required=False, max_len=1000, multiline=True)
+    executors: str = text("Điều 3 (trách nhiệm thi hành)", required=False, max_len=1000,
+                          multiline=True)
+    recipients: list[str] = common.recipients_field(["Như Điều 3"])
+    archive: str = common.archive_field("VT")
+
+    def __post_init__(self) -> None:
+        seen: dict[str, int] = {}
+        for i, unit in enumerate(self.units, 1):
+            key = fold(unit.name)
+            if key in seen:
+                raise ValueError(f"Đơn vị thứ {i} «{unit.name}» trùng tên với đơn vị thứ "
+                                 f"{seen[key]}; mỗi đơn vị chỉ được ghi một lần")
+            seen[key] = i
+        if self.date and self.date.year != self.year and self.date.year != self.year + 1:
+            raise ValueError(f"Ngày ban hành {self.date:%d/%m/%Y} không thuộc năm đánh giá "
+                             f"{self.year} hoặc năm sau đó")
+
+
+def _authority(data: DecisionInput) -> str:
+    if data.authority:
+        return data.authority
+    if data.signer.authority.code == "TM.":
+        return data.issuer.name
+    return f"Chủ tịch {data.issuer.name}"
+
+
+def _bases(data: DecisionInput) -> list[str]:
+    if data.legal_bases:
+        return common.sentence_list(data.legal_bases)
+    issued = data.date or dt.date(data.year, 12, 31)
+    bases = [LAW_2025 if issued >= dt.date(2025, 7, 1) else LAW_2015, DECISION_510]
+    if data.plan_reference:
+        bases.append(f"Căn cứ {data.plan_reference.removeprefix('Căn cứ ').strip()}")
+    return common.sentence_list(bases)
+
+
+def summary(data: DecisionInput) -> str:
+    return data.summary or ("Về việc công nhận kết quả đánh giá, phân loại phong trào toàn dân "
+                            f"bảo vệ an ninh Tổ quốc năm {data.year}")
+
+
+def group_units(units: list[Unit]) -> list[tuple[domain.UnitClass, list[Unit]]]:
+    """Units by class in the order Xuất sắc, Khá, Trung bình, Yếu, keeping input order inside."""
+    return [(grade, [u for u in units if u.grade is grade]) for grade in domain.UNIT_CLASSES]
+
+
+def context(data: DecisionInput) -> dict:
+    ctx = common.header_context(data.issuer, kind_abbr="QĐ", number=data.number,
+                                date=data.date, year=data.year)
+    ctx.update(common.signature_context(data.signer))
+    ctx.update(common.recipient_lines(data.recipients, data.archive))
+    grouped = group_units(data.units)
+    total = len(data.units)
+    authority = _authority(data)
+    counts = []
+    for i, (grade, units) in enumerate(grouped):
+        end = ";" if i < len(grouped) - 1 else "."
+        amount = f"{len(units):02d} đơn vị" if units else "không có đơn vị nào"
+        counts.append(f"- Loại {grade.label}: {amount}{end}")
+    groups = []
+    numbered = [(g, us) for g, us in grouped if us]
+    for n, (grade, units) in enumerate(numbered):
+        groups.append({
+            "heading": f"{ROMAN[n]}. LOẠI {upper(grade.label)} ({len(units)} đơn vị)",
+            "units": [{"stt": i, "name": u.name, "kind": u.kind.label, "grade": u.grade.label,
+                       "note": u.note} for i, u in enumerate(units, 1)],
+        })
+    symbol = ctx["symbol"].strip()
+    ctx.update({
+        "authority": upper(authority),
+        "summary": summary(data),
+        "bases": _bases(data),
+        "proposer_line": f"Theo đề nghị của {data.proposer.rstrip('.')}.",
+        "article1": (f"Công nhận kết quả đánh giá, phân loại phong trào toàn dân bảo vệ an ninh "
+                     f"Tổ quốc năm {data.year} đối với {total:02d} đơn vị (có danh sách kèm theo), "
+                     "cụ thể như sau:"),
+        "article1_counts": counts,
+        "article2": data.effect or "Quyết định này có hiệu lực kể từ ngày ký.",
+        "article3": (data.executors or
+                     f"{data.proposer}, Thủ trưởng các cơ quan, đơn vị có liên quan và các đơn vị có "
+                     "tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này").rstrip("./") + "./.",
+        "list_title": (f"Các đơn vị được công nhận kết quả đánh giá, phân loại phong trào toàn dân "
+                       f"bảo vệ an ninh Tổ quốc năm {data.year}"),
+        "attached_line": (f"(Kèm theo Quyết định số {symbol if data.number else ctx['symbol']} "
+                          f"{ctx['date_text']} của {authority})"),
+        "groups": groups,
+        "total_line": f"Tổng cộng: {total} đơn vị",
+        "year": data.year,
+    })
+    return ctx
+
+
+KIND = Kind(
+    name="decision",
+    label="Quyết định công nhận phân loại phong trào",
+    abbreviation="QĐ",
+    template="decision.docx",
+    input=DecisionInput,
+    context=context,
+    summary=summary,
+    description="Quyết định công nhận kết quả đánh giá, phân loại phong trào toàn dân bảo vệ "
+                "an ninh Tổ quốc, kèm danh sách đơn vị theo từng loại.",
+)

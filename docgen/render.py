@@ -1,0 +1,113 @@
+"""The one renderer: DOCX template + context -> DOCX bytes (docxtpl underneath).
+
+Templates are read once (bytes cached by path and modification time); each render gets
+a fresh `DocxTemplate`. Rendering is strict: Jinja's `StrictUndefined` turns a missing
+variable into an error naming it and the template, and autoescape keeps `&`, `<` and
+quotes in user text (docxtpl's default would drop them). Every string in the context is
+NFC-normalised, and characters XML 1.0 cannot hold are refused with a message naming
+the context key — never silently dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import threading
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+
+from .errors import InputError, TemplateProblem
+from .schema import check_xml_chars
+from .vietnamese import nfc
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
+
+_cache: dict[Path, tuple[float, bytes]] = {}
+_cache_lock = threading.Lock()
+
+
+def template_path(template: str | os.PathLike) -> Path:
+    """A shipped template by name ("decision.docx") or any path to a user's DOCX."""
+    path = Path(template)
+    if not path.is_absolute() and not path.exists():
+        path = TEMPLATES_DIR / path
+    return path.resolve()
+
+
+def template_bytes(template: str | os.PathLike) -> bytes:
+    """The template's bytes, read once and cached until the file changes."""
+    path = template_path(template)
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        raise TemplateProblem(f"Không tìm thấy mẫu «{template}»") from None
+    with _cache_lock:
+        hit = _cache.get(path)
+        if hit and hit[0] == mtime:
+            return hit[1]
+    data = path.read_bytes()
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise TemplateProblem(f"Mẫu «{path.name}» không phải tệp DOCX hợp lệ")
+    with _cache_lock:
+        _cache[path] = (mtime, data)
+    return data
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja environment every render uses: strict and autoescaping."""
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def sanitize(value: Any, path: str = "") -> Any:
+    """A copy of a context with every string NFC-normalised; refuses XML-forbidden characters."""
+    if isinstance(value, str):
+        # Only normalise and check: context strings may hold deliberate runs of spaces
+        # (a draft's blank number); user input was already cleaned by the schema.
+        try:
+            return check_xml_chars(nfc(value))
+        except ValueError as exc:
+            raise InputError([(path, str(exc))]) from None
+    if isinstance(value, dict):
+        return {k: sanitize(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [sanitize(v, f"{path}[{i + 1}]") for i, v in enumerate(value)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return sanitize({f.name: getattr(value, f.name) for f in dataclasses.fields(value)}, path)
+    return value
+
+
+def render(template: str | os.PathLike, context: dict[str, Any]) -> bytes:
+    """Render `template` with `context` and return the DOCX bytes."""
+    name = template_path(template).name
+    safe = sanitize(context)
+    doc = DocxTemplate(io.BytesIO(template_bytes(template)))
+    try:
+        doc.render(safe, jinja_env=environment(), autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise TemplateProblem(
+            f"Mẫu «{name}» dùng biến không có trong dữ liệu của loại văn bản này: {exc.message}"
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(f"Mẫu «{name}» có lỗi cú pháp ở dòng {exc.lineno}: {exc.message}") \
+            from None
+    except jinja2.TemplateError as exc:
+        raise TemplateProblem(f"Mẫu «{name}» không kết xuất được: {exc}") from None
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def template_variables(template: str | os.PathLike) -> set[str]:
+    """The top-level variables a template uses (for checking a user's own template)."""
+    doc = DocxTemplate(io.BytesIO(template_bytes(template)))
+    try:
+        return set(doc.get_undeclared_template_variables(jinja_env=environment()))
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(
+            f"Mẫu «{template_path(template).name}» có lỗi cú pháp ở dòng {exc.lineno}: "
+            f"{exc.message}") from None

@@ -1,0 +1,297 @@
+"""One definition per document input: dataclass fields carrying their label and rules.
+
+A kind's input is a dataclass whose fields are declared with the helpers below
+(`text`, `integer`, `day`, `choice`, `items`, …). `parse(cls, data)` turns a JSON-like
+dict into a validated instance or raises `InputError` naming every bad field by its
+path ("units[3].name"). The web form builds its fields from the same metadata.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import types
+import typing
+from dataclasses import MISSING, dataclass
+from typing import Any, Callable
+
+from .errors import InputError
+from .vietnamese import nfc
+
+# Characters XML 1.0 forbids (all C0 controls but tab, newline, carriage return; lone
+# surrogates; U+FFFE/U+FFFF). They are refused, never dropped: nothing typed vanishes.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one input field is labelled and validated; see the helper functions."""
+
+    label: str
+    kind: str  # text | integer | day | boolean | choice | items | record | text_list
+    required: bool = True
+    max_len: int = 500
+    multiline: bool = False
+    minimum: int | None = None
+    maximum: int | None = None
+    resolve: Callable[[str], Any] | None = None
+    options: tuple[tuple[str, str], ...] = ()
+    max_items: int = 100_000
+    min_items: int = 0
+    help: str = ""
+
+
+def _field(spec: Spec, default: Any = MISSING, default_factory: Any = MISSING):
+    return dataclasses.field(default=default, default_factory=default_factory,
+                             metadata={"spec": spec})
+
+
+def text(label: str, *, required: bool = True, max_len: int = 500, multiline: bool = False,
+         default: Any = MISSING, help: str = ""):
+    """A text field; single-line text has its whitespace collapsed, multiline keeps lines."""
+    if not required and default is MISSING:
+        default = ""
+    return _field(Spec(label, "text", required, max_len, multiline, help=help), default)
+
+
+def text_list(label: str, *, default: Callable[[], list[str]] | None = None,
+              max_len: int = 2000, max_items: int = 200, min_items: int = 0, help: str = ""):
+    """A list of paragraphs or lines; `default` builds the list used when none is given."""
+    spec = Spec(label, "text_list", False, max_len, True, max_items=max_items,
+                min_items=min_items, help=help)
+    return _field(spec, default_factory=default or list)
+
+
+def integer(label: str, *, minimum: int | None = None, maximum: int | None = None,
+            required: bool = True, default: Any = MISSING, help: str = ""):
+    """A whole number within [minimum, maximum]; optional ones default to None."""
+    if not required and default is MISSING:
+        default = None
+    return _field(Spec(label, "integer", required, minimum=minimum, maximum=maximum,
+                       help=help), default)
+
+
+def day(label: str, *, required: bool = True, help: str = ""):
+    """A calendar date: ISO "2022-02-05" or Vietnamese "05/02/2022"; optional ones default to None."""
+    return _field(Spec(label, "day", required, help=help), None if not required else MISSING)
+
+
+def boolean(label: str, *, default: bool = False, help: str = ""):
+    return _field(Spec(label, "boolean", False, help=help), default)
+
+
+def choice(label: str, resolve: Callable[[str], Any], options: tuple[tuple[str, str], ...], *,
+           required: bool = True, default: Any = MISSING, help: str = ""):
+    """One of `options` ((code, label) pairs); `resolve` maps typed text to a record or None."""
+    return _field(Spec(label, "choice", required, resolve=resolve, options=options, help=help),
+                  default)
+
+
+def record(label: str, *, default_factory: Any = MISSING, help: str = ""):
+    """A nested input (a dataclass), e.g. the signer."""
+    return _field(Spec(label, "record", default_factory is MISSING, help=help),
+                  default_factory=default_factory)
+
+
+def items(label: str, *, min_items: int = 0, max_items: int = 100_000, help: str = ""):
+    """A list of nested inputs (dataclasses), e.g. the units."""
+    return _field(Spec(label, "items", False, min_items=min_items, max_items=max_items,
+                       help=help), default_factory=list)
+
+
+def spec_of(field: dataclasses.Field) -> Spec:
+    return field.metadata["spec"]
+
+
+def clean_text(value: Any, *, multiline: bool = False) -> str:
+    """NFC text with newlines unified; single-line text has whitespace runs collapsed.
+
+    Raises ValueError (Vietnamese message) for characters XML 1.0 cannot hold.
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError("phải là văn bản")
+    result = check_xml_chars(nfc(str(value)).replace("\r\n", "\n").replace("\r", "\n"))
+    if multiline:
+        return "\n".join(line.rstrip() for line in result.strip().split("\n"))
+    return _SPACES.sub(" ", result).strip()
+
+
+def check_xml_chars(text: str) -> str:
+    """`text` unchanged, or ValueError naming the first character XML 1.0 cannot hold."""
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        raise ValueError(
+            f"chứa ký tự điều khiển không in được (U+{ord(bad.group()):04X}) ở vị trí "
+            f"{bad.start() + 1}; hãy xóa ký tự này")
+    return text
+
+
+def parse_date(value: Any) -> dt.date:
+    """A date from a date, "YYYY-MM-DD" or "DD/MM/YYYY"; ValueError in Vietnamese otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("phải là ngày dạng 05/02/2022 hoặc 2022-02-05")
+    raw = value.strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", raw)
+        if not m:
+            raise ValueError(f"«{raw}» không phải ngày dạng 05/02/2022 hoặc 2022-02-05")
+        d, mo, y = (int(g) for g in m.groups())
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        raise ValueError(f"ngày «{raw}» không tồn tại trong lịch") from None
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _item_type(hint: Any) -> Any:
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return _item_type(args[0])
+    return args[0] if args else hint
+
+
+def parse(cls: type, data: Any, path: str = "") -> Any:
+    """A validated `cls` from `data` (a dict); raises InputError listing every problem."""
+    problems: list[tuple[str, str]] = []
+    result = _parse_record(cls, data, path, problems)
+    if problems:
+        raise InputError(problems)
+    return result
+
+
+def _parse_record(cls: type, data: Any, path: str, problems: list) -> Any:
+    if not isinstance(data, dict):
+        problems.append((path, "phải là một đối tượng (các cặp tên: giá trị)"))
+        return None
+    fields = {f.name: f for f in dataclasses.fields(cls) if "spec" in f.metadata}
+    for key in data:
+        if key not in fields:
+            problems.append((_join(path, str(key)),
+                             "trường không có trong mẫu này; các trường hợp lệ: "
+                             + ", ".join(fields)))
+    hints = _hints(cls)
+    values: dict[str, Any] = {}
+    for name, field in fields.items():
+        spec = spec_of(field)
+        where = _join(path, name)
+        raw = data.get(name)
+        if raw is None or (isinstance(raw, str) and not raw.strip() and spec.kind != "text"):
+            if field.default is not MISSING:
+                values[name] = field.default
+            elif field.default_factory is not MISSING:
+                values[name] = field.default_factory()
+            else:
+                problems.append((where, f"thiếu {spec.label.lower()}"))
+            continue
+        try:
+            values[name] = _parse_value(spec, hints[name], raw, where, problems)
+        except ValueError as exc:
+            problems.append((where, str(exc)))
+    if len(values) < len(fields):
+        return None
+    try:
+        return cls(**values)
+    except ValueError as exc:  # cross-field rules in __post_init__
+        problems.append((path, str(exc)))
+        return None
+
+
+def _parse_value(spec: Spec, hint: Any, raw: Any, where: str, problems: list) -> Any:
+    if spec.kind == "text":
+        value = clean_text(raw, multiline=spec.multiline)
+        if not value and spec.required:
+            raise ValueError(f"{spec.label} không được để trống")
+        if len(value) > spec.max_len:
+            raise ValueError(f"dài {len(value):,} ký tự, vượt quá giới hạn {spec.max_len:,} ký tự"
+                             .replace(",", "."))
+        return value
+    if spec.kind == "integer":
+        if isinstance(raw, bool) or not isinstance(raw, (int, str, float)):
+            raise ValueError("phải là số nguyên")
+        if isinstance(raw, float) and not raw.is_integer():
+            raise ValueError(f"«{raw}» không phải số nguyên")
+        try:
+            value = int(str(raw).strip()) if not isinstance(raw, float) else int(raw)
+        except ValueError:
+            raise ValueError(f"«{raw}» không phải số nguyên") from None
+        if spec.minimum is not None and value < spec.minimum:
+            raise ValueError(f"phải từ {spec.minimum} trở lên (đang là {value})")
+        if spec.maximum is not None and value > spec.maximum:
+            raise ValueError(f"phải không quá {spec.maximum} (đang là {value})")
+        return value
+    if spec.kind == "day":
+        return parse_date(raw)
+    if spec.kind == "boolean":
+        if isinstance(raw, bool):
+            return raw
+        folded = str(raw).strip().lower()
+        if folded in {"1", "true", "có", "co", "x", "đạt", "dat", "yes"}:
+            return True
+        if folded in {"0", "false", "không", "khong", "", "chưa đạt", "chua dat", "no"}:
+            return False
+        raise ValueError(f"«{raw}» không phải có/không")
+    if spec.kind == "choice":
+        found = spec.resolve(clean_text(raw)) if isinstance(raw, str) else None
+        if found is None:
+            raise ValueError(f"«{raw}» không hợp lệ; chọn một trong: "
+                             + ", ".join(label for _, label in spec.options))
+        return found
+    if spec.kind == "record":
+        return _parse_record(_item_type(hint), raw, where, problems)
+    if spec.kind in ("items", "text_list"):
+        if not isinstance(raw, list):
+            raise ValueError("phải là một danh sách")
+        if len(raw) > spec.max_items:
+            raise ValueError(f"có {len(raw)} mục, vượt quá giới hạn {spec.max_items} mục")
+        if len(raw) < spec.min_items:
+            raise ValueError(f"cần ít nhất {spec.min_items} mục")
+        if spec.kind == "items":
+            item_cls = _item_type(hint)
+            return [_parse_record(item_cls, item, f"{where}[{i + 1}]", problems)
+                    for i, item in enumerate(raw)]
+        out = []
+        for i, item in enumerate(raw):
+            try:
+                line = clean_text(item, multiline=True)
+            except ValueError as exc:
+                problems.append((f"{where}[{i + 1}]", str(exc)))
+                continue
+            if len(line) > spec.max_len:
+                problems.append((f"{where}[{i + 1}]", f"dài {len(line)} ký tự, vượt quá giới hạn "
+                                 f"{spec.max_len} ký tự"))
+            elif line:
+                out.append(line)
+        return out
+    raise AssertionError(spec.kind)
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def describe(cls: type, indent: str = "  ") -> list[str]:
+    """Human-readable lines describing the fields of an input, for `docgen kinds`."""
+    lines = []
+    hints = _hints(cls)
+    for field in dataclasses.fields(cls):
+        if "spec" not in field.metadata:
+            continue
+        spec = spec_of(field)
+        need = "bắt buộc" if (field.default is MISSING and field.default_factory is MISSING) \
+            else "tùy chọn"
+        lines.append(f"{indent}{field.name}: {spec.label} ({need})")
+        if spec.kind in ("record", "items"):
+            lines.extend(describe(_item_type(hints[field.name]), indent + "    "))
+    return lines
