@@ -27,6 +27,9 @@ class Group(click.Group):
         except UserError as exc:
             click.echo(f"Lỗi: {exc.message}", err=True)
             sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Đã dừng theo yêu cầu; không có tệp dở dang nào được giữ lại.", err=True)
+            sys.exit(130)
 
 
 @click.group(cls=Group)

@@ -13,6 +13,9 @@ GROUP = b.Style(size=13, bold=True, align=b.LEFT, indent=False, after=0, before=
 TAG = b.Style(size=13, align=b.LEFT, indent=False, after=0)
 
 
+TEMPLATE = "decision.docx"
+
+
 def build(path) -> None:
     doc = b.new_document()
     b.page_numbers(doc.sections[0])

@@ -1,0 +1,80 @@
+"""Reading produced documents back in tests: text in order, runs and their formatting."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import docx
+from docx.oxml.ns import qn
+
+W_P, W_T, W_TAB, W_BR = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br")
+
+
+def open_docx(data: bytes):
+    """A python-docx Document from bytes."""
+    return docx.Document(io.BytesIO(data))
+
+
+def paragraph_text(p_el) -> str:
+    parts = []
+    for el in p_el.iter(W_T, W_TAB, W_BR):
+        parts.append(el.text or "" if el.tag == W_T else "\t" if el.tag == W_TAB else "\n")
+    return "".join(parts)
+
+
+def texts(data: bytes, *, keep_empty: bool = False) -> list[str]:
+    """Every paragraph's text of the body, tables included, in document order."""
+    body = open_docx(data).element.body
+    out = [paragraph_text(p) for p in body.iter(W_P)]
+    return out if keep_empty else [t for t in out if t.strip()]
+
+
+def full_text(data: bytes) -> str:
+    return "\n".join(texts(data))
+
+
+def paragraphs_with(data: bytes, needle: str):
+    """python-docx paragraphs (body and table cells) whose text contains `needle`."""
+    doc = open_docx(data)
+    found = []
+
+    def visit(container):
+        for p in container.paragraphs:
+            if needle in p.text:
+                found.append(p)
+        for table in getattr(container, "tables", []):
+            for row in table.rows:
+                for cell in row.cells:
+                    visit(cell)
+
+    visit(doc)
+    return found
+
+
+def table_rows(data: bytes, index: int = -1) -> list[list[str]]:
+    """Cell texts of one body table (the last by default), row by row, merged cells once."""
+    doc = open_docx(data)
+    table = doc.tables[index]
+    rows = []
+    for tr in table._tbl.tr_lst:
+        rows.append(["\n".join(paragraph_text(p) for p in tc.iter(W_P)).strip()
+                     for tc in tr.tc_lst])
+    return rows
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text pdftotext reads back from a PDF (layout order)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.pdf"
+        src.write_bytes(pdf)
+        result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(src), "-"], check=True,
+                                capture_output=True)
+        return result.stdout.decode("utf-8")
+
+
+def have(program: str) -> bool:
+    return shutil.which(program) is not None
