@@ -1,0 +1,190 @@
+"""WTForms built from a document kind's input definition — the same one the CLI uses.
+
+The form only collects text; validation happens once, in `docgen.schema.parse`, and its
+field paths ("units[3].name") are mapped back onto form fields ("units-2-name") so each
+message shows next to its field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import typing
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, FieldList, Form, FormField, SelectField, StringField,
+                     TextAreaField)
+
+from docgen.schema import Spec, spec_of
+
+EXTRA_ROWS = 3  # blank rows offered at the end of a list of records
+
+
+def _fields(cls: type) -> list[tuple[dataclasses.Field, Spec, Any]]:
+    hints = typing.get_type_hints(cls)
+    return [(f, spec_of(f), hints[f.name]) for f in dataclasses.fields(cls) if "spec" in f.metadata]
+
+
+def _record_type(hint: Any) -> Any:
+    if typing.get_origin(hint) is list:
+        return typing.get_args(hint)[0]
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    return args[0] if args else hint
+
+
+def _wtf_field(spec: Spec, hint: Any, *, required: bool):
+    kw = {"label": spec.label, "description": spec.help,
+          "render_kw": {"data-required": "1"} if required else {}}
+    if spec.kind == "text":
+        return (TextAreaField if spec.multiline else StringField)(**kw)
+    if spec.kind == "text_list":
+        kw["description"] = (spec.help + " " if spec.help else "") + "(mỗi dòng một mục)"
+        return TextAreaField(**kw)
+    if spec.kind == "integer":
+        return StringField(**kw)  # parsed by the schema, so bad text gets its message
+    if spec.kind == "day":
+        return StringField(**{**kw, "render_kw": {**kw["render_kw"], "type": "date"}})
+    if spec.kind == "boolean":
+        return BooleanField(**kw)
+    if spec.kind == "choice":
+        blank = [] if required else [("", "— chọn —")]
+        return SelectField(choices=blank + [(label, label) for _, label in spec.options], **kw)
+    if spec.kind == "record":
+        return FormField(subform_class(_record_type(hint)), label=spec.label)
+    if spec.kind == "items":
+        return FieldList(FormField(subform_class(_record_type(hint), csrf=False)),
+                         label=spec.label, min_entries=0)
+    raise AssertionError(spec.kind)
+
+
+_cache: dict[tuple[type, bool], type] = {}
+
+
+def subform_class(cls: type, *, csrf: bool = False) -> type:
+    """A WTForms class with one field per input field of `cls` (nested forms for records)."""
+    key = (cls, csrf)
+    if key in _cache:
+        return _cache[key]
+    base = FlaskForm if csrf else Form
+    attrs = {}
+    for field, spec, hint in _fields(cls):
+        required = field.default is dataclasses.MISSING and \
+            field.default_factory is dataclasses.MISSING
+        attrs[field.name] = _wtf_field(spec, hint, required=required)
+    form_cls = type(f"{cls.__name__}Form", (base,), attrs)
+    _cache[key] = form_cls
+    return form_cls
+
+
+def form_class(cls: type) -> type:
+    """The top-level form (with CSRF) for a kind's input dataclass."""
+    return subform_class(cls, csrf=True)
+
+
+def to_formdata(cls: type, data: dict) -> dict:
+    """Values for `form_cls(data=...)` from a JSON-like input (lists joined by lines)."""
+    out: dict[str, Any] = {}
+    for field, spec, hint in _fields(cls):
+        value = data.get(field.name)
+        if value is None:
+            continue
+        if spec.kind == "text_list":
+            out[field.name] = "\n".join(value)
+        elif spec.kind == "record":
+            out[field.name] = to_formdata(_record_type(hint), value)
+        elif spec.kind == "items":
+            out[field.name] = [to_formdata(_record_type(hint), v) for v in value]
+        elif spec.kind == "choice":
+            out[field.name] = _choice_label(spec, value)
+        elif spec.kind == "day" and isinstance(value, str):
+            out[field.name] = _iso(value)
+        else:
+            out[field.name] = value
+    return out
+
+
+def _choice_label(spec: Spec, value: Any) -> str:
+    record = spec.resolve(str(value)) if spec.resolve else None
+    if record is None:
+        return str(value)
+    return next((label for code, label in spec.options if code == record.code), str(value))
+
+
+def _iso(value: str) -> str:
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value.strip())
+    return f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}" if m else value
+
+
+def from_form(cls: type, form: Form) -> dict:
+    """A JSON-like input from a submitted form; blank optional values are left out."""
+    out: dict[str, Any] = {}
+    for field, spec, hint in _fields(cls):
+        wtf = form[field.name]
+        if spec.kind == "record":
+            out[field.name] = from_form(_record_type(hint), wtf.form)
+        elif spec.kind == "items":
+            rows = [from_form(_record_type(hint), entry.form) for entry in wtf.entries]
+            out[field.name] = [r for r in rows if any(v not in ("", None, False, [])
+                                                      for v in r.values())]
+        elif spec.kind == "text_list":
+            text = wtf.data or ""
+            out[field.name] = [line for line in text.splitlines() if line.strip()]
+            if not out[field.name]:
+                del out[field.name]
+        elif spec.kind == "boolean":
+            out[field.name] = bool(wtf.data)
+        else:
+            value = wtf.data
+            if isinstance(value, (dt.date,)):
+                value = value.isoformat()
+            if value in (None, "") and field.default is not dataclasses.MISSING:
+                continue
+            out[field.name] = "" if value is None else value
+    return out
+
+
+def attach_errors(form: Form, problems: list[tuple[str, str]]) -> list[str]:
+    """Put schema messages on the matching form fields; returns messages with no field."""
+    unplaced = []
+    for path, message in problems:
+        target = _find(form, path)
+        if target is None:
+            unplaced.append(f"{path}: {message}" if path else message)
+        else:
+            if not isinstance(target.errors, list):
+                target.errors = list(target.errors or [])
+            target.errors.append(message)
+    return unplaced
+
+
+def _find(form, path: str):
+    node = form
+    if not path:
+        return None
+    for part in path.split("."):
+        m = re.fullmatch(r"(\w+)(?:\[(\d+)\])?", part)
+        if not m:
+            return None
+        name, index = m[1], m[2]
+        holder = node.form if hasattr(node, "form") and isinstance(node, FormField) else node
+        try:
+            node = holder[name]
+        except KeyError:
+            return None
+        if index is not None:
+            i = int(index) - 1
+            entries = getattr(node, "entries", [])
+            if i >= len(entries):
+                return node
+            node = entries[i]
+    return node
+
+
+def prepare_rows(form: Form, cls: type) -> None:
+    """Offer a few blank rows at the end of every list of records."""
+    for field, spec, hint in _fields(cls):
+        if spec.kind == "items":
+            for _ in range(EXTRA_ROWS):
+                form[field.name].append_entry()

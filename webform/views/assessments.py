@@ -1,0 +1,160 @@
+"""Đánh giá năm YYYY: the year's outcomes as a grid of units, with the policy's suggestion."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+
+from docgen import domain, exchange, store as q
+from docgen.errors import InputError, UserError
+from docgen.policy import load_policy
+
+from . import or_404, store, uploads
+from .units import XLSX
+
+bp = Blueprint("assessments", __name__, url_prefix="/danh-gia",
+               template_folder="../templates/assessments")
+FIELDS = ("self_score", "reviewed_score", "safe", "decided", "reason", "note")
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Tệp Excel kết quả (.xlsx)")
+
+
+def _year() -> int:
+    year = request.args.get("year", type=int) or request.form.get("year", type=int)
+    return year if year and 2000 <= year <= 2100 else dt.date.today().year - 1
+
+
+def _body_id(bodies) -> int | None:
+    wanted = request.args.get("body", type=int) or request.form.get("body", type=int)
+    if wanted and any(b.id == wanted for b in bodies):
+        return wanted
+    with store().session(readonly=True) as s:  # the body that assesses the most units
+        counts = {b.id: len(q.list_units(s, body_id=b.id)) for b in bodies}
+    return max(counts, key=counts.get) if counts else None
+
+
+@bp.get("/")
+def index():
+    with store().session(readonly=True) as s:
+        bodies = q.list_bodies(s)
+    body_id = _body_id(bodies)
+    year = _year()
+    return _grid(bodies, body_id, year, typed=None, problems={})
+
+
+def _grid(bodies, body_id, year, *, typed, problems, status=200):
+    policy = load_policy()
+    with store().session(readonly=True) as s:
+        body = q.get_body(s, body_id) if body_id else None
+        rows = q.assessment_grid(s, body_id, year) if body else []
+        summary = q.summary(s, body_id, year) if body else []
+        return render_template("grid.html", bodies=bodies, body=body, year=year, rows=rows,
+                               summary=summary, classes=domain.UNIT_CLASSES, policy=policy,
+                               typed=typed or {}, problems=problems,
+                               import_form=ImportForm()), status
+
+
+@bp.post("/")
+def save():
+    with store().session(readonly=True) as s:
+        bodies = q.list_bodies(s)
+    body_id = or_404(_body_id(bodies))
+    year = _year()
+    if not FlaskForm().validate_on_submit():
+        flash("Phiên làm việc đã hết hạn; hãy tải lại trang rồi nhập lại.", "error")
+        return redirect(url_for(".index", body=body_id, year=year))
+    typed: dict[int, dict] = {}
+    for key, value in request.form.items():
+        parts = key.split("-", 2)
+        if len(parts) == 3 and parts[0] == "a" and parts[1].isdigit() and parts[2] in FIELDS:
+            typed.setdefault(int(parts[1]), {})[parts[2]] = value
+    for values in typed.values():
+        values["safe"] = values.get("safe") == "1"
+    policy = load_policy()
+    problems: dict[int, dict[str, list[str]]] = {}
+    with store().session(readonly=True) as s:
+        allowed = {line.unit.id for line in q.assessment_grid(s, body_id, year)}
+    for unit_id, values in typed.items():
+        if unit_id not in allowed:
+            or_404(None)
+        try:
+            q.check_assessment(values, policy)
+        except InputError as exc:
+            problems[unit_id] = exc.by_field()
+    if problems:
+        flash(f"Chưa lưu: {len(problems)} đơn vị còn lỗi (đánh dấu đỏ). Những gì đã nhập vẫn "
+              "được giữ nguyên.", "error")
+        return _grid(bodies, body_id, year, typed=typed, problems=problems, status=422)
+    with store().session() as s:
+        for unit_id, values in typed.items():
+            if _blank(values) and q.get_assessment(s, unit_id, year) is None:
+                continue
+            q.save_assessment(s, unit_id, year, policy=policy, **values)
+    flash(f"Đã lưu kết quả đánh giá năm {year}.", "success")
+    return redirect(url_for(".index", body=body_id, year=year))
+
+
+def _blank(values: dict) -> bool:
+    return not any(values.get(f) for f in FIELDS)
+
+
+@bp.get("/xuat.xlsx")
+def export():
+    body_id = request.args.get("body", type=int)
+    year = _year()
+    with store().session(readonly=True) as s:
+        or_404(q.get_body(s, body_id) if body_id else None)
+        data = exchange.export_outcomes(s, body_id, year)
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
+                     download_name=f"ket-qua-danh-gia-{year}.xlsx")
+
+
+@bp.post("/nhap")
+def import_preview():
+    body_id = request.form.get("body", type=int)
+    year = _year()
+    form = ImportForm()
+    upload = request.files.get("file")
+    back = url_for(".index", body=body_id, year=year)
+    if not form.validate_on_submit() or upload is None or not upload.filename or not body_id:
+        flash("Hãy chọn một tệp Excel (.xlsx) để nhập.", "error")
+        return redirect(back)
+    data = upload.read()
+    try:
+        with store().session(readonly=True) as s:
+            plan = exchange.preview_outcomes_import(s, data, body_id, year)
+    except UserError as exc:
+        flash(exc.message, "error")
+        return redirect(back)
+    return render_template("import_preview.html", plan=plan, token=uploads.keep(data),
+                           body_id=body_id, year=year, filename=upload.filename,
+                           action=url_for(".import_apply"), back=back)
+
+
+@bp.post("/nhap/xac-nhan")
+def import_apply():
+    body_id = request.form.get("body_id", type=int)
+    year = _year()
+    back = url_for(".index", body=body_id, year=year)
+    token = request.form.get("token", "")
+    data = uploads.fetch(token)
+    if not FlaskForm().validate_on_submit() or data is None or not body_id:
+        flash("Không còn tệp đã tải lên; hãy chọn lại tệp Excel.", "error")
+        return redirect(back)
+    try:
+        with store().session() as s:
+            plan = exchange.preview_outcomes_import(s, data, body_id, year)
+            added, updated = exchange.apply_outcomes_import(s, plan)
+    except UserError as exc:
+        flash(exc.message, "error")
+        return redirect(back)
+    uploads.forget(token)
+    flash(f"Đã nhập kết quả năm {year}: thêm {added}, cập nhật {updated}"
+          + (f"; bỏ qua {len(plan.reject)} dòng lỗi." if plan.reject else "."), "success")
+    return redirect(back)

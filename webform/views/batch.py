@@ -1,0 +1,108 @@
+"""Cam kết hàng loạt: the printable commitment forms of a residential area, in one go."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+
+from flask import Blueprint, after_this_request, flash, redirect, render_template, request, \
+    send_file, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import SelectField, StringField
+
+from docgen import batch as bulk, importers, store as q
+from docgen.errors import UserError
+from docgen.vietnamese import slug
+
+from . import store
+
+bp = Blueprint("batch", __name__, url_prefix="/cam-ket", template_folder="../templates/batch")
+MIMES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "zip": "application/zip", "pdf": "application/pdf"}
+
+
+class BatchForm(FlaskForm):
+    unit_id = SelectField("Khu dân cư", coerce=str)
+    year = StringField("Năm", default=str(dt.date.today().year))
+    fmt = SelectField("Tải về dạng", choices=[("docx", "Một tệp DOCX gộp để in"),
+                                              ("zip", "Tệp ZIP, mỗi hộ một tệp DOCX"),
+                                              ("pdf", "Một tệp PDF gộp để in")])
+    file = FileField("Hoặc tải lên danh sách hộ (Excel .xlsx / .csv)")
+
+
+def _areas():
+    with store().session(readonly=True) as s:
+        areas = q.list_units(s, kind="khu_dan_cu")
+        counts = {u.id: len(q.list_households(s, u.id)) for u in areas}
+    return areas, counts
+
+
+@bp.get("/")
+def index():
+    areas, counts = _areas()
+    form = BatchForm()
+    form.unit_id.choices = [(str(u.id), f"{u.name} — {u.commune} ({counts[u.id]} hộ)")
+                            for u in areas]
+    return render_template("batch.html", form=form, areas=areas, counts=counts)
+
+
+@bp.post("/")
+def make():
+    areas, counts = _areas()
+    form = BatchForm()
+    form.unit_id.choices = [(str(u.id), u.name) for u in areas]
+    if not form.validate_on_submit():
+        flash("Phiên làm việc đã hết hạn hoặc lựa chọn không hợp lệ; hãy thử lại.", "error")
+        return redirect(url_for(".index"))
+    try:
+        year = int(form.year.data)
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except (TypeError, ValueError):
+        flash(f"Năm «{form.year.data}» không hợp lệ.", "error")
+        return redirect(url_for(".index"))
+    unit_id = int(form.unit_id.data)
+    upload = request.files.get("file")
+    fmt = form.fmt.data
+    try:
+        with store().session(readonly=True) as s:
+            unit = q.get_unit(s, unit_id)
+            stored = q.commitment_inputs(s, unit_id, year)
+        if upload is not None and upload.filename:
+            table = importers.read(upload.read(), "commitment", name=upload.filename)
+            defaults = {k: v for k, v in (stored[0] if stored else {}).items()
+                        if k in ("year", "place", "area", "commune", "district")} or \
+                {"year": year, "area": unit.name, "commune": unit.commune, "place": unit.commune}
+            rows = table
+        else:
+            if not stored:
+                raise UserError(f"Khu dân cư «{unit.name}» chưa có danh sách hộ; hãy tải lên "
+                                "tệp Excel danh sách hộ.")
+            rows, defaults = stored, None
+        fd, path = tempfile.mkstemp(suffix=f".{fmt}")
+        os.close(fd)
+        try:
+            result = bulk.fill("commitment", rows, path, fmt=fmt, defaults=defaults)
+        except BaseException:
+            os.unlink(path)
+            raise
+    except UserError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".index"))
+
+    @after_this_request
+    def cleanup(response):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        return response
+
+    response = send_file(path, mimetype=MIMES[fmt], as_attachment=True,
+                         download_name=f"cam-ket-{slug(unit.name)}-{year}.{fmt}")
+    response.headers["X-Docgen-Forms"] = str(result.written)
+    if result.skipped:
+        response.headers["X-Docgen-Skipped"] = str(len(result.skipped_rows))
+    return response

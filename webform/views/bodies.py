@@ -1,0 +1,129 @@
+"""Cơ quan ban hành và người ký: issuing bodies and their signers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+
+from docgen import domain, store as q
+from docgen.errors import UserError
+
+from . import or_404, show_problems, store
+
+bp = Blueprint("bodies", __name__, url_prefix="/co-quan", template_folder="../templates/bodies")
+
+
+class BodyForm(FlaskForm):
+    name = StringField("Tên cơ quan (viết như trong câu)",
+                       description="Ví dụ: Ủy ban nhân dân huyện Quan Sơn")
+    abbreviation = StringField("Chữ viết tắt trong ký hiệu", description="Ví dụ: UBND, BCĐ, CAH")
+    place = StringField("Địa danh", description="In ở dòng ngày tháng, ví dụ: Quan Sơn")
+    superior = StringField("Cơ quan chủ quản (in phía trên)",
+                           description="Để trống nếu không in; ví dụ: UBND huyện Quan Sơn")
+    parent_id = SelectField("Cơ quan cấp trên", coerce=str)
+    level = StringField("Cấp", description="Ví dụ: tỉnh, huyện, xã")
+    commune = StringField("Thuộc xã, phường (với cơ quan cấp xã)")
+    proposer = StringField("Người đề nghị trong quyết định",
+                           description="Ví dụ: Trưởng Công an huyện")
+
+
+class SignerForm(FlaskForm):
+    name = StringField("Họ và tên người ký")
+    position = TextAreaField("Chức vụ (mỗi dòng một chức danh)")
+    authority = SelectField("Thẩm quyền ký",
+                            choices=[(a.code, a.label) for a in domain.AUTHORITIES])
+    on_behalf = StringField("Thay mặt / ký thay cho",
+                            description="TM.: tên tập thể; KT., Q., TL., TUQ.: chức danh người đứng đầu")
+    active = BooleanField("Đang ký văn bản", default=True)
+
+
+def _parents(form: BodyForm, bodies, exclude: int | None = None) -> None:
+    form.parent_id.choices = [("", "— không có —")] + [(str(b.id), b.name) for b in bodies
+                                                          if b.id != exclude]
+
+
+@bp.get("/")
+def index():
+    with store().session(readonly=True) as s:  # render inside: the page reads relationships
+        bodies = q.list_bodies(s)
+        signers = {b.id: q.list_signers(s, b.id) for b in bodies}
+        return render_template("bodies.html", bodies=bodies, signers=signers)
+
+
+@bp.route("/moi", methods=["GET", "POST"], defaults={"body_id": None})
+@bp.route("/<int:body_id>", methods=["GET", "POST"])
+def edit(body_id: int | None):
+    with store().session(readonly=True) as s:
+        bodies = q.list_bodies(s)
+        body = or_404(q.get_body(s, body_id)) if body_id else None
+    form = BodyForm(obj=body) if request.method == "GET" else BodyForm()
+    if request.method == "GET" and body is not None:
+        form.parent_id.data = str(body.parent_id or "")
+    _parents(form, bodies, body_id)
+    if form.validate_on_submit():
+        values = {k: form[k].data for k in ("name", "abbreviation", "place", "superior", "level",
+                                            "commune", "proposer")}
+        try:
+            with store().session() as s:
+                saved = q.save_body(s, id=body_id, parent_id=int(form.parent_id.data)
+                                    if form.parent_id.data else None, **values)
+                name = saved.name
+        except UserError as exc:
+            show_problems(form, exc)
+        else:
+            flash(f"Đã lưu cơ quan «{name}».", "success")
+            return redirect(url_for(".index"))
+    return render_template("body_form.html", form=form, body=body), \
+        200 if request.method == "GET" or not form.errors else 422
+
+
+@bp.post("/<int:body_id>/xoa")
+def delete(body_id: int):
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            with store().session() as s:
+                name = or_404(q.get_body(s, body_id)).name
+                q.delete_body(s, body_id)
+            flash(f"Đã xóa cơ quan «{name}».", "success")
+        except UserError as exc:
+            flash(exc.message, "error")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/<int:body_id>/nguoi-ky/moi", methods=["GET", "POST"], defaults={"signer_id": None})
+@bp.route("/<int:body_id>/nguoi-ky/<int:signer_id>", methods=["GET", "POST"])
+def signer(body_id: int, signer_id: int | None):
+    with store().session(readonly=True) as s:
+        body = or_404(q.get_body(s, body_id))
+        signer = or_404(q.get_signer(s, signer_id)) if signer_id else None
+        if signer is not None and signer.body_id != body_id:
+            or_404(None)
+    form = SignerForm(obj=signer) if request.method == "GET" else SignerForm()
+    if form.validate_on_submit():
+        try:
+            with store().session() as s:
+                q.save_signer(s, id=signer_id, body_id=body_id, name=form.name.data,
+                              position=form.position.data, authority=form.authority.data,
+                              on_behalf=form.on_behalf.data, active=form.active.data)
+        except UserError as exc:
+            show_problems(form, exc)
+        else:
+            flash(f"Đã lưu người ký «{form.name.data.strip()}».", "success")
+            return redirect(url_for(".index"))
+    return render_template("signer_form.html", form=form, body=body, signer=signer), \
+        200 if request.method == "GET" or not form.errors else 422
+
+
+@bp.post("/<int:body_id>/nguoi-ky/<int:signer_id>/xoa")
+def delete_signer(body_id: int, signer_id: int):
+    form = FlaskForm()
+    if form.validate_on_submit():
+        with store().session() as s:
+            signer = or_404(q.get_signer(s, signer_id))
+            if signer.body_id != body_id:
+                or_404(None)
+            q.delete_signer(s, signer_id)
+        flash("Đã xóa người ký.", "success")
+    return redirect(url_for(".index"))

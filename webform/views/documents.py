@@ -1,0 +1,98 @@
+"""Văn bản: pick a kind, get its form pre-filled from the stored data, generate the DOCX."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from docgen import documents, render_document, schema, store as q
+from docgen.errors import InputError, UserError
+from docgen.samples import load_sample, sample_path
+
+from .. import forms
+from . import store
+
+bp = Blueprint("documents", __name__, url_prefix="/van-ban",
+               template_folder="../templates/documents")
+
+
+PREFILL = {"decision": q.decision_input, "report": q.report_input}
+
+
+def _kind(name: str):
+    kind = documents.KINDS.get(name)
+    if kind is None:
+        abort(404)
+    return kind
+
+
+@bp.get("/")
+def index():
+    with store().session(readonly=True) as s:
+        bodies = q.list_bodies(s)
+    return render_template("documents_index.html", kinds=documents.KINDS.values(), bodies=bodies,
+                           year=dt.date.today().year - 1)
+
+
+def _prefill(kind, body_id: int | None, year: int | None) -> tuple[dict, list[str]]:
+    """The kind's input pre-filled from the store, else from the shipped sample."""
+    data, notes = None, []
+    prefill = PREFILL.get(kind.name)
+    if prefill and body_id:
+        try:
+            with store().session(readonly=True) as s:
+                data, notes, _ = prefill(s, body_id, year or dt.date.today().year - 1)
+        except UserError as exc:
+            notes = [exc.message]
+    if data is None:
+        data = load_sample(kind.name) if sample_path(kind.name).exists() else {}
+        notes = notes + ["Biểu mẫu được điền sẵn từ dữ liệu mẫu; hãy sửa cho đúng đơn vị mình."]
+    return data, notes
+
+
+@bp.route("/<name>/moi", methods=["GET", "POST"])
+def new(name: str):
+    kind = _kind(name)
+    form_cls = forms.form_class(kind.input)
+    body_id = request.args.get("body", type=int)
+    year = request.args.get("year", type=int)
+    with store().session(readonly=True) as s:
+        bodies = q.list_bodies(s)
+    if request.method == "GET":
+        data, notes = _prefill(kind, body_id, year)
+        form = form_cls(data=forms.to_formdata(kind.input, data))
+        forms.prepare_rows(form, kind.input)
+        for note in notes:
+            flash(note, "warning")
+        return _page(kind, form, bodies, body_id)
+    form = form_cls()
+    if not form.validate_on_submit():  # only CSRF and field types: the schema decides the rest
+        return _page(kind, form, bodies, body_id, status=400)
+    data = forms.from_form(kind.input, form)
+    try:
+        schema.parse(kind.input, data)
+    except InputError as exc:
+        loose = forms.attach_errors(form, exc.problems)
+        for message in loose:
+            flash(message, "error")
+        flash("Biểu mẫu còn lỗi; hãy sửa các ô được đánh dấu đỏ.", "error")
+        return _page(kind, form, bodies, body_id, status=422)
+    author = (request.form.get("created_by") or "").strip()[:100] or "Văn thư"
+    target_body = request.form.get("body_id", type=int) or body_id
+    try:
+        with store().session() as s:
+            doc = q.create_document(s, kind=kind.name, body_id=target_body, data=data,
+                                    created_by=author, render=render_document)
+            doc_id = doc.id
+    except UserError as exc:
+        flash(exc.message, "error")
+        return _page(kind, form, bodies, body_id, status=422)
+    flash("Đã tạo dự thảo. Kiểm tra bản xem trước rồi bấm «Cấp số» khi văn bản đã được ký.",
+          "success")
+    return redirect(url_for("register.show", doc_id=doc_id))
+
+
+def _page(kind, form, bodies, body_id, status: int = 200):
+    return render_template("document_form.html", kind=kind, form=form, bodies=bodies,
+                           body_id=body_id), status

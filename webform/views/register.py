@@ -1,0 +1,151 @@
+"""Sổ văn bản đi: every generated document; drafts get their number with «Cấp số»."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_wtf import FlaskForm
+
+from docgen import documents, exchange, render_document, store as q
+from docgen.errors import UserError
+from docgen.schema import parse_date
+
+from . import or_404, store
+from .units import XLSX
+
+bp = Blueprint("register", __name__, url_prefix="/so-van-ban",
+               template_folder="../templates/register")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.get("/")
+def index():
+    year = request.args.get("year", type=int)
+    body_id = request.args.get("body", type=int)
+    with store().session(readonly=True) as s:
+        bodies = q.list_bodies(s)
+        docs = q.list_documents(s, body_id=body_id, year=year)
+        return render_template("register.html", docs=docs, bodies=bodies, year=year,
+                               body_id=body_id, kinds=documents.KINDS)
+
+
+@bp.get("/<int:doc_id>")
+def show(doc_id: int):
+    with store().session(readonly=True) as s:
+        doc = or_404(q.get_document(s, doc_id))
+        body = doc.body
+        docx = doc.docx
+    kind = documents.KINDS.get(doc.kind)
+    pdf_ok = _pdf_available()
+    pages = len(_previews(docx)) if pdf_ok else 0
+    return render_template("document.html", doc=doc, body=body, kind=kind, pages=pages,
+                           today=dt.date.today().isoformat(), pdf_ok=pdf_ok)
+
+
+def _docx(doc_id: int) -> tuple[bytes, str, str]:
+    with store().session(readonly=True) as s:
+        doc = or_404(q.get_document(s, doc_id))
+        return doc.docx, q.download_name(doc), q.download_name(doc, "pdf")
+
+
+@bp.get("/<int:doc_id>/tai-ve.docx")
+def download(doc_id: int):
+    data, name, _ = _docx(doc_id)
+    return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name)
+
+
+@bp.get("/<int:doc_id>/tai-ve.pdf")
+def download_pdf(doc_id: int):
+    data, _, name = _docx(doc_id)
+    try:
+        pdf = _pdf(data)
+    except UserError as exc:
+        flash(exc.message + " Bạn vẫn tải được bản DOCX.", "error")
+        return redirect(url_for(".show", doc_id=doc_id))
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=name)
+
+
+@bp.get("/<int:doc_id>/trang-<int:page>.png")
+def preview(doc_id: int, page: int):
+    """A page of the document as an image, from the preview cache."""
+    data, _, _ = _docx(doc_id)
+    pages = _previews(data)
+    if not 1 <= page <= len(pages):
+        or_404(None)
+    return send_file(pages[page - 1], mimetype="image/png", max_age=3600)
+
+
+def _previews(docx: bytes, count: int = 2) -> list[Path]:
+    """PNG images of the first pages (pdftoppm), cached per content in the instance folder;
+    [] when LibreOffice or poppler is missing."""
+    digest = hashlib.sha256(docx).hexdigest()[:24]
+    folder = Path(current_app.instance_path) / "previews"
+    folder.mkdir(exist_ok=True)
+    done = folder / f"{digest}.done"
+    if not done.exists():
+        from docgen import pdf as pdfmod
+        try:
+            pages = pdfmod.preview_pngs(_pdf(docx), pages=count, dpi=60)
+        except UserError:
+            return []
+        for i, png in enumerate(pages, 1):
+            (folder / f"{digest}-{i}.png").write_bytes(png)
+        done.write_text(str(len(pages)))
+    return [folder / f"{digest}-{i}.png" for i in range(1, int(done.read_text()) + 1)]
+
+
+def _pdf(docx: bytes) -> bytes:
+    from docgen.pdf import to_pdf
+    return to_pdf(docx)
+
+
+def _pdf_available() -> bool:
+    from docgen import pdf as pdfmod
+    return pdfmod.available()
+
+
+@bp.post("/<int:doc_id>/cap-so")
+def issue(doc_id: int):
+    if not FlaskForm().validate_on_submit():
+        flash("Phiên làm việc đã hết hạn; hãy tải lại trang rồi bấm «Cấp số» lần nữa.", "error")
+        return redirect(url_for(".show", doc_id=doc_id))
+    try:
+        issued_on = parse_date(request.form.get("issued_on") or dt.date.today().isoformat())
+        doc = q.issue_number(store(), doc_id, issued_on=issued_on, render=render_document)
+    except ValueError as exc:
+        flash(f"Ngày ban hành: {exc}", "error")
+    except UserError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Đã cấp số {doc.symbol} ngày {issued_on:%d/%m/%Y}; văn bản đã được tạo lại với "
+              "số và ngày này.", "success")
+    return redirect(url_for(".show", doc_id=doc_id))
+
+
+@bp.post("/<int:doc_id>/xoa")
+def delete(doc_id: int):
+    if FlaskForm().validate_on_submit():
+        try:
+            with store().session() as s:
+                q.delete_document(s, doc_id)
+        except UserError as exc:
+            flash(exc.message, "error")
+            return redirect(url_for(".show", doc_id=doc_id))
+        flash("Đã xóa dự thảo.", "success")
+    return redirect(url_for(".index"))
+
+
+@bp.get("/xuat.xlsx")
+def export():
+    year = request.args.get("year", type=int)
+    body_id = request.args.get("body", type=int)
+    with store().session(readonly=True) as s:
+        data = exchange.export_register(s, body_id, year)
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
+                     download_name="so-van-ban-di.xlsx")

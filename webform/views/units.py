@@ -1,0 +1,144 @@
+"""Đơn vị: the units assessed each year — list, search, add, edit, delete, Excel in and out."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import SelectField, StringField
+
+from docgen import domain, exchange, store as q
+from docgen.errors import UserError
+
+from . import or_404, show_problems, store, uploads
+
+bp = Blueprint("units", __name__, url_prefix="/don-vi", template_folder="../templates/units")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UnitForm(FlaskForm):
+    name = StringField("Tên đơn vị")
+    kind = SelectField("Loại hình", choices=[(k.code, k.label) for k in domain.UNIT_KINDS])
+    commune = StringField("Thuộc xã, thị trấn")
+    body_id = SelectField("Cơ quan đánh giá", coerce=str)
+    note = StringField("Ghi chú")
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Tệp Excel (.xlsx)")
+    body_id = SelectField("Đơn vị không ghi cơ quan đánh giá thì thuộc", coerce=str)
+
+
+def _bodies(form, bodies) -> None:
+    form.body_id.choices = [(str(b.id), b.name) for b in bodies]
+
+
+@bp.get("/")
+def index():
+    search = request.args.get("q", "").strip()[:100]
+    kind = request.args.get("kind") or None
+    body_id = request.args.get("body", type=int)
+    with store().session(readonly=True) as s:  # render inside: the page reads unit.body
+        bodies = q.list_bodies(s)
+        units = q.list_units(s, search=search or None, body_id=body_id, kind=kind)
+        form = ImportForm()
+        _bodies(form, bodies)
+        return render_template("units.html", units=units, bodies=bodies, kinds=domain.UNIT_KINDS,
+                               search=search, kind=kind, body_id=body_id, import_form=form)
+
+
+@bp.route("/moi", methods=["GET", "POST"], defaults={"unit_id": None})
+@bp.route("/<int:unit_id>", methods=["GET", "POST"])
+def edit(unit_id: int | None):
+    with store().session(readonly=True) as s:
+        bodies = q.list_bodies(s)
+        unit = or_404(q.get_unit(s, unit_id)) if unit_id else None
+    form = UnitForm(obj=unit) if request.method == "GET" else UnitForm()
+    _bodies(form, bodies)
+    if request.method == "GET" and unit is not None:
+        form.body_id.data = str(unit.body_id)
+    if form.validate_on_submit():
+        try:
+            with store().session() as s:
+                saved = q.save_unit(s, id=unit_id, name=form.name.data, kind=form.kind.data,
+                                    body_id=int(form.body_id.data), commune=form.commune.data,
+                                    note=form.note.data)
+                name = saved.name
+        except UserError as exc:
+            show_problems(form, exc)
+        else:
+            flash(f"Đã lưu đơn vị «{name}».", "success")
+            return redirect(url_for(".index"))
+    return render_template("unit_form.html", form=form, unit=unit), \
+        200 if request.method == "GET" or not form.errors else 422
+
+
+@bp.post("/<int:unit_id>/xoa")
+def delete(unit_id: int):
+    if FlaskForm().validate_on_submit():
+        try:
+            with store().session() as s:
+                name = or_404(q.get_unit(s, unit_id)).name
+                q.delete_unit(s, unit_id)
+            flash(f"Đã xóa đơn vị «{name}».", "success")
+        except UserError as exc:
+            flash(exc.message, "error")
+    return redirect(url_for(".index"))
+
+
+@bp.get("/xuat.xlsx")
+def export():
+    body_id = request.args.get("body", type=int)
+    with store().session(readonly=True) as s:
+        data = exchange.export_units(s, body_id)
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
+                     download_name="danh-sach-don-vi.xlsx")
+
+
+@bp.post("/nhap")
+def import_preview():
+    with store().session(readonly=True) as s:
+        bodies = q.list_bodies(s)
+    form = ImportForm()
+    _bodies(form, bodies)
+    upload = request.files.get("file")
+    if not form.validate_on_submit() or upload is None or not upload.filename:
+        flash("Hãy chọn một tệp Excel (.xlsx) để nhập.", "error")
+        return redirect(url_for(".index"))
+    data = upload.read()
+    body_id = int(form.body_id.data)
+    try:
+        with store().session(readonly=True) as s:
+            plan = exchange.preview_units_import(s, data, body_id)
+    except UserError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".index"))
+    token = uploads.keep(data)
+    return render_template("import_preview.html", plan=plan, token=token, body_id=body_id,
+                           filename=upload.filename)
+
+
+@bp.post("/nhap/xac-nhan")
+def import_apply():
+    if not FlaskForm().validate_on_submit():
+        flash("Phiên làm việc đã hết hạn; hãy nhập lại tệp.", "error")
+        return redirect(url_for(".index"))
+    token = request.form.get("token", "")
+    data = uploads.fetch(token)
+    body_id = request.form.get("body_id", type=int)
+    if data is None or body_id is None:
+        flash("Không còn tệp đã tải lên; hãy chọn lại tệp Excel.", "error")
+        return redirect(url_for(".index"))
+    try:
+        with store().session() as s:
+            plan = exchange.preview_units_import(s, data, body_id)
+            added, updated = exchange.apply_units_import(s, plan)
+    except UserError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".index"))
+    uploads.forget(token)
+    flash(f"Đã nhập: thêm {added} đơn vị, cập nhật {updated} đơn vị"
+          + (f"; bỏ qua {len(plan.reject)} dòng lỗi." if plan.reject else "."), "success")
+    return redirect(url_for(".index"))
