@@ -176,6 +176,7 @@ def _parse_record(cls: type, data: Any, path: str, problems: list) -> Any:
         problems.append((path, "phải là một đối tượng (các cặp tên: giá trị)"))
         return None
     fields = {f.name: f for f in dataclasses.fields(cls) if "spec" in f.metadata}
+    known_problems = len(problems)
     for key in data:
         if key not in fields:
             problems.append((_join(path, str(key)),
@@ -199,8 +200,8 @@ def _parse_record(cls: type, data: Any, path: str, problems: list) -> Any:
             values[name] = _parse_value(spec, hints[name], raw, where, problems)
         except ValueError as exc:
             problems.append((where, str(exc)))
-    if len(values) < len(fields):
-        return None
+    if len(values) < len(fields) or len(problems) > known_problems:
+        return None  # nested problems: cross-field rules would only add noise
     try:
         return cls(**values)
     except ValueError as exc:  # cross-field rules in __post_init__
