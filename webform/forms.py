@@ -21,6 +21,16 @@ from docgen.schema import Spec, spec_of
 
 EXTRA_ROWS = 3  # blank rows offered at the end of a list of records
 
+try:  # WTForms 3.3 deprecates (value, label) tuples
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
+
+
+def choices(pairs) -> list:
+    """Select options from (value, label) pairs, in the form this WTForms version wants."""
+    return [SelectChoice(v, label) if SelectChoice else (v, label) for v, label in pairs]
+
 
 def _fields(cls: type) -> list[tuple[dataclasses.Field, Spec, Any]]:
     hints = typing.get_type_hints(cls)
@@ -34,7 +44,7 @@ def _record_type(hint: Any) -> Any:
     return args[0] if args else hint
 
 
-def _wtf_field(spec: Spec, hint: Any, *, required: bool):
+def _wtf_field(spec: Spec, hint: Any, *, required: bool, in_rows: bool = False):
     kw = {"label": spec.label, "description": spec.help,
           "render_kw": {"data-required": "1"} if required else {}}
     if spec.kind == "text":
@@ -49,22 +59,24 @@ def _wtf_field(spec: Spec, hint: Any, *, required: bool):
     if spec.kind == "boolean":
         return BooleanField(**kw)
     if spec.kind == "choice":
-        blank = [] if required else [("", "— chọn —")]
-        return SelectField(choices=blank + [(label, label) for _, label in spec.options], **kw)
+        blank = [] if required and not in_rows else [("", "— chọn —")]
+        return SelectField(validate_choice=False, choices=choices(blank + [(label, label) for _, label in spec.options]),
+                           **kw)
     if spec.kind == "record":
         return FormField(subform_class(_record_type(hint)), label=spec.label)
     if spec.kind == "items":
-        return FieldList(FormField(subform_class(_record_type(hint), csrf=False)),
+        return FieldList(FormField(subform_class(_record_type(hint), in_rows=True)),
                          label=spec.label, min_entries=0)
     raise AssertionError(spec.kind)
 
 
-_cache: dict[tuple[type, bool], type] = {}
+_cache: dict[tuple[type, bool, bool], type] = {}
 
 
-def subform_class(cls: type, *, csrf: bool = False) -> type:
-    """A WTForms class with one field per input field of `cls` (nested forms for records)."""
-    key = (cls, csrf)
+def subform_class(cls: type, *, csrf: bool = False, in_rows: bool = False) -> type:
+    """A WTForms class with one field per input field of `cls` (nested forms for records);
+    `in_rows` offers an empty choice in selects so spare table rows stay empty."""
+    key = (cls, csrf, in_rows)
     if key in _cache:
         return _cache[key]
     base = FlaskForm if csrf else Form
@@ -72,7 +84,7 @@ def subform_class(cls: type, *, csrf: bool = False) -> type:
     for field, spec, hint in _fields(cls):
         required = field.default is dataclasses.MISSING and \
             field.default_factory is dataclasses.MISSING
-        attrs[field.name] = _wtf_field(spec, hint, required=required)
+        attrs[field.name] = _wtf_field(spec, hint, required=required, in_rows=in_rows)
     form_cls = type(f"{cls.__name__}Form", (base,), attrs)
     _cache[key] = form_cls
     return form_cls
@@ -125,9 +137,11 @@ def from_form(cls: type, form: Form) -> dict:
         if spec.kind == "record":
             out[field.name] = from_form(_record_type(hint), wtf.form)
         elif spec.kind == "items":
-            rows = [from_form(_record_type(hint), entry.form) for entry in wtf.entries]
-            out[field.name] = [r for r in rows if any(v not in ("", None, False, [])
-                                                      for v in r.values())]
+            item_cls = _record_type(hint)
+            typed = [f.name for f, s, _ in _fields(item_cls) if s.kind in ("text", "integer", "day")]
+            rows = [from_form(item_cls, entry.form) for entry in wtf.entries]
+            # A row whose text cells are all empty is one of the spare rows: not data.
+            out[field.name] = [r for r in rows if any(str(r.get(n) or "").strip() for n in typed)]
         elif spec.kind == "text_list":
             text = wtf.data or ""
             out[field.name] = [line for line in text.splitlines() if line.strip()]

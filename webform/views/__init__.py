@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import abort, current_app, flash
+from sqlalchemy import func, select
 
 from docgen.errors import InputError, UserError
-from docgen.store import Store
+from docgen.store import Assessment, Store
 
 
 def store() -> Store:
@@ -31,3 +34,16 @@ def show_problems(form, exc: UserError) -> None:
                     flash(message, "error")
     else:
         flash(exc.message, "error")
+
+
+def latest_year() -> int:
+    """The latest year with stored outcomes, or last year when there are none."""
+    with store().session(readonly=True) as s:
+        year = s.scalar(select(func.max(Assessment.year)))
+    return year or dt.date.today().year - 1
+
+
+def as_id(value) -> int | None:
+    """A row id from form text, or None for anything that is not a positive whole number."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None

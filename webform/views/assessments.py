@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -13,7 +12,7 @@ from docgen import domain, exchange, store as q
 from docgen.errors import InputError, UserError
 from docgen.policy import load_policy
 
-from . import or_404, store, uploads
+from . import latest_year, or_404, store, uploads
 from .units import XLSX
 
 bp = Blueprint("assessments", __name__, url_prefix="/danh-gia",
@@ -27,7 +26,7 @@ class ImportForm(FlaskForm):
 
 def _year() -> int:
     year = request.args.get("year", type=int) or request.form.get("year", type=int)
-    return year if year and 2000 <= year <= 2100 else dt.date.today().year - 1
+    return year if year and 2000 <= year <= 2100 else latest_year()
 
 
 def _body_id(bodies) -> int | None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import tempfile
 
-from flask import Blueprint, after_this_request, flash, redirect, render_template, request, \
-    send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField
@@ -16,7 +16,8 @@ from docgen import batch as bulk, importers, store as q
 from docgen.errors import UserError
 from docgen.vietnamese import slug
 
-from . import store
+from ..forms import choices
+from . import as_id, store
 
 bp = Blueprint("batch", __name__, url_prefix="/cam-ket", template_folder="../templates/batch")
 MIMES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -24,11 +25,11 @@ MIMES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml
 
 
 class BatchForm(FlaskForm):
-    unit_id = SelectField("Khu dân cư", coerce=str)
+    unit_id = SelectField("Khu dân cư", coerce=str, validate_choice=False)
     year = StringField("Năm", default=str(dt.date.today().year))
-    fmt = SelectField("Tải về dạng", choices=[("docx", "Một tệp DOCX gộp để in"),
+    fmt = SelectField("Tải về dạng", validate_choice=False, choices=choices([("docx", "Một tệp DOCX gộp để in"),
                                               ("zip", "Tệp ZIP, mỗi hộ một tệp DOCX"),
-                                              ("pdf", "Một tệp PDF gộp để in")])
+                                              ("pdf", "Một tệp PDF gộp để in")]))
     file = FileField("Hoặc tải lên danh sách hộ (Excel .xlsx / .csv)")
 
 
@@ -43,8 +44,8 @@ def _areas():
 def index():
     areas, counts = _areas()
     form = BatchForm()
-    form.unit_id.choices = [(str(u.id), f"{u.name} — {u.commune} ({counts[u.id]} hộ)")
-                            for u in areas]
+    form.unit_id.choices = choices((str(u.id), f"{u.name} — {u.commune} ({counts[u.id]} hộ)")
+                                   for u in areas)
     return render_template("batch.html", form=form, areas=areas, counts=counts)
 
 
@@ -52,7 +53,7 @@ def index():
 def make():
     areas, counts = _areas()
     form = BatchForm()
-    form.unit_id.choices = [(str(u.id), u.name) for u in areas]
+    form.unit_id.choices = choices((str(u.id), u.name) for u in areas)
     if not form.validate_on_submit():
         flash("Phiên làm việc đã hết hạn hoặc lựa chọn không hợp lệ; hãy thử lại.", "error")
         return redirect(url_for(".index"))
@@ -63,12 +64,14 @@ def make():
     except (TypeError, ValueError):
         flash(f"Năm «{form.year.data}» không hợp lệ.", "error")
         return redirect(url_for(".index"))
-    unit_id = int(form.unit_id.data)
+    unit_id = as_id(form.unit_id.data)
     upload = request.files.get("file")
-    fmt = form.fmt.data
+    fmt = form.fmt.data if form.fmt.data in MIMES else "docx"
     try:
         with store().session(readonly=True) as s:
-            unit = q.get_unit(s, unit_id)
+            unit = q.get_unit(s, unit_id) if unit_id else None
+            if unit is None or unit.kind != "khu_dan_cu":
+                raise UserError("Hãy chọn một khu dân cư trong danh sách.")
             stored = q.commitment_inputs(s, unit_id, year)
         if upload is not None and upload.filename:
             table = importers.read(upload.read(), "commitment", name=upload.filename)
@@ -81,28 +84,27 @@ def make():
                 raise UserError(f"Khu dân cư «{unit.name}» chưa có danh sách hộ; hãy tải lên "
                                 "tệp Excel danh sách hộ.")
             rows, defaults = stored, None
-        fd, path = tempfile.mkstemp(suffix=f".{fmt}")
-        os.close(fd)
-        try:
+        # The output is built in a temporary file (the batch streams into it), then
+        # served from memory so no file is left behind whatever the client does.
+        with tempfile.TemporaryDirectory(prefix="docgen-batch-") as tmp:
+            path = os.path.join(tmp, f"forms.{fmt}")
             result = bulk.fill("commitment", rows, path, fmt=fmt, defaults=defaults)
-        except BaseException:
-            os.unlink(path)
-            raise
+            with open(path, "rb") as fh:
+                payload = io.BytesIO(fh.read())
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".index"))
-
-    @after_this_request
-    def cleanup(response):
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
-        return response
-
-    response = send_file(path, mimetype=MIMES[fmt], as_attachment=True,
+    response = send_file(payload, mimetype=MIMES[fmt], as_attachment=True,
                          download_name=f"cam-ket-{slug(unit.name)}-{year}.{fmt}")
     response.headers["X-Docgen-Forms"] = str(result.written)
     if result.skipped:
         response.headers["X-Docgen-Skipped"] = str(len(result.skipped_rows))
     return response
+
+
+@bp.get("/danh-sach-mau.xlsx")
+def blank_list():
+    """The empty household list a clerk fills in Excel."""
+    data = importers.blank_workbook("commitment")
+    return send_file(io.BytesIO(data), mimetype="application/vnd.openxmlformats-officedocument."
+                     "spreadsheetml.sheet", as_attachment=True, download_name="danh-sach-mau.xlsx")

@@ -9,7 +9,8 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from docgen import domain, store as q
 from docgen.errors import UserError
 
-from . import or_404, show_problems, store
+from ..forms import choices
+from . import as_id, or_404, show_problems, store
 
 bp = Blueprint("bodies", __name__, url_prefix="/co-quan", template_folder="../templates/bodies")
 
@@ -21,7 +22,7 @@ class BodyForm(FlaskForm):
     place = StringField("Địa danh", description="In ở dòng ngày tháng, ví dụ: Quan Sơn")
     superior = StringField("Cơ quan chủ quản (in phía trên)",
                            description="Để trống nếu không in; ví dụ: UBND huyện Quan Sơn")
-    parent_id = SelectField("Cơ quan cấp trên", coerce=str)
+    parent_id = SelectField("Cơ quan cấp trên", coerce=str, validate_choice=False)
     level = StringField("Cấp", description="Ví dụ: tỉnh, huyện, xã")
     commune = StringField("Thuộc xã, phường (với cơ quan cấp xã)")
     proposer = StringField("Người đề nghị trong quyết định",
@@ -31,16 +32,16 @@ class BodyForm(FlaskForm):
 class SignerForm(FlaskForm):
     name = StringField("Họ và tên người ký")
     position = TextAreaField("Chức vụ (mỗi dòng một chức danh)")
-    authority = SelectField("Thẩm quyền ký",
-                            choices=[(a.code, a.label) for a in domain.AUTHORITIES])
+    authority = SelectField("Thẩm quyền ký", validate_choice=False,
+                            choices=choices([(a.code, a.label) for a in domain.AUTHORITIES]))
     on_behalf = StringField("Thay mặt / ký thay cho",
                             description="TM.: tên tập thể; KT., Q., TL., TUQ.: chức danh người đứng đầu")
     active = BooleanField("Đang ký văn bản", default=True)
 
 
 def _parents(form: BodyForm, bodies, exclude: int | None = None) -> None:
-    form.parent_id.choices = [("", "— không có —")] + [(str(b.id), b.name) for b in bodies
-                                                          if b.id != exclude]
+    form.parent_id.choices = choices([("", "— không có —")] + [(str(b.id), b.name) for b in bodies
+                                                                  if b.id != exclude])
 
 
 @bp.get("/")
@@ -66,8 +67,8 @@ def edit(body_id: int | None):
                                             "commune", "proposer")}
         try:
             with store().session() as s:
-                saved = q.save_body(s, id=body_id, parent_id=int(form.parent_id.data)
-                                    if form.parent_id.data else None, **values)
+                saved = q.save_body(s, id=body_id, parent_id=as_id(form.parent_id.data),
+                                    **values)
                 name = saved.name
         except UserError as exc:
             show_problems(form, exc)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from docgen import documents, render_document, schema, store as q
@@ -11,7 +9,7 @@ from docgen.errors import InputError, UserError
 from docgen.samples import load_sample, sample_path
 
 from .. import forms
-from . import store
+from . import latest_year, store
 
 bp = Blueprint("documents", __name__, url_prefix="/van-ban",
                template_folder="../templates/documents")
@@ -32,7 +30,7 @@ def index():
     with store().session(readonly=True) as s:
         bodies = q.list_bodies(s)
     return render_template("documents_index.html", kinds=documents.KINDS.values(), bodies=bodies,
-                           year=dt.date.today().year - 1)
+                           year=latest_year())
 
 
 def _prefill(kind, body_id: int | None, year: int | None) -> tuple[dict, list[str]]:
@@ -42,7 +40,7 @@ def _prefill(kind, body_id: int | None, year: int | None) -> tuple[dict, list[st
     if prefill and body_id:
         try:
             with store().session(readonly=True) as s:
-                data, notes, _ = prefill(s, body_id, year or dt.date.today().year - 1)
+                data, notes, _ = prefill(s, body_id, year or latest_year())
         except UserError as exc:
             notes = [exc.message]
     if data is None:

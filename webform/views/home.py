@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-import datetime as dt
-
-from sqlalchemy import func, select
-
 from docgen import documents, store as q
 
-from . import store
+from . import latest_year, store
 
 bp = Blueprint("home", __name__, template_folder="../templates/home")
 
@@ -20,13 +16,8 @@ def index():
     with store().session(readonly=True) as s:
         docs = q.list_documents(s)
         overview = {"bodies": len(q.list_bodies(s)), "units": len(q.list_units(s)),
-                    "documents": len(docs), "year": _latest_year(s)}
+                    "documents": len(docs), "year": latest_year()}
         overview["assessed"] = sum(len([r for r in q.assessment_grid(s, b.id, overview["year"])
                                         if r.assessment]) for b in q.list_bodies(s))
     return render_template("home.html", kinds=documents.KINDS.values(), overview=overview)
 
-
-def _latest_year(session) -> int:
-    """The latest year with outcomes, or last year when there are none."""
-    year = session.scalar(select(func.max(q.Assessment.year)))
-    return year or dt.date.today().year - 1

@@ -12,7 +12,8 @@ from wtforms import SelectField, StringField
 from docgen import domain, exchange, store as q
 from docgen.errors import UserError
 
-from . import or_404, show_problems, store, uploads
+from ..forms import choices
+from . import as_id, or_404, show_problems, store, uploads
 
 bp = Blueprint("units", __name__, url_prefix="/don-vi", template_folder="../templates/units")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,19 +21,20 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class UnitForm(FlaskForm):
     name = StringField("Tên đơn vị")
-    kind = SelectField("Loại hình", choices=[(k.code, k.label) for k in domain.UNIT_KINDS])
+    kind = SelectField("Loại hình", validate_choice=False, choices=choices([(k.code, k.label) for k in domain.UNIT_KINDS]))
     commune = StringField("Thuộc xã, thị trấn")
-    body_id = SelectField("Cơ quan đánh giá", coerce=str)
+    body_id = SelectField("Cơ quan đánh giá", coerce=str, validate_choice=False)
     note = StringField("Ghi chú")
 
 
 class ImportForm(FlaskForm):
     file = FileField("Tệp Excel (.xlsx)")
-    body_id = SelectField("Đơn vị không ghi cơ quan đánh giá thì thuộc", coerce=str)
+    body_id = SelectField("Đơn vị không ghi cơ quan đánh giá thì thuộc", coerce=str,
+                          validate_choice=False)
 
 
 def _bodies(form, bodies) -> None:
-    form.body_id.choices = [(str(b.id), b.name) for b in bodies]
+    form.body_id.choices = choices((str(b.id), b.name) for b in bodies)
 
 
 @bp.get("/")
@@ -63,7 +65,7 @@ def edit(unit_id: int | None):
         try:
             with store().session() as s:
                 saved = q.save_unit(s, id=unit_id, name=form.name.data, kind=form.kind.data,
-                                    body_id=int(form.body_id.data), commune=form.commune.data,
+                                    body_id=as_id(form.body_id.data), commune=form.commune.data,
                                     note=form.note.data)
                 name = saved.name
         except UserError as exc:
@@ -108,7 +110,7 @@ def import_preview():
         flash("Hãy chọn một tệp Excel (.xlsx) để nhập.", "error")
         return redirect(url_for(".index"))
     data = upload.read()
-    body_id = int(form.body_id.data)
+    body_id = as_id(form.body_id.data)
     try:
         with store().session(readonly=True) as s:
             plan = exchange.preview_units_import(s, data, body_id)

@@ -1,0 +1,337 @@
+"""The web form through Flask's test client: every page, every form, CSRF, messages."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pytest
+
+from docgen import store as q
+from helpers import table_rows, texts
+
+
+def token(client, url: str) -> str:
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def db(app):
+    return app.extensions["docgen_store"]
+
+
+def unit_id(db, name: str) -> int:
+    with db.session(readonly=True) as s:
+        return next(u.id for u in q.list_units(s) if u.name == name)
+
+
+def body_id(db, abbreviation: str) -> int:
+    with db.session(readonly=True) as s:
+        return next(b.id for b in q.list_bodies(s) if b.abbreviation == abbreviation)
+
+
+PAGES = [
+    pytest.param("/", "Văn bản phong trào toàn dân", id="home"),
+    pytest.param("/co-quan/", "Lò Văn Hùng", id="bodies and signers"),
+    pytest.param("/co-quan/moi", "Thêm cơ quan", id="new body"),
+    pytest.param("/don-vi/", "Bản Na Mèo", id="units"),
+    pytest.param("/don-vi/moi", "Thêm đơn vị", id="new unit"),
+    pytest.param("/danh-gia/?year=2022", "Chính sách xếp loại mẫu", id="assessment grid"),
+    pytest.param("/van-ban/", "Quyết định công nhận", id="document kinds"),
+    pytest.param("/so-van-ban/", "Sổ văn bản đi", id="register"),
+    pytest.param("/cam-ket/", "Bản cam kết hàng loạt", id="batch commitments"),
+]
+
+
+@pytest.mark.parametrize("url, text", PAGES)
+def test_every_page_answers_in_vietnamese(client, url, text):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert text in html(response)
+    assert 'lang="vi"' in html(response)
+
+
+def test_unknown_pages_and_records_give_a_vietnamese_404(client):
+    for url in ("/khong-co", "/don-vi/99999", "/co-quan/99999", "/so-van-ban/99999",
+                "/van-ban/khong-co/moi"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Không tìm thấy" in html(response)
+
+
+@pytest.mark.parametrize("url, data", [
+    pytest.param("/co-quan/moi", {"name": "X"}, id="body form"),
+    pytest.param("/don-vi/moi", {"name": "X"}, id="unit form"),
+    pytest.param("/danh-gia/", {"year": "2022"}, id="assessment grid"),
+    pytest.param("/cam-ket/", {"fmt": "docx"}, id="batch form"),
+])
+def test_post_without_csrf_token_is_refused(client, url, data):
+    response = client.post(url, data=data)
+    assert response.status_code in (302, 400)
+    if response.status_code == 400:
+        assert "CSRF" in html(response)
+
+
+def test_body_form_shows_messages_next_to_fields_and_keeps_input(client):
+    t = token(client, "/co-quan/moi")
+    response = client.post("/co-quan/moi", data={"csrf_token": t, "name": "Công an xã Na Mèo",
+                                                 "abbreviation": "CAX", "place": ""})
+    page = html(response)
+    assert response.status_code == 422
+    assert 'value="Công an xã Na Mèo"' in page  # what was typed is kept
+    field = page.split('name="place"')[1].split("</div>\n  </div>")[0]
+    assert "Địa danh không được để trống" in field
+    response = client.post("/co-quan/moi", data={"csrf_token": t, "name": "Công an xã Na Mèo",
+                                                 "abbreviation": "CA XA", "place": "Na Mèo"})
+    assert response.status_code == 422
+    assert "không được chứa dấu cách" in html(response)
+
+
+def test_body_and_signer_are_saved(client, db):
+    t = token(client, "/co-quan/moi")
+    response = client.post("/co-quan/moi", data={
+        "csrf_token": t, "name": "Công an xã Na Mèo", "abbreviation": "CAX", "place": "Na Mèo",
+        "superior": "Công an tỉnh Thanh Hóa", "parent_id": "", "level": "xã",
+        "commune": "Xã Na Mèo", "proposer": ""})
+    assert response.status_code == 302
+    new_id = body_id(db, "CAX")
+    t = token(client, f"/co-quan/{new_id}/nguoi-ky/moi")
+    bad = client.post(f"/co-quan/{new_id}/nguoi-ky/moi", data={
+        "csrf_token": t, "name": "Vi Văn Lả", "position": "Phó Trưởng Công an xã",
+        "authority": "KT.", "on_behalf": "", "active": "y"})
+    assert bad.status_code == 422 and "thay mặt / ký thay cho" in html(bad)
+    good = client.post(f"/co-quan/{new_id}/nguoi-ky/moi", data={
+        "csrf_token": t, "name": "Vi Văn Lả", "position": "Phó Trưởng Công an xã",
+        "authority": "KT.", "on_behalf": "Trưởng Công an xã", "active": "y"})
+    assert good.status_code == 302
+    assert "Vi Văn Lả" in html(client.get("/co-quan/"))
+
+
+def test_unit_search_ignores_diacritics_and_case(client):
+    page = html(client.get("/don-vi/?q=BAN NA MEO"))
+    assert "Bản Na Mèo" in page and "Bản Sa Ná" not in page
+
+
+def test_unit_form_refuses_duplicates_and_saves_hostile_names(client, db):
+    t = token(client, "/don-vi/moi")
+    ubnd = str(body_id(db, "UBND"))
+    dup = client.post("/don-vi/moi", data={"csrf_token": t, "name": "bản na mèo",
+                                           "kind": "khu_dan_cu", "body_id": ubnd})
+    assert dup.status_code == 422 and "Bản Na Mèo" in html(dup)
+    name = 'Công ty TNHH A & B <Chi nhánh> "Sơn Hà"'
+    ok = client.post("/don-vi/moi", data={"csrf_token": t, "name": name, "kind": "doanh_nghiep",
+                                          "body_id": ubnd, "commune": "", "note": ""})
+    assert ok.status_code == 302
+    page = html(client.get("/don-vi/"))
+    assert "Công ty TNHH A &amp; B &lt;Chi nhánh&gt; &#34;Sơn Hà&#34;" in page
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_units_import_previews_then_applies(client, db):
+    data = _xlsx([["Tên đơn vị", "Loại hình", "Xã/Thị trấn", "Ghi chú"],
+                  ["Bản Hậu", "Khu dân cư", "Xã Trung Thượng", ""],
+                  ["Bản Na Mèo", "khu dan cu", "Xã Na Mèo", "Bản biên giới, cửa khẩu"],
+                  ["", "Cơ quan", "", ""],
+                  ["Trường Mầm non Sơn Thủy", "Nhà trẻ tư", "", ""]])
+    t = token(client, "/don-vi/")
+    preview = client.post("/don-vi/nhap", data={"csrf_token": t, "body_id": str(body_id(db, "UBND")),
+                                                "file": (io.BytesIO(data), "don-vi.xlsx")},
+                          content_type="multipart/form-data")
+    page = html(preview)
+    assert preview.status_code == 200
+    assert "Bản Hậu" in page and "Thêm mới" in page and "Cập nhật" in page
+    rejects = re.findall(r'<td class="num">(\d+)</td><td>([^<]+)</td>', page.split('id="rejects"')[1].split("</table>")[0])
+    assert {int(r) for r, _ in rejects} == {4, 5}
+    assert "Bản Hậu" not in html(client.get("/don-vi/"))  # nothing written by the preview
+    token_value = re.search(r'name="token" value="([0-9a-f]+)"', page)[1]
+    applied = client.post("/don-vi/nhap/xac-nhan", data={
+        "csrf_token": t, "token": token_value, "body_id": str(body_id(db, "UBND"))})
+    assert applied.status_code == 302
+    assert "Bản Hậu" in html(client.get("/don-vi/"))
+
+
+@pytest.mark.parametrize("payload, name, words", [
+    pytest.param(b"not a spreadsheet at all", "x.xlsx", "không phải", id="random bytes"),
+    pytest.param(b"Ten don vi,Loai hinh\nA,Co quan\n", "x.xlsx", "không phải", id="csv renamed"),
+    pytest.param(b"\xd0\xcf\x11\xe0" + b"\0" * 600, "x.xls", "xlsx", id="old xls"),
+])
+def test_broken_excel_gets_a_message_not_a_500(client, db, payload, name, words):
+    t = token(client, "/don-vi/")
+    response = client.post("/don-vi/nhap", data={"csrf_token": t, "body_id": str(body_id(db, "UBND")),
+                                                 "file": (io.BytesIO(payload), name)},
+                           content_type="multipart/form-data", follow_redirects=True)
+    assert response.status_code == 200
+    assert words in html(response)
+
+
+def test_upload_over_the_limit_is_refused_with_a_message(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    t = token(client, "/don-vi/")
+    response = client.post("/don-vi/nhap", data={"csrf_token": t, "body_id": "1",
+                                                 "file": (io.BytesIO(b"x" * 5000), "big.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "vượt quá giới hạn" in html(response)
+
+
+def grid_form(client, year=2022) -> tuple[str, dict]:
+    page = html(client.get(f"/danh-gia/?year={year}"))
+    t = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    body = re.search(r'name="body" value="(\d+)"', page)[1]
+    return t, {"csrf_token": t, "body": body, "year": str(year)}
+
+
+def test_assessment_grid_refuses_bad_scores_and_missing_reasons(client, db):
+    _, form = grid_form(client)
+    na_meo, sa_na = unit_id(db, "Bản Na Mèo"), unit_id(db, "Bản Sa Ná")
+    form.update({f"a-{na_meo}-reviewed_score": "150", f"a-{sa_na}-reviewed_score": "95",
+                 f"a-{sa_na}-safe": "1", f"a-{sa_na}-decided": "Khá", f"a-{sa_na}-reason": ""})
+    response = client.post("/danh-gia/", data=form)
+    page = html(response)
+    assert response.status_code == 422
+    assert 'value="150"' in page  # typed value kept
+    assert "0" in page and "100" in page and "cần ghi lý do" in page
+    with db.session(readonly=True) as s:
+        assert q.get_assessment(s, na_meo, 2022).reviewed_score != 150
+
+
+def test_assessment_grid_saves_and_summary_counts(client, db):
+    _, form = grid_form(client, 2023)
+    na_meo = unit_id(db, "Bản Na Mèo")
+    form.update({f"a-{na_meo}-reviewed_score": "93", f"a-{na_meo}-safe": "1",
+                 f"a-{na_meo}-decided": "Xuất sắc"})
+    assert client.post("/danh-gia/", data=form).status_code == 302
+    with db.session(readonly=True) as s:
+        row = q.get_assessment(s, na_meo, 2023)
+        assert (row.reviewed_score, row.safe, row.suggested, row.decided) == \
+            (93, True, "xuat_sac", "xuat_sac")
+    page = html(client.get("/danh-gia/?year=2023"))
+    summary = page.split('id="summary"')[1].split("</table>")[0]
+    khu = re.search(r"<td>Khu dân cư</td>\s*<td class=\"num\">(\d+)</td>", summary)
+    assert khu[1] == "1"
+
+
+def test_outcomes_export_opens_and_lists_units(client, db):
+    response = client.get(f"/danh-gia/xuat.xlsx?body={body_id(db, 'UBND')}&year=2022")
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    values = [c.value for row in book.active.iter_rows() for c in row]
+    assert "Bản Na Mèo" in values
+
+
+def _make_decision(client, db) -> int:
+    ubnd = body_id(db, "UBND")
+    url = f"/van-ban/decision/moi?body={ubnd}&year=2022"
+    page = html(client.get(url))
+    assert "Bản Na Mèo" in page
+    form = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page):
+        form[name] = value.replace("&amp;", "&").replace("&#34;", '"').replace("&#39;", "'") \
+            .replace("&lt;", "<").replace("&gt;", ">")
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>\n?(.*?)</textarea>', page, re.S):
+        form[name] = body.replace("&amp;", "&").replace("&#34;", '"').replace("&lt;", "<") \
+            .replace("&gt;", ">").replace("&#39;", "'")
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option selected value="([^"]*)"', options) or \
+            re.search(r'<option[^>]*value="([^"]*)"[^>]*selected', options) or \
+            re.search(r'<option[^>]*value="([^"]*)"', options)
+        form[name] = chosen[1] if chosen else ""
+    form["body_id"] = str(ubnd)
+    form["created_by"] = "Hà Thị Thu"
+    response = client.post(url, data=form)
+    assert response.status_code == 302, html(response)[:3000]
+    return int(response.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def test_decision_is_generated_issued_and_downloaded(client, db):
+    doc_id = _make_decision(client, db)
+    page = html(client.get(f"/so-van-ban/{doc_id}"))
+    assert "Dự thảo" in page and "Cấp số" in page
+    draft = client.get(f"/so-van-ban/{doc_id}/tai-ve.docx").data
+    assert "Số:      /QĐ-UBND" in texts(draft)
+    t = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    issued = client.post(f"/so-van-ban/{doc_id}/cap-so",
+                         data={"csrf_token": t, "issued_on": "2023-02-10"}, follow_redirects=True)
+    assert "Đã cấp số 01/QĐ-UBND" in html(issued)
+    final = client.get(f"/so-van-ban/{doc_id}/tai-ve.docx")
+    assert "attachment" in final.headers["Content-Disposition"]
+    body = texts(final.data)
+    assert "Số: 01/QĐ-UBND" in body and "Quan Sơn, ngày 10 tháng 02 năm 2023" in body
+    names = {row[1] for row in table_rows(final.data) if len(row) == 5}
+    assert "Bản Na Mèo" in names and "Công ty Cổ phần Lâm sản 'Mường Mìn' <Chi nhánh Quan Sơn>" in names
+    again = client.post(f"/so-van-ban/{doc_id}/cap-so",
+                        data={"csrf_token": t, "issued_on": "2023-02-11"}, follow_redirects=True)
+    assert "không cấp số lần nữa" in html(again)
+    register = html(client.get("/so-van-ban/"))
+    assert "01/QĐ-UBND" in register and "Hà Thị Thu" in register
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/so-van-ban/xuat.xlsx").data))
+    assert any(c.value == "01/QĐ-UBND" for row in book.active.iter_rows() for c in row)
+
+
+def test_unit_in_a_document_cannot_be_deleted(client, db):
+    _make_decision(client, db)
+    na_meo = unit_id(db, "Bản Na Mèo")
+    t = token(client, "/don-vi/")
+    response = client.post(f"/don-vi/{na_meo}/xoa", data={"csrf_token": t}, follow_redirects=True)
+    assert "Không xóa được đơn vị «Bản Na Mèo»" in html(response)
+    assert "Bản Na Mèo" in html(client.get("/don-vi/"))
+
+
+def test_document_form_shows_schema_messages_next_to_fields(client, db):
+    ubnd = body_id(db, "UBND")
+    url = f"/van-ban/decision/moi?body={ubnd}&year=2022"
+    t = token(client, url)
+    response = client.post(url, data={"csrf_token": t, "issuer-name": "Ủy ban nhân dân huyện Quan Sơn",
+                                      "issuer-abbreviation": "UBND", "issuer-place": "Quan Sơn",
+                                      "year": "20x2", "signer-name": "Lò Văn Hùng",
+                                      "signer-authority": "KT.", "signer-on_behalf": "Chủ tịch",
+                                      "signer-position": "Phó Chủ tịch", "proposer": "",
+                                      "units-0-name": "Bản\x0bBôn", "units-0-kind": "Khu dân cư",
+                                      "units-0-grade": "Khá"})
+    page = html(response)
+    assert response.status_code == 422
+    assert "«20x2» không phải số nguyên" in page
+    assert "U+000B" in page
+    assert "thiếu theo đề nghị của" in page.lower() or "không được để trống" in page
+
+
+def test_batch_commitments_of_a_residential_area(client, db):
+    na_meo = unit_id(db, "Bản Na Mèo")
+    t = token(client, "/cam-ket/")
+    response = client.post("/cam-ket/", data={"csrf_token": t, "unit_id": str(na_meo),
+                                              "year": "2022", "fmt": "docx"})
+    assert response.status_code == 200
+    assert response.headers["X-Docgen-Forms"] == "5"
+    body = texts(response.data)
+    assert sum(1 for t in body if t == "BẢN CAM KẾT") == 5
+    for name in ("Lò Văn Xuân", "Vi Thị Hoa", "Phạm Bá Tình"):
+        assert any(name in line for line in body)
+
+
+def test_batch_of_an_area_without_households_says_so(client, db):
+    bon = unit_id(db, "Bản Bôn")
+    t = token(client, "/cam-ket/")
+    response = client.post("/cam-ket/", data={"csrf_token": t, "unit_id": str(bon), "year": "2022",
+                                              "fmt": "zip"}, follow_redirects=True)
+    assert "chưa có danh sách hộ" in html(response)
+
+
+def test_blank_household_list_opens_in_excel(client):
+    response = client.get("/cam-ket/danh-sach-mau.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    headers = [c.value for c in next(book.worksheets[0].iter_rows(max_row=1))]
+    assert "Họ và tên" in headers
