@@ -43,8 +43,9 @@ def show(doc_id: int):
     kind = documents.KINDS.get(doc.kind)
     pdf_ok = _pdf_available()
     pages = len(_previews(docx)) if pdf_ok else 0
+    version = hashlib.sha256(docx).hexdigest()[:12]  # a new render gets new image URLs
     return render_template("document.html", doc=doc, body=body, kind=kind, pages=pages,
-                           today=dt.date.today().isoformat(), pdf_ok=pdf_ok)
+                           version=version, today=dt.date.today().isoformat(), pdf_ok=pdf_ok)
 
 
 def _docx(doc_id: int) -> tuple[bytes, str, str]:

@@ -1,0 +1,96 @@
+"""A clerk's year in a real browser: import units, enter outcomes, generate the decision,
+issue its number, download it — and the commitment forms of a residential area."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from helpers import table_rows, texts
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+NEW_UNITS = [("Bản Hậu", "Khu dân cư", "Xã Trung Thượng", "Xuất sắc", "95"),
+             ("Công ty TNHH Lâm nghiệp A & B", "Doanh nghiệp", "Xã Sơn Hà", "Khá", "78"),
+             ('Trường Tiểu học "Tam Thanh"', "Cơ sở giáo dục", "Xã Tam Thanh", "Trung bình", "60")]
+
+
+def units_xlsx(path: Path) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STT", "Tên đơn vị", "Loại hình", "Xã/Thị trấn", "Ghi chú"])
+    for i, (name, kind, commune, _, _) in enumerate(NEW_UNITS, 1):
+        sheet.append([i, name, kind, commune, ""])
+    book.save(path)
+    return path
+
+
+def test_clerk_goes_from_excel_to_a_numbered_decision(server, page, tmp_path):
+    # 1. Import units from Excel, looking at the preview first.
+    page.goto(server + "/don-vi/")
+    page.locator("details summary").first.click()
+    page.set_input_files("input[type=file]", str(units_xlsx(tmp_path / "don-vi.xlsx")))
+    page.select_option("select#body_id", label="Ủy ban nhân dân huyện Quan Sơn")
+    page.click("#import-units")
+    assert "3</b> dòng sẽ được thêm" in page.content()
+    page.click("#apply-import")
+    assert page.locator(".flash.success").inner_text().startswith("Đã nhập: thêm 3 đơn vị")
+    for name, *_ in NEW_UNITS:
+        assert page.locator("#units", has_text=name).count() == 1
+
+    # 2. Enter the year's outcomes for the new units.
+    page.goto(server + "/danh-gia/?year=2022")
+    for name, _, _, grade, score in NEW_UNITS:
+        row = page.locator(f"#grid tr[data-unit='{name}']")
+        row.locator("input[name$='-reviewed_score']").fill(score)
+        if grade != "Trung bình":
+            row.locator("input[name$='-safe']").check()
+        row.locator("select[name$='-decided']").select_option(grade)
+    page.click("#save-grid")
+    assert "Đã lưu kết quả đánh giá năm 2022" in page.locator(".flash.success").inner_text()
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / "assessment-grid.png"))
+
+    # 3. Generate the decision for 2022 from the stored outcomes.
+    page.goto(server + "/van-ban/")
+    page.select_option("select#body", label="Ủy ban nhân dân huyện Quan Sơn")
+    page.fill("input#year", "2022")
+    page.click("#kind-decision")
+    assert page.locator("input[value='Bản Hậu']").count() == 1
+    page.fill("input#created_by", "Hà Thị Thu")
+    page.click("#generate")
+    assert "Đã tạo dự thảo" in page.locator(".flash.success").inner_text()
+
+    # 4. Issue its number, then download it.
+    page.fill("input#issued_on", "2023-02-10")
+    page.click("#issue")
+    assert "Đã cấp số 01/QĐ-UBND" in page.locator(".flash.success").inner_text()
+    page.screenshot(path=str(DOCS / "decision.png"), full_page=True)
+    with page.expect_download() as info:
+        page.click("#download-docx")
+    data = Path(info.value.path()).read_bytes()
+
+    body = texts(data)
+    assert "Số: 01/QĐ-UBND" in body
+    assert "Quan Sơn, ngày 10 tháng 02 năm 2023" in body
+    listed = {row[1]: row[3] for row in table_rows(data) if len(row) == 5 and row[0].isdigit()}
+    for name, _, _, grade, _ in NEW_UNITS:
+        assert listed[name] == grade
+    assert listed["Bản Na Mèo"] == "Xuất sắc"
+    assert len(listed) == 44 + len(NEW_UNITS)
+
+
+def test_clerk_prints_the_commitment_forms_of_an_area(server, page):
+    page.goto(server + "/cam-ket/")
+    page.select_option("select#unit_id", index=next(
+        i for i, text in enumerate(page.locator("select#unit_id option").all_inner_texts())
+        if text.startswith("Bản Na Mèo")))
+    page.fill("input#year", "2022")
+    with page.expect_download() as info:
+        page.click("#make-forms")
+    data = Path(info.value.path()).read_bytes()
+    body = texts(data)
+    assert body.count("BẢN CAM KẾT") == 5
+    assert any("Lò Văn Xuân" in line for line in body)
