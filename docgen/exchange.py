@@ -1,0 +1,493 @@
+"""Excel in and out for the stored data: the units, a year's outcomes and the register.
+
+An import is two steps: `preview_*_import` reads the file and says what it would add,
+update and reject (with the row number Excel shows and a Vietnamese reason) WITHOUT
+writing; `apply_*_import` writes a preview inside the caller's transaction, all or nothing.
+Exports neutralise cells that a spreadsheet would run as a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import documents, domain
+from .errors import InputError, UserError
+from .policy import Policy, load_policy
+from .store import assessments as outcomes
+from .store.models import Body, Unit
+from .store.numbering import list_documents
+from .store.queries import check_unit, find_unit, list_units
+from .vietnamese import fold
+
+HEADER_SEARCH_ROWS = 20
+MAX_ROWS = 20_000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+YES, NO = "Có", "Không"
+
+
+# ---- plans -------------------------------------------------------------------------------
+
+@dataclass
+class PlanRow:
+    """A row that will be written: its Excel row, the unit's name, the validated values, the
+    row it updates (None for an addition) and, for updates, field → (old, new)."""
+
+    row: int
+    name: str
+    values: dict
+    target_id: int | None = None
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class Reject:
+    """A row that will not be written and why, in Vietnamese."""
+
+    row: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"Dòng {self.row}: {self.reason}"
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do; `unchanged` rows match the database already."""
+
+    what: str  # "units" | "outcomes"
+    body_id: int
+    year: int | None = None
+    add: list[PlanRow] = field(default_factory=list)
+    update: list[PlanRow] = field(default_factory=list)
+    unchanged: list[PlanRow] = field(default_factory=list)
+    reject: list[Reject] = field(default_factory=list)
+
+    @property
+    def writes(self) -> int:
+        return len(self.add) + len(self.update)
+
+
+# ---- reading -----------------------------------------------------------------------------
+
+def header_key(text: Any) -> str:
+    """A header compared without case, diacritics or punctuation: "Xã/Thị trấn" → "xa thi tran"."""
+    return re.sub(r"[^a-z0-9]+", " ", fold(str(text))).strip() if text is not None else ""
+
+
+def _plain(value: Any) -> Any:
+    """A cell value as typed: text stripped and with our anti-formula apostrophe removed."""
+    if isinstance(value, str):
+        value = value.strip()
+        if len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
+            value = value[1:]
+    return value
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_sheet(data: bytes, headers: dict[str, tuple[str, ...]], required: Iterable[str]
+               ) -> tuple[dict[str, int], list[tuple[int, dict[str, Any]]]]:
+    """The first sheet's rows keyed by field, with their Excel row numbers.
+
+    `headers` maps a field to its accepted header texts; `required` fields must have a
+    column. Blank rows are skipped. UserError for a file that is not a usable XLSX.
+    """
+    if not data:
+        raise UserError("Tệp tải lên trống (0 byte): hãy chọn tệp Excel .xlsx có dữ liệu")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UserError("Đây là tệp Excel 97–2003 (.xls): hãy mở bằng Excel hoặc LibreOffice "
+                        "và lưu lại dạng «Excel Workbook (.xlsx)» rồi tải lên lại")
+    if not data.startswith(b"PK"):
+        raise UserError("Tệp tải lên không phải bảng tính Excel .xlsx (có thể là CSV, PDF hoặc "
+                        "tệp khác): hãy lưu bảng tính dạng .xlsx rồi tải lên lại")
+    _check_package(data)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about features it drops on read
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # a broken ZIP or XML can raise almost anything in openpyxl
+        raise UserError(f"Không đọc được bảng tính: tệp .xlsx bị hỏng hoặc không đúng định dạng "
+                        f"Excel ({type(exc).__name__})") from None
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        rows = []
+        for values in sheet.iter_rows(values_only=True):
+            rows.append(values)
+            if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise UserError(f"Bảng tính có hơn {MAX_ROWS:,} dòng; hãy chia thành nhiều tệp"
+                                .replace(",", "."))
+    except UserError:
+        raise
+    except Exception as exc:
+        raise UserError(f"Không đọc được bảng tính: tệp .xlsx bị hỏng ({type(exc).__name__})"
+                        ) from None
+    finally:
+        book.close()
+    keys = {header_key(h): name for name, texts in headers.items() for h in texts}
+    required = list(required)
+    for i, values in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        layout: dict[str, int] = {}
+        for pos, value in enumerate(values):
+            name = keys.get(header_key(value)) if isinstance(value, str) else None
+            if name and name not in layout:
+                layout[name] = pos
+        if required and required[0] in layout:
+            missing = [headers[n][0] for n in required if n not in layout]
+            if missing:
+                raise UserError(f"Dòng tiêu đề (dòng {i + 1}) thiếu cột "
+                                + ", ".join(f"«{m}»" for m in missing))
+            records = []
+            for number, values in enumerate(rows[i + 1:], start=i + 2):
+                record = {n: _plain(values[p]) if p < len(values) else None
+                          for n, p in layout.items()}
+                if not all(_blank(v) for v in record.values()):
+                    records.append((number, record))
+            if not records:
+                raise UserError("Bảng tính không có dòng dữ liệu nào dưới dòng tiêu đề")
+            return layout, records
+    if not any(not _blank(v) for values in rows for v in values):
+        raise UserError("Bảng tính trống: không có dòng dữ liệu nào")
+    wanted = ", ".join(f"«{texts[0]}»" for texts in headers.values())
+    raise UserError(f"Không tìm thấy dòng tiêu đề có cột «{headers[required[0]][0]}» trong "
+                    f"{HEADER_SEARCH_ROWS} dòng đầu của trang «{sheet.title}». Các cột dùng "
+                    f"được: {wanted}")
+
+
+def _check_package(data: bytes) -> None:
+    """UserError for a ZIP that is broken or holds another kind of Office file."""
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except Exception:  # a corrupted directory raises BadZipFile, NotImplementedError, …
+        raise UserError("Không đọc được bảng tính: tệp .xlsx bị hỏng (tải lại hoặc lưu lại "
+                        "từ Excel rồi thử lại)") from None
+    if "word/document.xml" in names:
+        raise UserError("Tệp tải lên là văn bản Word (.docx), không phải bảng tính Excel "
+                        ".xlsx")
+    if "xl/workbook.xml" not in names:
+        raise UserError("Tệp tải lên không phải bảng tính Excel .xlsx (tệp nén không có "
+                        "bảng tính)")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _first_problem(exc: InputError) -> str:
+    return exc.problems[0][1] if exc.problems else str(exc)
+
+
+# ---- writing -----------------------------------------------------------------------------
+
+def neutralise(value: Any) -> Any:
+    """Text a spreadsheet would treat as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _sheet(book: Workbook, title: str, headers: list[tuple[str, int]]):
+    """The first sheet of a new workbook, titled, with a bold frozen header row."""
+    sheet = book.active
+    sheet.title = title
+    sheet.append([h for h, _ in headers])
+    for pos, (_, width) in enumerate(headers, 1):
+        cell = sheet.cell(row=1, column=pos)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(pos)].width = width
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _append(sheet, values: list[Any]) -> None:
+    sheet.append([neutralise(v) for v in values])
+    lines = 1
+    for cell in sheet[sheet.max_row]:
+        cell.alignment = Alignment(vertical="top", wrap_text=isinstance(cell.value, str))
+        if isinstance(cell.value, dt.date):
+            cell.number_format = "DD/MM/YYYY"
+        elif isinstance(cell.value, str):
+            width = sheet.column_dimensions[cell.column_letter].width or 10
+            per_line = max(int(width) - 2, 1)
+            lines = max(lines, sum(-(-max(len(part), 1) // per_line)
+                                   for part in cell.value.split("\n")))
+    if lines > 1:
+        # Neither Excel nor LibreOffice grows a row for wrapped text written by openpyxl.
+        sheet.row_dimensions[sheet.max_row].height = 15 * lines
+
+
+def _choices(book: Workbook, sheet, column: int, values: list[str], list_column: str) -> None:
+    """A drop-down on `column` of `sheet` listing `values`, kept on a hidden sheet because
+    a label may hold a comma ("Xã, thị trấn")."""
+    lists = book["Danh mục"] if "Danh mục" in book.sheetnames else book.create_sheet("Danh mục")
+    lists.sheet_state = "hidden"
+    for row, value in enumerate(values, 1):
+        lists[f"{list_column}{row}"] = value
+    letter = get_column_letter(column)
+    rule = DataValidation(type="list", allow_blank=True, showErrorMessage=False,
+                          formula1=f"'Danh mục'!${list_column}$1:${list_column}${len(values)}")
+    rule.add(f"{letter}2:{letter}{max(sheet.max_row, 2) + 500}")
+    sheet.add_data_validation(rule)
+
+
+def _finish(sheet) -> None:
+    if sheet.max_row > 1:
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def _save(book: Workbook) -> bytes:
+    book.properties.creator = "docgen"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# ---- units -------------------------------------------------------------------------------
+
+UNIT_HEADERS = {
+    "name": ("Tên đơn vị", "Đơn vị", "Tên"),
+    "kind": ("Loại hình", "Loại", "Loại đơn vị"),
+    "commune": ("Xã/Thị trấn", "Xã, thị trấn", "Xã", "Xã/phường", "Xã, phường, thị trấn",
+                "Thuộc xã"),
+    "body": ("Cơ quan đánh giá", "Cơ quan"),
+    "note": ("Ghi chú",),
+}
+UNIT_FIELDS = ("name", "kind", "commune", "note", "body_id")
+
+
+def export_units(session: Session, body_id: int | None = None) -> bytes:
+    """The units (of one body, or all) as XLSX: STT, Tên đơn vị, Loại hình, Xã/Thị trấn,
+    Cơ quan đánh giá, Ghi chú."""
+    book = Workbook()
+    sheet = _sheet(book, "Đơn vị", [("STT", 6), ("Tên đơn vị", 48), ("Loại hình", 18),
+                                    ("Xã/Thị trấn", 22), ("Cơ quan đánh giá", 36),
+                                    ("Ghi chú", 36)])
+    for i, unit in enumerate(list_units(session, body_id=body_id), 1):
+        _append(sheet, [i, unit.name, unit.kind_label, unit.commune, unit.body.name, unit.note])
+    _choices(book, sheet, 3, [k.label for k in domain.UNIT_KINDS], "A")
+    _finish(sheet)
+    return _save(book)
+
+
+def _find_body(session: Session, text: str) -> Body | None:
+    key = fold(text)
+    return next((b for b in session.scalars(select(Body).order_by(Body.id))
+                 if fold(b.name) == key), None)
+
+
+def preview_units_import(session: Session, xlsx_bytes: bytes, body_id: int) -> ImportPlan:
+    """What importing the units in `xlsx_bytes` would do; rows without a «Cơ quan đánh giá»
+    go to `body_id`. Units are matched by name (without case or diacritics) within a body."""
+    default = session.get(Body, body_id)
+    if default is None:
+        raise UserError(f"Không tìm thấy cơ quan (mã {body_id})")
+    layout, records = read_sheet(xlsx_bytes, UNIT_HEADERS, ("name", "kind"))
+    plan = ImportPlan("units", body_id)
+    seen: dict[tuple[int, str], int] = {}
+    for number, record in records:
+        try:
+            name, kind, commune, note = check_unit(
+                _text(record.get("name")), _text(record.get("kind")),
+                _text(record.get("commune")), _text(record.get("note")))
+        except InputError as exc:
+            plan.reject.append(Reject(number, _first_problem(exc)))
+            continue
+        body = default
+        if not _blank(record.get("body")):
+            body = _find_body(session, _text(record["body"]))
+            if body is None:
+                plan.reject.append(Reject(number, f"Không có cơ quan đánh giá "
+                                                  f"«{_text(record['body'])}» trong danh sách "
+                                                  "cơ quan"))
+                continue
+        key = (body.id, fold(name))
+        if key in seen:
+            plan.reject.append(Reject(number, f"Đơn vị «{name}» trùng với dòng {seen[key]}"))
+            continue
+        seen[key] = number
+        values = {"name": name, "kind": kind, "commune": commune, "note": note,
+                  "body_id": body.id}
+        for optional in ("commune", "note"):
+            if optional not in layout:  # a column left out keeps the stored value
+                values.pop(optional)
+        existing = find_unit(session, body.id, name)
+        row = PlanRow(number, name, values, existing.id if existing else None)
+        if existing is None:
+            values.setdefault("commune", "")
+            values.setdefault("note", "")
+            plan.add.append(row)
+            continue
+        row.changes = {k: (getattr(existing, k), v) for k, v in values.items()
+                       if getattr(existing, k) != v}
+        (plan.update if row.changes else plan.unchanged).append(row)
+    return plan
+
+
+def apply_units_import(session: Session, plan: ImportPlan) -> tuple[int, int]:
+    """Write a units preview (in the caller's transaction); returns (added, updated)."""
+    from .store.queries import save_unit
+
+    if plan.what != "units":
+        raise ValueError("not a units import plan")
+    for row in plan.add:
+        save_unit(session, **row.values)
+    for row in plan.update:
+        unit = session.get(Unit, row.target_id)
+        if unit is None:
+            raise UserError(f"Dòng {row.row}: đơn vị «{row.name}» đã bị xóa sau khi xem trước; "
+                            "hãy tải tệp lên lại")
+        current = {k: getattr(unit, k) for k in UNIT_FIELDS}
+        save_unit(session, id=unit.id, **{**current, **row.values})
+    return len(plan.add), len(plan.update)
+
+
+# ---- a year's outcomes ---------------------------------------------------------------------
+
+OUTCOME_HEADERS = {
+    "name": ("Tên đơn vị", "Đơn vị", "Tên"),
+    "self_score": ("Điểm tự chấm",),
+    "reviewed_score": ("Điểm thẩm định",),
+    "safe": ("An toàn về ANTT (Có/Không)", "An toàn về ANTT", "Đạt An toàn về ANTT",
+             "An toàn"),
+    "decided": ("Xếp loại quyết định", "Xếp loại", "Quyết định xếp loại"),
+    "reason": ("Lý do", "Lý do khác đề xuất"),
+    "note": ("Ghi chú",),
+}
+
+
+def _score_cell(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def export_outcomes(session: Session, body_id: int, year: int) -> bytes:
+    """A year's outcomes of the units `body_id` assesses, as XLSX to fill in and import."""
+    book = Workbook()
+    headers = [("STT", 6), ("Tên đơn vị", 44), ("Loại hình", 16), ("Điểm tự chấm", 11),
+               ("Điểm thẩm định", 11), ("An toàn về ANTT (Có/Không)", 14),
+               ("Xếp loại đề xuất", 13), ("Xếp loại quyết định", 13), ("Lý do", 36),
+               ("Ghi chú", 30), (f"Xếp loại năm {year - 1}", 13)]
+    sheet = _sheet(book, f"Đánh giá {year}", headers)
+    sheet.row_dimensions[1].height = 48
+    for i, line in enumerate(outcomes.assessment_grid(session, body_id, year), 1):
+        row = line.assessment
+        _append(sheet, [
+            i, line.unit.name, line.unit.kind_label,
+            _score_cell(row.self_score) if row else None,
+            _score_cell(row.reviewed_score) if row else None,
+            (YES if row.safe else NO) if row else None,
+            row.suggested_class.label if row and row.suggested else None,
+            row.decided_class.label if row and row.decided else None,
+            row.reason if row else None, row.note if row else None,
+            line.previous.label if line.previous else None,
+        ])
+    _choices(book, sheet, 6, [YES, NO], "A")
+    _choices(book, sheet, 8, [c.label for c in domain.UNIT_CLASSES], "B")
+    _finish(sheet)
+    return _save(book)
+
+
+def preview_outcomes_import(session: Session, xlsx_bytes: bytes, body_id: int, year: int, *,
+                            policy: Policy | None = None) -> ImportPlan:
+    """What importing a year's outcomes would do. Rows name units of `body_id`; a column
+    left out of the file keeps the stored values, a blank cell clears them."""
+    body = session.get(Body, body_id)
+    if body is None:
+        raise UserError(f"Không tìm thấy cơ quan (mã {body_id})")
+    policy = policy or load_policy()
+    layout, records = read_sheet(xlsx_bytes, OUTCOME_HEADERS, ("name",))
+    plan = ImportPlan("outcomes", body_id, year)
+    seen: dict[int, int] = {}
+    for number, record in records:
+        name = " ".join(_text(record.get("name")).split())
+        if not name:
+            plan.reject.append(Reject(number, "Thiếu tên đơn vị"))
+            continue
+        unit = find_unit(session, body_id, name)
+        if unit is None:
+            plan.reject.append(Reject(number, f"Không có đơn vị «{name}» trong danh sách đơn vị "
+                                              f"do {body.name} đánh giá"))
+            continue
+        if unit.id in seen:
+            plan.reject.append(Reject(number, f"Đơn vị «{unit.name}» trùng với dòng "
+                                              f"{seen[unit.id]}"))
+            continue
+        seen[unit.id] = number
+        existing = outcomes.get_assessment(session, unit.id, year)
+        given = {k: (_text(v) if k in ("reason", "note") else v)
+                 for k, v in record.items() if k != "name"}
+        stored = {k: getattr(existing, k) for k in outcomes.FIELDS} if existing else {}
+        try:
+            values = outcomes.check_assessment({**stored, **given}, policy)
+        except InputError as exc:
+            plan.reject.append(Reject(number, f"Đơn vị «{unit.name}»: {_first_problem(exc)}"))
+            continue
+        row = PlanRow(number, unit.name, {k: values[k] for k in outcomes.FIELDS}, unit.id)
+        if existing is None:
+            # A row with nothing but the name (the blank form) creates no outcome.
+            empty = not any(v not in (None, "", False) for v in row.values.values())
+            (plan.unchanged if empty else plan.add).append(row)
+            continue
+        row.changes = {k: (stored[k], v) for k, v in row.values.items() if stored[k] != v}
+        (plan.update if row.changes else plan.unchanged).append(row)
+    return plan
+
+
+def apply_outcomes_import(session: Session, plan: ImportPlan, *,
+                          policy: Policy | None = None) -> tuple[int, int]:
+    """Write an outcomes preview (in the caller's transaction); returns (added, updated)."""
+    if plan.what != "outcomes" or plan.year is None:
+        raise ValueError("not an outcomes import plan")
+    policy = policy or load_policy()
+    for row in [*plan.add, *plan.update]:
+        outcomes.save_assessment(session, row.target_id, plan.year, policy=policy, **row.values)
+    return len(plan.add), len(plan.update)
+
+
+# ---- the register ----------------------------------------------------------------------------
+
+def export_register(session: Session, body_id: int | None = None,
+                    year: int | None = None) -> bytes:
+    """The register ("Sổ văn bản đi") as XLSX, in the order numbers were given; drafts last."""
+    book = Workbook()
+    sheet = _sheet(book, "Sổ văn bản đi", [
+        ("STT", 6), ("Số", 7), ("Ký hiệu", 18), ("Ngày ban hành", 13), ("Loại văn bản", 28),
+        ("Trích yếu nội dung", 60), ("Người ký", 22), ("Cơ quan ban hành", 32),
+        ("Người soạn", 18), ("Trạng thái", 13)])
+    docs = list_documents(session, body_id, year)
+    docs.sort(key=lambda d: (d.number is None, d.body_id, d.year, d.number or 0, d.id))
+    for i, doc in enumerate(docs, 1):
+        kind = documents.KINDS.get(doc.kind)
+        _append(sheet, [i, doc.number, doc.symbol, doc.issued_on,
+                        kind.label if kind else doc.kind, doc.summary, doc.signer_name,
+                        doc.body.name, doc.created_by,
+                        "Đã cấp số" if doc.is_issued else "Dự thảo"])
+    _finish(sheet)
+    return _save(book)

@@ -1,0 +1,214 @@
+"""A year's assessment outcomes: the grid of units, saving one unit's outcome (the policy
+computes the suggested class), and the summary per unit kind × class."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import domain
+from ..errors import InputError, UserError
+from ..policy import Policy, load_policy
+from ..vietnamese import fold
+from .models import Assessment, Unit, utcnow
+from .queries import clean, list_units
+
+_MISSING: Any = object()
+FIELDS = ("self_score", "reviewed_score", "safe", "decided", "reason", "note")
+LABELS = {"self_score": "Điểm tự chấm", "reviewed_score": "Điểm thẩm định"}
+YES = {"1", "true", "co", "x", "dat", "yes", "an toan"}
+NO = {"0", "false", "khong", "", "chua dat", "no", "khong dat"}
+
+
+@dataclass
+class GridRow:
+    """One line of the year's grid: the unit, its outcome (None if not entered yet) and
+    last year's decided class (None if none)."""
+
+    unit: Unit
+    assessment: Assessment | None
+    previous: domain.UnitClass | None
+
+
+@dataclass
+class SummaryRow:
+    """Counts of decided classes for one unit kind (kind None: the total row)."""
+
+    kind: domain.UnitKind | None
+    label: str
+    counts: dict[str, int] = field(default_factory=dict)  # class code → units
+    undecided: int = 0  # units without a decided class
+    safe: int = 0  # units recognised "An toàn về ANTT"
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values()) + self.undecided
+
+
+def parse_score(value, field_name: str) -> float | None:
+    """A score 0–100 from a number or text ("92,5"); None for blank; InputError otherwise."""
+    label = LABELS.get(field_name, field_name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise InputError([(field_name, f"{label} phải là số từ 0 đến 100")])
+    if isinstance(value, str):
+        try:
+            value = float(value.strip().replace(",", "."))
+        except ValueError:
+            raise InputError([(field_name, f"{label} «{value.strip()}» không phải số; "
+                                           "ghi số từ 0 đến 100")]) from None
+    try:
+        score = float(value)
+    except (TypeError, ValueError):
+        raise InputError([(field_name, f"{label} phải là số từ 0 đến 100")]) from None
+    if not math.isfinite(score) or not 0 <= score <= 100:
+        raise InputError([(field_name, f"{label} {value:g} nằm ngoài thang điểm 0–100")])
+    return round(score, 2)
+
+
+def parse_safe(value) -> bool:
+    """Recognised "An toàn về ANTT": a bool, or text Có/Không, Đạt/Chưa đạt, x/blank."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    text = fold(str(value))
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise InputError([("safe", f"An toàn về ANTT «{value}» phải là «Có» hoặc «Không»")])
+
+
+def parse_class(value, field_name: str = "decided") -> str | None:
+    """A class code from a code or label ("Khá", "kha"); None for blank."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    record = domain.unit_class(str(value)) if isinstance(value, str) else None
+    if record is None:
+        raise InputError([(field_name, f"Xếp loại «{value}» không hợp lệ; chọn một trong: "
+                                       f"{domain.CLASS_LABELS}")])
+    return record.code
+
+
+def check_assessment(values: dict, policy: Policy) -> dict:
+    """Validated outcome fields with `suggested` computed; InputError naming the field.
+
+    The suggestion uses the reviewed score, or the self score while there is none. A
+    decided class differing from the suggestion needs a reason; with no score there is
+    nothing to differ from.
+    """
+    out = {
+        "self_score": parse_score(values.get("self_score"), "self_score"),
+        "reviewed_score": parse_score(values.get("reviewed_score"), "reviewed_score"),
+        "safe": parse_safe(values.get("safe")),
+        "decided": parse_class(values.get("decided")),
+        "reason": clean(values.get("reason"), "reason", "Lý do", max_len=500, multiline=True),
+        "note": clean(values.get("note"), "note", "Ghi chú", max_len=300),
+    }
+    score = out["reviewed_score"] if out["reviewed_score"] is not None else out["self_score"]
+    out["suggested"] = policy.suggest(score, out["safe"])
+    if out["decided"] and out["suggested"] and out["decided"] != out["suggested"] \
+            and not out["reason"]:
+        decided = domain.unit_class(out["decided"]).label
+        suggested = domain.unit_class(out["suggested"]).label
+        raise InputError([("reason", f"Xếp loại quyết định «{decided}» khác xếp loại đề xuất "
+                                     f"«{suggested}»: cần ghi lý do")])
+    return out
+
+
+def get_assessment(session: Session, unit_id: int, year: int) -> Assessment | None:
+    return session.scalar(select(Assessment).where(Assessment.unit_id == unit_id,
+                                                   Assessment.year == year))
+
+
+def save_assessment(session: Session, unit_id: int, year: int, *, policy: Policy | None = None,
+                    **fields) -> Assessment:
+    """Save one unit's outcome for `year`; fields not given keep their stored values.
+
+    Fields: self_score, reviewed_score (0–100 or None), safe, decided (code or label or
+    None), reason, note. `policy` None loads the configured policy.
+    """
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"unknown assessment fields: {sorted(unknown)}")
+    if session.get(Unit, unit_id) is None:
+        raise UserError(f"Không tìm thấy đơn vị (mã {unit_id})")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise InputError([("year", f"Năm đánh giá «{year}» không hợp lệ")])
+    row = get_assessment(session, unit_id, year)
+    current = {name: getattr(row, name) for name in FIELDS} if row else {}
+    current.update(fields)
+    values = check_assessment(current, policy or load_policy())
+    if row is None:
+        row = Assessment(unit_id=unit_id, year=year)
+        session.add(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.updated_at = utcnow()
+    session.flush()
+    return row
+
+
+def assessment_grid(session: Session, body_id: int, year: int) -> list[GridRow]:
+    """Every unit the body assesses, with this year's outcome and last year's decided class."""
+    units = list_units(session, body_id=body_id)
+    ids = [u.id for u in units]
+    this_year: dict[int, Assessment] = {}
+    previous: dict[int, str | None] = {}
+    if ids:
+        for row in session.scalars(select(Assessment).where(
+                Assessment.unit_id.in_(ids), Assessment.year.in_((year, year - 1)))):
+            if row.year == year:
+                this_year[row.unit_id] = row
+            else:
+                previous[row.unit_id] = row.decided
+    return [GridRow(u, this_year.get(u.id),
+                    domain.unit_class(previous[u.id]) if previous.get(u.id) else None)
+            for u in units]
+
+
+def summary(session: Session, body_id: int, year: int) -> list[SummaryRow]:
+    """Decided classes counted per unit kind (every kind, in domain order), then a total row."""
+    rows = {k.code: SummaryRow(k, k.label, {c.code: 0 for c in domain.UNIT_CLASSES})
+            for k in domain.UNIT_KINDS}
+    total = SummaryRow(None, "Tổng cộng", {c.code: 0 for c in domain.UNIT_CLASSES})
+    for line in assessment_grid(session, body_id, year):
+        row = rows.get(line.unit.kind)
+        decided = line.assessment.decided if line.assessment else None
+        safe = bool(line.assessment and line.assessment.safe)
+        for target in (row, total):
+            if target is None:
+                continue
+            if decided in target.counts:
+                target.counts[decided] += 1
+            else:
+                target.undecided += 1
+            target.safe += safe
+    return [*rows.values(), total]
+
+
+def recompute_suggestions(session: Session, body_id: int, year: int,
+                          policy: Policy | None = None) -> int:
+    """Recompute stored suggestions after the policy file changed; returns how many changed.
+
+    Reasons are not checked here: the grid shows where decided and suggested now differ.
+    """
+    policy = policy or load_policy()
+    changed = 0
+    for line in assessment_grid(session, body_id, year):
+        row = line.assessment
+        if row is None:
+            continue
+        score = row.reviewed_score if row.reviewed_score is not None else row.self_score
+        new = policy.suggest(score, row.safe)
+        if new != row.suggested:
+            row.suggested = new
+            changed += 1
+    session.flush()
+    return changed

@@ -1,0 +1,209 @@
+"""SQLAlchemy 2 models: bodies, signers, units, yearly assessments, households, the
+register of outgoing documents ("Sổ văn bản đi") and the numbering counters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+                        String, Text, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .. import domain
+
+STATUS_DRAFT = "draft"
+STATUS_ISSUED = "issued"
+
+
+def utcnow() -> dt.datetime:
+    # Naive UTC: SQLite has no time zones and PostgreSQL's "timestamp" column is naive too.
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Body(Base):
+    """An issuing or assessing body: a People's Committee, a steering committee, a police
+    office. Levels are data (`level` free text, `parent_id` the body above, if stored)."""
+
+    __tablename__ = "body"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))  # prose case: "Ủy ban nhân dân huyện Quan Sơn"
+    abbreviation: Mapped[str] = mapped_column(String(30))  # in symbols: "UBND"
+    place: Mapped[str] = mapped_column(String(60))  # ND30 địa danh: "Quan Sơn"
+    superior: Mapped[str] = mapped_column(String(200), default="")  # printed above; "" for none
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"))
+    level: Mapped[str] = mapped_column(String(30), default="")  # "tỉnh", "huyện", "xã"
+    commune: Mapped[str] = mapped_column(String(100), default="")  # for commune-level bodies
+    # Who proposes what this body decides ("Trưởng Công an huyện"); "" means
+    # "Trưởng Công an <level>".
+    proposer: Mapped[str] = mapped_column(String(200), default="")
+
+    parent: Mapped[Body | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Body]] = relationship(back_populates="parent")
+    signers: Mapped[list[Signer]] = relationship(
+        back_populates="body", cascade="all, delete-orphan", order_by="Signer.id")
+
+    def __repr__(self) -> str:
+        return f"<Body {self.id} {self.name!r}>"
+
+
+class Signer(Base):
+    """A person who signs for a body, with the authority prefix (TM., KT., …)."""
+
+    __tablename__ = "signer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[str] = mapped_column(String(200), default="")  # may hold "\n"
+    # "" (direct) | TM. | KT. | Q. | TL. | TUQ.
+    authority: Mapped[str] = mapped_column(String(10), default="")
+    on_behalf: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    body: Mapped[Body] = relationship(back_populates="signers")
+
+    def as_input(self) -> dict:
+        """The signer as a document input's `signer` record."""
+        return {"name": self.name, "position": self.position, "authority": self.authority,
+                "on_behalf": self.on_behalf}
+
+    def __repr__(self) -> str:
+        return f"<Signer {self.id} {self.name!r}>"
+
+
+class Unit(Base):
+    """An assessed unit: khu dân cư, xã, cơ quan, doanh nghiệp or cơ sở giáo dục."""
+
+    __tablename__ = "unit"
+    __table_args__ = (UniqueConstraint("body_id", "name_key", name="uq_unit_body_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    # fold(name): lower case without diacritics, for search and for refusing duplicates.
+    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # a code of domain.UNIT_KINDS
+    commune: Mapped[str] = mapped_column(String(100), default="")
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+    body: Mapped[Body] = relationship()
+
+    @property
+    def kind_record(self) -> domain.UnitKind | None:
+        return domain.unit_kind(self.kind)
+
+    @property
+    def kind_label(self) -> str:
+        record = self.kind_record
+        return record.label if record else self.kind
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.id} {self.name!r}>"
+
+
+class Assessment(Base):
+    """One unit's outcome for one year: scores, "An toàn về ANTT", suggested and decided class."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (UniqueConstraint("unit_id", "year", name="uq_assessment_unit_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    self_score: Mapped[float | None] = mapped_column(Float)
+    reviewed_score: Mapped[float | None] = mapped_column(Float)
+    safe: Mapped[bool] = mapped_column(Boolean, default=False)
+    suggested: Mapped[str | None] = mapped_column(String(20))  # class code from the policy
+    decided: Mapped[str | None] = mapped_column(String(20))  # class code the committee decided
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    note: Mapped[str] = mapped_column(String(300), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+
+    @property
+    def suggested_class(self) -> domain.UnitClass | None:
+        return domain.unit_class(self.suggested) if self.suggested else None
+
+    @property
+    def decided_class(self) -> domain.UnitClass | None:
+        return domain.unit_class(self.decided) if self.decided else None
+
+
+class Household(Base):
+    """A household head of a residential area, who signs a commitment form."""
+
+    __tablename__ = "household"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    full_name: Mapped[str] = mapped_column(String(100))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    id_number: Mapped[str] = mapped_column(String(20), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+    unit: Mapped[Unit] = relationship()
+
+
+class Document(Base):
+    """One entry of the register: a draft (number None) or an issued document with its DOCX."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        # ND30: a number is unique within the body's year; NULL (drafts) never collides.
+        UniqueConstraint("body_id", "year", "number", name="uq_document_number"),
+        Index("ix_document_body_year", "body_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id"))
+    kind: Mapped[str] = mapped_column(String(30))  # a document kind name: "decision", "plan", …
+    year: Mapped[int] = mapped_column(Integer)  # register year: of issued_on, or of creation
+    number: Mapped[int | None] = mapped_column(Integer)
+    symbol: Mapped[str] = mapped_column(String(60), default="")  # "15/QĐ-UBND"; "/QĐ-UBND" as draft
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(String(500), default="")  # trích yếu
+    signer_name: Mapped[str] = mapped_column(String(100), default="")
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default=STATUS_DRAFT)
+    # The blobs are loaded only when read, so listing the register stays light.
+    input_json: Mapped[str] = mapped_column(Text, deferred=True)
+    docx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+    body: Mapped[Body] = relationship()
+    units: Mapped[list[Unit]] = relationship(secondary="document_unit", order_by="Unit.id",
+                                             viewonly=True)
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == STATUS_ISSUED
+
+    def __repr__(self) -> str:
+        return f"<Document {self.id} {self.kind} {self.symbol!r} {self.status}>"
+
+
+class DocumentUnit(Base):
+    """A unit a document lists: while the link exists the unit cannot be deleted."""
+
+    __tablename__ = "document_unit"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True, index=True)
+
+
+class Counter(Base):
+    """The last number given by a body in a year (ND30: from 01 on 1 January)."""
+
+    __tablename__ = "counter"
+
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,218 @@
+"""The register of outgoing documents ("Sổ văn bản đi"): drafts, and the issuing of numbers.
+
+ND30: a body numbers its documents from 01 on 1 January, each number once, with no gap,
+within the year. `issue_number` allocates the number, renders the document with it and
+stores the file in ONE transaction: if rendering fails, the number is not consumed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from typing import Callable, Iterator
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from .. import documents, prepare
+from ..errors import InputError, UserError
+from ..vietnamese import doc_symbol, fold, short_date, slug
+from .models import STATUS_DRAFT, STATUS_ISSUED, Body, Counter, Document, DocumentUnit, Unit, utcnow
+
+Render = Callable[[str, dict], bytes]
+
+
+def _symbol(kind: str, parsed, body: Body, number: int | None) -> str:
+    record = documents.get(kind)
+    if record.abbreviation is None:
+        return ""
+    issuer = getattr(parsed, "issuer", None)
+    abbr = issuer.abbreviation if issuer is not None else body.abbreviation
+    return doc_symbol(number, record.abbreviation, abbr).strip()
+
+
+def _link_units(session: Session, doc: Document, parsed) -> None:
+    """Link the stored units a document lists (matched by name, the body's own first)."""
+    session.execute(delete(DocumentUnit).where(DocumentUnit.document_id == doc.id))
+    keys = {fold(u.name) for u in getattr(parsed, "units", None) or () if hasattr(u, "name")}
+    if not keys:
+        return
+    found: dict[str, set[int]] = {}
+    for unit in session.scalars(select(Unit).where(Unit.name_key.in_(keys))):
+        found.setdefault(unit.name_key, set()).add(unit.id)
+    own = {u.name_key: u.id for u in session.scalars(
+        select(Unit).where(Unit.body_id == doc.body_id, Unit.name_key.in_(keys)))}
+    ids: set[int] = set()
+    for key in keys:
+        ids |= {own[key]} if key in own else found.get(key, set())
+    session.add_all(DocumentUnit(document_id=doc.id, unit_id=i) for i in sorted(ids))
+
+
+def _fill(session: Session, doc: Document, body: Body, data: dict, render: Render) -> None:
+    if data.get("number") not in (None, ""):
+        raise InputError([("number", "Văn bản mới được lưu là dự thảo, chưa có số: hãy để "
+                                     "trống số văn bản và dùng «Cấp số» sau khi ký")])
+    record, parsed = prepare(doc.kind, data)
+    doc.docx = render(doc.kind, data)
+    doc.input_json = json.dumps(data, ensure_ascii=False, default=str)
+    doc.summary = record.summary(parsed)[:500]
+    signer = getattr(parsed, "signer", None)
+    doc.signer_name = signer.name if signer is not None else ""
+    doc.symbol = _symbol(doc.kind, parsed, body, None)
+    session.add(doc)  # only now: a refused input leaves nothing pending in the session
+    session.flush()
+    _link_units(session, doc, parsed)
+    session.flush()
+
+
+def create_document(session: Session, *, kind: str, body_id: int, data: dict, created_by: str,
+                    render: Render) -> Document:
+    """Register a draft of `kind` for `body_id`: validated, rendered with `render(kind, data)`
+    (pass `docgen.render_document`), number None. InputError if `data` is invalid."""
+    body = session.get(Body, body_id)
+    if body is None:
+        raise UserError(f"Không tìm thấy cơ quan (mã {body_id})")
+    documents.get(kind)  # an unknown kind is a UserError from the registry
+    doc = Document(body_id=body_id, kind=kind, year=dt.date.today().year, number=None,
+                   status=STATUS_DRAFT, created_by=(created_by or "")[:100], created_at=utcnow())
+    _fill(session, doc, body, dict(data), render)
+    return doc
+
+
+def update_document(session: Session, document_id: int, *, data: dict, render: Render) -> Document:
+    """Replace a draft's input and file; an issued document is never changed."""
+    doc = _document(session, document_id)
+    if doc.is_issued:
+        raise UserError(f"Văn bản số {doc.symbol} đã cấp số: không được sửa; hãy soạn văn bản "
+                        "mới nếu cần thay thế")
+    _fill(session, doc, doc.body, dict(data), render)
+    return doc
+
+
+def _document(session: Session, document_id: int, *, lock: bool = False) -> Document:
+    query = select(Document).where(Document.id == document_id)
+    doc = session.scalar(query.with_for_update() if lock else query)
+    if doc is None:
+        raise UserError(f"Không tìm thấy văn bản (mã {document_id}) trong sổ văn bản đi")
+    return doc
+
+
+def next_number(session: Session, body_id: int, year: int) -> int:
+    """Increment and return the body's counter for `year` in one atomic statement.
+
+    SQLite and PostgreSQL: INSERT … ON CONFLICT DO UPDATE SET last = last + 1 RETURNING
+    last; the row lock (PostgreSQL) or the write lock (SQLite, BEGIN IMMEDIATE) makes a
+    second writer wait until the first commits or rolls back.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert = sqlite_insert if dialect == "sqlite" else pg_insert
+        stmt = insert(Counter).values(body_id=body_id, year=year, last=1)
+        stmt = stmt.on_conflict_do_update(index_elements=[Counter.body_id, Counter.year],
+                                          set_={"last": Counter.last + 1})
+        return session.execute(stmt.returning(Counter.last)).scalar_one()
+    result = session.execute(update(Counter).where(Counter.body_id == body_id,
+                                                   Counter.year == year)
+                             .values(last=Counter.last + 1))
+    if result.rowcount == 0:
+        session.add(Counter(body_id=body_id, year=year, last=1))
+        session.flush()
+    return session.scalar(select(Counter.last).where(Counter.body_id == body_id,
+                                                     Counter.year == year))
+
+
+@contextlib.contextmanager
+def _transaction(target) -> Iterator[Session]:
+    if hasattr(target, "session"):  # a Store: BEGIN IMMEDIATE on SQLite
+        with target.session() as session:
+            yield session
+    else:  # a sessionmaker or any callable returning a Session
+        with target() as session, session.begin():
+            yield session
+
+
+def issue_number(target, document_id: int, *, issued_on: dt.date, render: Render) -> Document:
+    """Give a draft the next number of its body for the year of `issued_on`, render it with
+    that number and date, and store it — all in one transaction on `target` (a Store or a
+    session factory). If `render` raises, nothing is stored and the number stays free."""
+    if not isinstance(issued_on, dt.date):
+        raise InputError([("issued_on", "Ngày ban hành không hợp lệ")])
+    if isinstance(issued_on, dt.datetime):
+        issued_on = issued_on.date()
+    with _transaction(target) as session:
+        doc = _document(session, document_id, lock=True)
+        if doc.is_issued:
+            raise UserError(f"Văn bản này đã được cấp số {doc.symbol} ngày "
+                            f"{short_date(doc.issued_on)}; không cấp số lần nữa")
+        record = documents.get(doc.kind)
+        if record.abbreviation is None:
+            raise UserError(f"{record.label} không phải văn bản của cơ quan nên không cấp số "
+                            "trong sổ văn bản đi")
+        later = session.scalar(select(Document).where(
+            Document.body_id == doc.body_id, Document.year == issued_on.year,
+            Document.status == STATUS_ISSUED, Document.issued_on > issued_on)
+            .order_by(Document.issued_on.desc()).limit(1))
+        if later is not None:
+            raise UserError(f"Ngày ban hành {short_date(issued_on)} sớm hơn văn bản số "
+                            f"{later.symbol} đã cấp ngày {short_date(later.issued_on)}: số văn "
+                            "bản phải theo thứ tự thời gian ban hành")
+        number = next_number(session, doc.body_id, issued_on.year)
+        data = json.loads(doc.input_json)
+        data["number"], data["date"] = number, issued_on.isoformat()
+        _, parsed = prepare(doc.kind, data)
+        docx = render(doc.kind, data)
+        doc.docx, doc.input_json = docx, json.dumps(data, ensure_ascii=False, default=str)
+        doc.number, doc.issued_on, doc.year = number, issued_on, issued_on.year
+        doc.symbol = _symbol(doc.kind, parsed, doc.body, number)
+        doc.status = STATUS_ISSUED
+        session.flush()
+    return doc
+
+
+def list_documents(session: Session, body_id: int | None = None, year: int | None = None, *,
+                   kind: str | None = None, status: str | None = None) -> list[Document]:
+    """The register, newest first: drafts, then issued documents by number descending.
+    The DOCX and the input are loaded only when read."""
+    query = select(Document).order_by(Document.year.desc(), Document.number.desc().nulls_first(),
+                                      Document.id.desc())
+    if body_id is not None:
+        query = query.where(Document.body_id == body_id)
+    if year is not None:
+        query = query.where(Document.year == year)
+    if kind:
+        query = query.where(Document.kind == kind)
+    if status:
+        query = query.where(Document.status == status)
+    return list(session.scalars(query))
+
+
+def get_document(session: Session, document_id: int) -> Document | None:
+    return session.get(Document, document_id)
+
+
+def document_input(doc: Document) -> dict:
+    """The stored input of a document (with its number and date once issued)."""
+    return json.loads(doc.input_json)
+
+
+def delete_document(session: Session, document_id: int) -> None:
+    """Delete a draft; an issued document stays in the register for good."""
+    doc = _document(session, document_id)
+    if doc.is_issued:
+        raise UserError(f"Văn bản số {doc.symbol} đã cấp số: không được xóa khỏi sổ văn bản đi")
+    session.delete(doc)
+    session.flush()
+
+
+def download_name(doc: Document, extension: str = "docx") -> str:
+    """A file name for downloads: "decision-15-qd-ubnd-2023.docx", "decision-du-thao-7.docx"."""
+    tail = f"{doc.symbol}-{doc.year}" if doc.number else f"du-thao-{doc.id}"
+    return f"{doc.kind}-{slug(tail)}.{extension}"
+
+
+def issued_count(session: Session, body_id: int, year: int) -> int:
+    return session.scalar(select(func.count()).where(
+        Document.body_id == body_id, Document.year == year, Document.status == STATUS_ISSUED))

@@ -1,0 +1,203 @@
+"""Document inputs pre-filled from the database: the decision and the report of a year
+from the stored outcomes, commitment forms from a residential area's households.
+
+Each returns plain dicts valid for the kind's input (`docgen.prepare` accepts them);
+what could not be filled is said in Vietnamese in `warnings`, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import UserError
+from ..vietnamese import fold, nd30_date
+from .assessments import assessment_grid
+from .models import STATUS_ISSUED, Assessment, Body, Document, Signer, Unit
+from .queries import bodies_in_place, list_households, list_signers
+
+# Settings a clerk keeps from one year's document to the next of the same kind and body.
+CARRY_OVER = {
+    "decision": ("recipients", "archive", "executors", "effect"),
+    "report": ("recipients", "archive", "addressees", "committee", "level"),
+}
+_COMMUNE_WORD = re.compile(r"^(xã|phường|thị trấn|đặc khu)\s+", re.IGNORECASE)
+_DISTRICT_LEVELS = ("huyện", "quận", "thị xã", "thành phố")
+
+
+class Prefill(NamedTuple):
+    """A pre-filled input: `data` for the kind, `warnings` to show, `missing` units left out
+    because they have no decided class for the year."""
+
+    data: dict
+    warnings: list[str]
+    missing: list[Unit]
+
+
+def _body(session: Session, body_id: int) -> Body:
+    body = session.get(Body, body_id)
+    if body is None:
+        raise UserError(f"Không tìm thấy cơ quan (mã {body_id})")
+    return body
+
+
+def issuer_input(body: Body) -> dict:
+    """The body as a document input's `issuer` record."""
+    return {"name": body.name, "abbreviation": body.abbreviation, "place": body.place,
+            "superior": body.superior}
+
+
+def _signer(session: Session, body: Body, signer_id: int | None,
+            warnings: list[str]) -> dict | None:
+    if signer_id is not None:
+        signer = session.get(Signer, signer_id)
+        if signer is None:
+            raise UserError(f"Không tìm thấy người ký (mã {signer_id})")
+        return signer.as_input()
+    signers = list_signers(session, body.id, active_only=True)
+    if not signers:
+        warnings.append(f"{body.name} chưa có người ký: hãy thêm người ký hoặc ghi vào mẫu")
+        return None
+    return signers[0].as_input()
+
+
+def plan_reference(session: Session, body: Body, year: int) -> str:
+    """"Kế hoạch số 45/KH-BCĐ ngày 09 tháng 5 năm 2022 của …": the latest plan issued in
+    `year` by a body of the same place, or "" when the register has none."""
+    ids = [b.id for b in bodies_in_place(session, body)]
+    doc = session.scalar(select(Document).where(
+        Document.kind == "plan", Document.status == STATUS_ISSUED, Document.year == year,
+        Document.body_id.in_(ids)).order_by(Document.issued_on.desc(), Document.id.desc()))
+    if doc is None or doc.issued_on is None:
+        return ""
+    return f"Kế hoạch số {doc.symbol} {nd30_date(doc.issued_on)} của {doc.body.name}"
+
+
+def _carry_over(session: Session, body_id: int, kind: str) -> dict:
+    doc = session.scalar(select(Document).where(Document.body_id == body_id,
+                                                Document.kind == kind)
+                         .order_by(Document.id.desc()))
+    if doc is None:
+        return {}
+    try:
+        stored = json.loads(doc.input_json)
+    except (TypeError, ValueError):
+        return {}
+    return {k: stored[k] for k in CARRY_OVER.get(kind, ()) if stored.get(k) not in (None, "", [])}
+
+
+def _note(unit: Unit, row: Assessment) -> str:
+    return row.note or unit.note
+
+
+def _missing_warning(missing: list[Unit], year: int) -> str:
+    names = ", ".join(f"«{u.name}»" for u in missing[:10])
+    more = f" và {len(missing) - 10} đơn vị khác" if len(missing) > 10 else ""
+    return (f"{len(missing)} đơn vị chưa có xếp loại quyết định năm {year} nên không có trong "
+            f"danh sách: {names}{more}")
+
+
+def decision_input(session: Session, body_id: int, year: int,
+                   signer_id: int | None = None) -> Prefill:
+    """The recognition decision of `year` for the units `body_id` assesses, with their
+    decided classes; signer: `signer_id` or the body's first active signer."""
+    body = _body(session, body_id)
+    warnings: list[str] = []
+    units, missing = [], []
+    for line in assessment_grid(session, body_id, year):
+        row = line.assessment
+        if row is None or not row.decided:
+            missing.append(line.unit)
+            continue
+        units.append({"name": line.unit.name, "kind": line.unit.kind, "grade": row.decided,
+                      "note": _note(line.unit, row)})
+    if missing:
+        warnings.append(_missing_warning(missing, year))
+    if not units:
+        warnings.append(f"Chưa có đơn vị nào có xếp loại quyết định năm {year}")
+    proposer = body.proposer or (f"Trưởng Công an {body.level}" if body.level else "")
+    if not proposer:
+        warnings.append("Chưa xác định được cơ quan đề nghị: hãy ghi «Theo đề nghị của»")
+    data: dict = {"issuer": issuer_input(body), "year": year, "proposer": proposer,
+                  "units": units}
+    signer = _signer(session, body, signer_id, warnings)
+    if signer:
+        data["signer"] = signer
+    reference = plan_reference(session, body, year)
+    if reference:
+        data["plan_reference"] = reference
+    data.update(_carry_over(session, body_id, "decision"))
+    return Prefill(data, warnings, missing)
+
+
+def report_input(session: Session, body_id: int, year: int, signer_id: int | None = None, *,
+                 units_body_id: int | None = None) -> Prefill:
+    """The report of `year` by `body_id` (the police office): figures from the decided
+    classes of the units of `units_body_id`, or of every body of the same place (địa danh)."""
+    body = _body(session, body_id)
+    warnings: list[str] = []
+    sources = ([_body(session, units_body_id)] if units_body_id is not None
+               else bodies_in_place(session, body))
+    units, previous, missing = [], [], []
+    for source in sources:
+        for line in assessment_grid(session, source.id, year):
+            row = line.assessment
+            if row is None or not row.decided:
+                missing.append(line.unit)
+            else:
+                units.append({"name": line.unit.name, "kind": line.unit.kind,
+                              "grade": row.decided, "safe": bool(row.safe),
+                              "note": _note(line.unit, row)})
+        for line in assessment_grid(session, source.id, year - 1):
+            row = line.assessment
+            if row is not None and row.decided:
+                previous.append({"name": line.unit.name, "kind": line.unit.kind,
+                                 "grade": row.decided, "safe": bool(row.safe)})
+    if missing:
+        warnings.append(_missing_warning(missing, year))
+    if not units:
+        warnings.append(f"Chưa có đơn vị nào có xếp loại quyết định năm {year}")
+    data: dict = {"issuer": issuer_input(body), "year": year, "units": units}
+    if body.level:
+        data["level"] = body.level
+    if previous:
+        data["previous"] = {"year": year - 1, "units": previous}
+    committee = next((b.name for b in bodies_in_place(session, body)
+                      if b.id != body.id and fold(b.name).startswith("ban chi dao")), "")
+    if committee and fold(body.name).startswith("cong an"):
+        data["committee"] = committee
+    signer = _signer(session, body, signer_id, warnings)
+    if signer:
+        data["signer"] = signer
+    reference = plan_reference(session, body, year)
+    if reference:
+        data["plan_reference"] = reference
+    data.update(_carry_over(session, body_id, "report"))
+    return Prefill(data, warnings, missing)
+
+
+def commitment_inputs(session: Session, unit_id: int, year: int) -> list[dict]:
+    """One commitment-form input per stored household of a residential area."""
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise UserError(f"Không tìm thấy khu dân cư (mã {unit_id})")
+    body = unit.body
+    place = _COMMUNE_WORD.sub("", unit.commune).strip() or body.place
+    district = (f"{body.level.capitalize()} {body.place}"
+                if body.level.lower() in _DISTRICT_LEVELS else "")
+    out = []
+    for h in list_households(session, unit_id):
+        data = {"full_name": h.full_name, "year": year, "place": place, "area": unit.name,
+                "commune": unit.commune, "district": district}
+        if h.birth_year:
+            data["birth_year"] = h.birth_year
+        if h.id_number:
+            data["id_number"] = h.id_number
+        if h.address:
+            data["address"] = h.address
+        out.append(data)
+    return out

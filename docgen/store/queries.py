@@ -1,0 +1,281 @@
+"""Bodies, signers, units and households: list, get, save (validated), delete (refused while
+something still refers to the row). Every function takes an open Session and flushes; the
+caller's `Store.session()` block commits."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from .. import domain, schema
+from ..documents import common
+from ..errors import InputError, UserError
+from ..vietnamese import fold
+from .models import Body, Document, DocumentUnit, Household, Signer, Unit
+
+LEVEL_MAX = 30
+COMMUNE_MAX = 100
+NOTE_MAX = 300
+
+
+def clean(value, field: str, label: str, *, max_len: int, required: bool = False,
+          multiline: bool = False) -> str:
+    """NFC text, whitespace tidied; InputError naming `field` if empty, too long or unprintable."""
+    try:
+        text = schema.clean_text("" if value is None else value, multiline=multiline)
+    except ValueError as exc:
+        raise InputError([(field, f"{label} {exc}")]) from None
+    if required and not text:
+        raise InputError([(field, f"{label} không được để trống")])
+    if len(text) > max_len:
+        raise InputError([(field, f"{label} dài {len(text)} ký tự, vượt quá giới hạn "
+                                  f"{max_len} ký tự")])
+    return text
+
+
+def _parse(cls, data: dict, root_field) -> object:
+    """schema.parse, with cross-field errors (path "") put on the field they concern, so
+    a form shows them next to it; `root_field(message)` names that field."""
+    try:
+        return schema.parse(cls, data)
+    except InputError as exc:
+        raise InputError([(path or root_field(message), message)
+                          for path, message in exc.problems]) from None
+
+
+def _signer_field(message: str) -> str:
+    if "thay mặt" in message:
+        return "on_behalf"
+    return "position" if "chức vụ" in message else "name"
+
+
+def _get(session: Session, model, row_id: int | None, what: str):
+    row = session.get(model, row_id) if row_id is not None else None
+    if row is None:
+        raise UserError(f"Không tìm thấy {what} (mã {row_id})")
+    return row
+
+
+# ---- bodies ---------------------------------------------------------------------------
+
+def list_bodies(session: Session) -> list[Body]:
+    """Every body, in the order they were entered."""
+    return list(session.scalars(select(Body).order_by(Body.id)))
+
+
+def get_body(session: Session, body_id: int) -> Body | None:
+    return session.get(Body, body_id)
+
+
+def save_body(session: Session, *, id: int | None = None, name, abbreviation, place,
+              superior="", parent_id: int | None = None, level="", commune="",
+              proposer="") -> Body:
+    """Create (id None) or update a body; InputError naming the field when a value is wrong.
+
+    Name, abbreviation, place and superior follow the document input's issuer rules.
+    """
+    issuer = _parse(common.Issuer, {"name": name, "abbreviation": abbreviation,
+                                    "place": place, "superior": superior or ""},
+                    lambda message: "abbreviation")
+    level = clean(level, "level", "Cấp", max_len=LEVEL_MAX)
+    commune = clean(commune, "commune", "Xã, phường", max_len=COMMUNE_MAX)
+    proposer = clean(proposer, "proposer", "Người đề nghị", max_len=200)
+    body = Body() if id is None else _get(session, Body, id, "cơ quan")
+    if parent_id is not None:
+        parent = _get(session, Body, parent_id, "cơ quan cấp trên")
+        ancestor = parent
+        while ancestor is not None:
+            if id is not None and ancestor.id == id:
+                raise InputError([("parent_id", "Cơ quan cấp trên không được là chính cơ quan "
+                                                "này hoặc cơ quan cấp dưới của nó")])
+            ancestor = ancestor.parent
+    body.name, body.abbreviation, body.place = issuer.name, issuer.abbreviation, issuer.place
+    body.superior, body.parent_id = issuer.superior, parent_id
+    body.level, body.commune, body.proposer = level, commune, proposer
+    session.add(body)
+    session.flush()
+    return body
+
+
+def delete_body(session: Session, body_id: int) -> None:
+    """Delete a body and its signers; refused while units, documents or child bodies refer to it."""
+    body = _get(session, Body, body_id, "cơ quan")
+    units = session.scalar(select(func.count()).where(Unit.body_id == body_id))
+    docs = session.scalar(select(func.count()).where(Document.body_id == body_id))
+    children = session.scalar(select(func.count()).where(Body.parent_id == body_id))
+    reasons = []
+    if units:
+        reasons.append(f"{units} đơn vị do cơ quan này đánh giá")
+    if docs:
+        reasons.append(f"{docs} văn bản trong sổ văn bản đi")
+    if children:
+        reasons.append(f"{children} cơ quan cấp dưới")
+    if reasons:
+        raise UserError(f"Không xóa được cơ quan «{body.name}»: còn " + ", ".join(reasons))
+    session.delete(body)
+    session.flush()
+
+
+# ---- signers --------------------------------------------------------------------------
+
+def list_signers(session: Session, body_id: int | None = None, *,
+                 active_only: bool = False) -> list[Signer]:
+    query = select(Signer).order_by(Signer.body_id, Signer.id)
+    if body_id is not None:
+        query = query.where(Signer.body_id == body_id)
+    if active_only:
+        query = query.where(Signer.active.is_(True))
+    return list(session.scalars(query))
+
+
+def get_signer(session: Session, signer_id: int) -> Signer | None:
+    return session.get(Signer, signer_id)
+
+
+def save_signer(session: Session, *, id: int | None = None, body_id: int, name, position="",
+                authority="", on_behalf="", active: bool = True) -> Signer:
+    """Create or update a signer; the rules are the document input's signer rules."""
+    _get(session, Body, body_id, "cơ quan")
+    parsed = _parse(common.Signer, {"name": name, "position": position or "",
+                                    "authority": authority or "", "on_behalf": on_behalf or ""},
+                    _signer_field)
+    signer = Signer() if id is None else _get(session, Signer, id, "người ký")
+    signer.body_id, signer.name, signer.position = body_id, parsed.name, parsed.position
+    signer.authority, signer.on_behalf = parsed.authority.code, parsed.on_behalf
+    signer.active = bool(active)
+    session.add(signer)
+    session.flush()
+    return signer
+
+
+def delete_signer(session: Session, signer_id: int) -> None:
+    """Delete a signer: the register keeps the signer's name as text, so nothing refers to it."""
+    session.delete(_get(session, Signer, signer_id, "người ký"))
+    session.flush()
+
+
+# ---- units ----------------------------------------------------------------------------
+
+def list_units(session: Session, *, search: str | None = None, body_id: int | None = None,
+               kind: str | None = None) -> list[Unit]:
+    """Units in the order they were entered; `search` matches any part of the name or commune
+    without diacritics ("na meo" finds "Bản Na Mèo"); `kind` is a code or a label."""
+    query = select(Unit).order_by(Unit.id)
+    if body_id is not None:
+        query = query.where(Unit.body_id == body_id)
+    if kind:
+        record = domain.unit_kind(kind)
+        query = query.where(Unit.kind == (record.code if record else kind))
+    units = list(session.scalars(query))
+    needle = fold(search or "")
+    if needle:
+        # Folded in Python: the commune has no key column and the lists are a few thousand
+        # rows at most; the name key keeps exact-name lookups in SQL (find_unit).
+        units = [u for u in units if needle in u.name_key or needle in fold(u.commune)]
+    return units
+
+
+def get_unit(session: Session, unit_id: int) -> Unit | None:
+    return session.get(Unit, unit_id)
+
+
+def find_unit(session: Session, body_id: int, name: str) -> Unit | None:
+    """The unit of `body_id` with this name, compared without case or diacritics."""
+    return session.scalar(select(Unit).where(Unit.body_id == body_id,
+                                             Unit.name_key == fold(name)))
+
+
+def check_unit(name, kind, commune="", note="") -> tuple[str, str, str, str]:
+    """Validated (name, kind code, commune, note); InputError naming the field otherwise."""
+    name = clean(name, "name", "Tên đơn vị", max_len=300, required=True)
+    record = domain.unit_kind(kind) if isinstance(kind, str) and kind.strip() else None
+    if record is None:
+        shown = "" if kind is None else str(kind).strip()
+        message = (f"Loại hình «{shown}» không hợp lệ" if shown else "Chưa chọn loại hình")
+        raise InputError([("kind", f"{message}; chọn một trong: {domain.KIND_LABELS}")])
+    commune = clean(commune, "commune", "Xã/thị trấn", max_len=COMMUNE_MAX)
+    note = clean(note, "note", "Ghi chú", max_len=NOTE_MAX)
+    return name, record.code, commune, note
+
+
+def save_unit(session: Session, *, id: int | None = None, name, kind, body_id: int,
+              commune="", note="") -> Unit:
+    """Create or update a unit; a second unit of the same name for the same body is refused."""
+    name, kind_code, commune, note = check_unit(name, kind, commune, note)
+    body = _get(session, Body, body_id, "cơ quan đánh giá")
+    twin = find_unit(session, body_id, name)
+    if twin is not None and twin.id != id:
+        raise InputError([("name", f"Đơn vị «{twin.name}» đã có trong danh sách đơn vị do "
+                                   f"{body.name} đánh giá")])
+    unit = Unit() if id is None else _get(session, Unit, id, "đơn vị")
+    unit.name, unit.name_key, unit.kind = name, fold(name), kind_code
+    unit.commune, unit.note, unit.body_id = commune, note, body_id
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def documents_citing(session: Session, unit_id: int) -> list[Document]:
+    query = (select(Document).join(DocumentUnit, DocumentUnit.document_id == Document.id)
+             .where(DocumentUnit.unit_id == unit_id).order_by(Document.id))
+    return list(session.scalars(query))
+
+
+def delete_unit(session: Session, unit_id: int) -> None:
+    """Delete a unit with its assessments and households; refused while a document lists it."""
+    unit = _get(session, Unit, unit_id, "đơn vị")
+    citing = documents_citing(session, unit_id)
+    if citing:
+        refs = ", ".join(doc.symbol if doc.number else f"{doc.symbol} (dự thảo)"
+                         for doc in citing[:3])
+        more = f" và {len(citing) - 3} văn bản khác" if len(citing) > 3 else ""
+        raise UserError(f"Không xóa được đơn vị «{unit.name}»: văn bản số {refs}{more} đang "
+                        "dẫn chiếu đơn vị này")
+    session.delete(unit)
+    session.flush()
+
+
+# ---- households -----------------------------------------------------------------------
+
+def list_households(session: Session, unit_id: int) -> list[Household]:
+    return list(session.scalars(select(Household).where(Household.unit_id == unit_id)
+                                .order_by(Household.id)))
+
+
+def save_household(session: Session, *, id: int | None = None, unit_id: int, full_name,
+                   birth_year=None, id_number="", address="", note="") -> Household:
+    """Create or update a household head; the CCCD number, when given, has 12 digits."""
+    _get(session, Unit, unit_id, "khu dân cư")
+    full_name = clean(full_name, "full_name", "Họ và tên", max_len=100, required=True)
+    id_number = clean(id_number, "id_number", "Số CCCD", max_len=20).replace(" ", "")
+    if id_number and not (id_number.isdigit() and len(id_number) == 12):
+        raise InputError([("id_number", f"Số CCCD «{id_number}» phải gồm đúng 12 chữ số")])
+    if birth_year in (None, ""):
+        year = None
+    else:
+        try:
+            year = int(str(birth_year).strip())
+        except ValueError:
+            raise InputError([("birth_year", f"Năm sinh «{birth_year}» không phải số")]) from None
+        if not 1900 <= year <= 2100:
+            raise InputError([("birth_year", f"Năm sinh {year} không hợp lệ")])
+    row = Household() if id is None else _get(session, Household, id, "hộ gia đình")
+    row.unit_id, row.full_name, row.birth_year, row.id_number = unit_id, full_name, year, id_number
+    row.address = clean(address, "address", "Địa chỉ", max_len=200)
+    row.note = clean(note, "note", "Ghi chú", max_len=NOTE_MAX)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def delete_household(session: Session, household_id: int) -> None:
+    session.delete(_get(session, Household, household_id, "hộ gia đình"))
+    session.flush()
+
+
+def bodies_in_place(session: Session, body: Body) -> list[Body]:
+    """The bodies sharing `body`'s place name (địa danh): one area's People's Committee,
+    steering committee and police."""
+    return list(session.scalars(select(Body).where(or_(Body.id == body.id,
+                                                       Body.place == body.place))
+                                .order_by(Body.id)))
