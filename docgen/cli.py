@@ -112,3 +112,48 @@ def serve(host: str, port: int) -> None:
     app = create_app()
     click.echo(f"docgen đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
     app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@main.command()
+@click.argument("kind")
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Tệp kết quả: .docx (một tệp gộp, mỗi mẫu một trang), .zip (mỗi dòng một "
+                   "tệp DOCX) hoặc .pdf.")
+@click.option("--strict", is_flag=True,
+              help="Dừng, không tạo tệp nào nếu danh sách có dòng lỗi (mặc định: bỏ qua dòng lỗi "
+                   "và báo rõ).")
+@click.option("--defaults", type=click.Path(path_type=Path), default=None,
+              help="Tệp JSON các thông tin chung của mọi mẫu (năm, địa danh, ngày, nội dung cam "
+                   "kết…); mỗi dòng danh sách điền thông tin riêng.")
+def batch(kind: str, data: Path, output: Path, strict: bool, defaults: Path | None) -> None:
+    """Điền hàng loạt mẫu KIND, mỗi dòng của danh sách Excel (.xlsx) hoặc CSV một mẫu."""
+    from . import batch as batch_core
+    from . import importers
+
+    if kind not in importers.batch_kinds():
+        documents.get(kind)
+        importers.columns(kind)
+    fmt = batch_core.output_format(output)
+    common = load_json(defaults) if defaults is not None else {}
+    table = importers.read(data, kind)
+    tty = sys.stderr.isatty()
+    last_shown = [0]
+
+    def progress(done: int, total: int) -> None:
+        if total <= 50:
+            return
+        step = max(1, total // 10)
+        if tty:
+            click.echo(f"\rĐã điền {done}/{total} mẫu", err=True, nl=done == total)
+        elif done == total or done - last_shown[0] >= step:
+            last_shown[0] = done
+            click.echo(f"Đã điền {done}/{total} mẫu", err=True)
+
+    result = batch_core.fill(kind, table, output, fmt=fmt, defaults=common, strict=strict,
+                             progress=progress)
+    for note in result.notes:
+        click.echo(f"Lưu ý: {note}", err=True)
+    if result.skipped:
+        click.echo(result.skipped_message(), err=True)
+    click.echo(f"Đã tạo {output}: {result.written} mẫu")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 import types
 import typing
@@ -17,7 +18,7 @@ from dataclasses import MISSING, dataclass
 from typing import Any, Callable
 
 from .errors import InputError
-from .vietnamese import nfc
+from .vietnamese import format_number, nfc
 
 # Characters XML 1.0 forbids (all C0 controls but tab, newline, carriage return; lone
 # surrogates; U+FFFE/U+FFFF). They are refused, never dropped: nothing typed vanishes.
@@ -151,7 +152,9 @@ def parse_date(value: Any) -> dt.date:
         raise ValueError(f"ngày «{raw}» không tồn tại trong lịch") from None
 
 
+@functools.cache
 def _hints(cls: type) -> dict[str, Any]:
+    # Cached: resolving annotations is slow and batches parse thousands of rows.
     return typing.get_type_hints(cls)
 
 
@@ -215,8 +218,8 @@ def _parse_value(spec: Spec, hint: Any, raw: Any, where: str, problems: list) ->
         if not value and spec.required:
             raise ValueError(f"{spec.label} không được để trống")
         if len(value) > spec.max_len:
-            raise ValueError(f"dài {len(value):,} ký tự, vượt quá giới hạn {spec.max_len:,} ký tự"
-                             .replace(",", "."))
+            raise ValueError(f"dài {format_number(len(value))} ký tự, vượt quá giới hạn "
+                             f"{format_number(spec.max_len)} ký tự")
         return value
     if spec.kind == "integer":
         if isinstance(raw, bool) or not isinstance(raw, (int, str, float)):
@@ -270,8 +273,8 @@ def _parse_value(spec: Spec, hint: Any, raw: Any, where: str, problems: list) ->
                 problems.append((f"{where}[{i + 1}]", str(exc)))
                 continue
             if len(line) > spec.max_len:
-                problems.append((f"{where}[{i + 1}]", f"dài {len(line)} ký tự, vượt quá giới hạn "
-                                 f"{spec.max_len} ký tự"))
+                problems.append((f"{where}[{i + 1}]", f"dài {format_number(len(line))} ký tự, "
+                                 f"vượt quá giới hạn {format_number(spec.max_len)} ký tự"))
             elif line:
                 out.append(line)
         return out

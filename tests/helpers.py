@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 from docx.oxml.ns import qn
 
-W_P, W_T, W_TAB, W_BR = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br")
+W_P, W_R, W_T, W_TAB, W_BR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br")
 
 
 def open_docx(data: bytes):
@@ -20,8 +20,11 @@ def open_docx(data: bytes):
 
 
 def paragraph_text(p_el) -> str:
+    """The text of a w:p: runs' text, tabs and breaks (tab-stop definitions are not text)."""
     parts = []
     for el in p_el.iter(W_T, W_TAB, W_BR):
+        if el.tag == W_TAB and el.getparent().tag != W_R:
+            continue
         parts.append(el.text or "" if el.tag == W_T else "\t" if el.tag == W_TAB else "\n")
     return "".join(parts)
 

@@ -62,6 +62,7 @@ ITALIC_BODY = Style(italic=True)
 def new_document() -> Document:
     """An empty A4 document with ND30 margins and Times New Roman 14 everywhere."""
     doc = Document()
+    _drop_thumbnail(doc)
     _set_defaults(doc)
     section = doc.sections[0]
     set_page(section)
@@ -69,6 +70,15 @@ def new_document() -> Document:
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
     return doc
+
+
+def _drop_thumbnail(doc: Document) -> None:
+    # python-docx's default package carries a 37 KB thumbnail of an empty page; every
+    # template (and every form in a ZIP batch) would copy it.
+    rels = doc.part.package.rels
+    for r_id, rel in list(rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            del rels[r_id]
 
 
 def set_page(section, *, landscape: bool = False) -> None:
@@ -286,14 +296,35 @@ def national_title(cell) -> None:
     underline_paragraph(motto, MOTTO, 14, bold=True, cell_twips=HEADER_RIGHT)
 
 
-def agency(cell, *, superior: str | None, body: str) -> None:
-    """The agency column: superior body upright (optional, a Jinja `if` when templated), issuing body bold, short line."""
+# The line under the issuing body is 1/3–1/2 as long as the name (ND30), and names run
+# from "BẢN BÔN" to two lines: a template holds lines of these lengths (pt, each about
+# 1.35× the last) and the context's `issuer.ruler` picks the one nearest 0.42 of the name.
+RULER_WIDTHS = (14, 19, 26, 35, 47, 63)
+AGENCY_TEXT_PT = (HEADER_LEFT - CELL_MARGINS) / 20
+
+
+def ruler_choice(name_upper: str) -> int:
+    """Which of RULER_WIDTHS (1-based) suits the issuing body's name printed bold 13 pt."""
+    width = min(text_width_pt(name_upper, 13, bold=True), AGENCY_TEXT_PT)
+    return min(range(len(RULER_WIDTHS)),
+               key=lambda i: abs(RULER_WIDTHS[i] - 0.42 * width)) + 1
+
+
+def agency(cell, *, superior: str | None = "{{ issuer.superior }}",
+           body: str = "{{ issuer.name }}") -> None:
+    """The agency column: superior body upright (printed only when the context has one),
+    issuing body bold, and the short line chosen by `issuer.ruler`."""
+    tag = Style(size=13, align=CENTER, indent=False, after=0)
     if superior:
-        paragraph(cell, "{%p if issuer.superior %}", CENTERED)
-        paragraph(cell, superior, Style(size=13, align=CENTER, indent=False, after=0))
-        paragraph(cell, "{%p endif %}", CENTERED)
+        paragraph(cell, "{%p if issuer.superior %}", tag)
+        paragraph(cell, superior, tag)
+        paragraph(cell, "{%p endif %}", tag)
     paragraph(cell, body, Style(size=13, bold=True, align=CENTER, indent=False, after=0))
-    rule_under(cell, 0.35 * HEADER_LEFT / 20, cell_twips=HEADER_LEFT)
+    for i, width in enumerate(RULER_WIDTHS, 1):
+        paragraph(cell, "{%p if issuer.ruler == 1 %}" if i == 1
+                  else f"{{%p elif issuer.ruler == {i} %}}", tag)
+        rule_under(cell, width, cell_twips=HEADER_LEFT)
+    paragraph(cell, "{%p endif %}", tag)
 
 
 def header_block(doc, *, superior: str | None, body: str, number: str | None,
@@ -328,6 +359,7 @@ def footer_block(doc, *, recipients_loop: tuple[str, str, str] | None, signature
     (text, kind) with kind "line" for an upper-case bold line or "tag" for a Jinja tag paragraph.
     """
     table = borderless_table(doc, [FOOTER_LEFT, TEXT_WIDTH - FOOTER_LEFT])
+    row_flags(table.rows[0])  # Nơi nhận and the signature never split across pages
     left, right = table.rows[0].cells
     if recipients_loop:
         paragraph(left, "Nơi nhận:", Style(size=12, bold=True, italic=True, align=LEFT, indent=False,

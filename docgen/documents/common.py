@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import domain
+from ..builders.blocks import ruler_choice
 from ..schema import choice, day, integer, text, text_list
 from ..vietnamese import doc_symbol, nd30_date, upper
 
@@ -87,6 +88,7 @@ def header_context(issuer: Issuer, *, kind_abbr: str | None, number: int | None,
         "issuer": {
             "superior": upper(issuer.superior),
             "name": upper(issuer.name),
+            "ruler": ruler_choice(upper(issuer.name)),
             "name_prose": issuer.name,
             "abbreviation": issuer.abbreviation,
             "place": issuer.place,

@@ -1,0 +1,456 @@
+"""Lists of people or units from the Excel (.xlsx) or CSV files office staff keep.
+
+`read(source, kind)` finds the header row (Vietnamese headers, matched with or without
+diacritics, in any case, with aliases), turns every data row into a dict shaped like the
+kind's input and reports each bad cell as (row number as Excel shows it, header, message).
+Rows that hold nothing are not data and are skipped silently; a row with a bad cell is
+never dropped silently: it is listed in `Table.problems`. A file that cannot be read at
+all raises a UserError in Vietnamese. `blank_workbook(kind)` writes the empty list.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Union
+
+from .errors import UserError
+from .schema import clean_text
+from .vietnamese import fold, short_date
+
+Source = Union[str, os.PathLike, bytes, BinaryIO]
+HEADER_SEARCH_ROWS = 20       # a title or a note may sit above the header row
+MAX_ROWS = 20_000
+FIRST_YEAR = 1900
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column a kind's list may have.
+
+    `field` is the input field it fills ("signer.name" for a nested one); `kind` says how
+    a cell is read (text, year, cccd, integer, list); `required` rows without it are
+    reported; `personal` values belong to each row and are never taken from the defaults;
+    `used` False marks a column that is recognised and ignored (STT, Ghi chú).
+    """
+
+    field: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "text"
+    required: bool = False
+    personal: bool = False
+    used: bool = True
+    help: str = ""
+    example: str = ""
+    width: int = 16
+
+
+IGNORED = (
+    Column("stt", "STT", ("TT", "Số TT", "Số thứ tự"), used=False, help="Số thứ tự (không in)",
+           example="1", width=6),
+    Column("note", "Ghi chú", ("Chú thích",), used=False, help="Ghi chú của người lập danh "
+           "sách (không in)", example="", width=20),
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A bad cell or row: the row number as Excel shows it, the header, what is wrong."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"dòng {self.row} ({self.column})" if self.column else f"dòng {self.row}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Row:
+    """A data row: its number in the sheet and its values shaped like the kind's input."""
+
+    number: int
+    data: dict[str, Any]
+
+
+@dataclass
+class Table:
+    """What a list file held: good rows, problems, and which header fills which field."""
+
+    kind: str
+    source: str
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)    # field -> header as typed
+    ignored: list[str] = field(default_factory=list)          # headers not understood
+    sheet: str = ""
+
+
+def header_key(text: str) -> str:
+    """A header reduced for matching: no diacritics, case, punctuation or "(…)" notes."""
+    text = re.sub(r"\(.*?\)", " ", str(text))
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+
+
+def columns(kind: str) -> tuple[Column, ...]:
+    """The columns of `kind`'s list (its document module's COLUMNS) plus STT and Ghi chú."""
+    from . import documents
+    record = documents.get(kind)
+    module = importlib.import_module(record.input.__module__)
+    found = getattr(module, "COLUMNS", None)
+    if not found:
+        raise UserError(f"Loại văn bản «{kind}» không điền hàng loạt từ danh sách được; các loại "
+                        "điền được: " + ", ".join(batch_kinds()))
+    return tuple(found) + IGNORED
+
+
+def batch_kinds() -> list[str]:
+    """Kinds whose document module declares the columns of a list."""
+    from . import documents
+    return [name for name, k in documents.KINDS.items()
+            if getattr(importlib.import_module(k.input.__module__), "COLUMNS", None)]
+
+
+def _index(cols: tuple[Column, ...]) -> dict[str, Column]:
+    index: dict[str, Column] = {}
+    for col in cols:
+        for name in (col.header, *col.aliases):
+            key = header_key(name)
+            if index.get(key, col) is not col:
+                raise RuntimeError(f"header {name!r} names two columns")
+            index[key] = col
+    return index
+
+
+def match_header(text: Any, cols: tuple[Column, ...]) -> Column | None:
+    """The column a header cell names, or None."""
+    if text is None:
+        return None
+    return _index(cols).get(header_key(text))
+
+
+# --------------------------------------------------------------------------- files
+
+def read(source: Source, kind: str, *, name: str | None = None) -> Table:
+    """The rows of a .xlsx or .csv list for `kind`; UserError when the file is unreadable.
+
+    `name` is the file name shown in messages (and whose extension tells CSV from XLSX)
+    when `source` is bytes or a file object.
+    """
+    cols = columns(kind)
+    label, data = _load(source, name)
+    suffix = Path(label).suffix.lower()
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        raise UserError(f"Tệp «{label}» là định dạng Excel cũ (.xls); hãy mở bằng Excel hoặc "
+                        "LibreOffice, chọn Lưu thành «Excel Workbook (.xlsx)» rồi thử lại")
+    if data[:2] == b"PK":
+        grid, sheet = _xlsx_rows(data, label, cols)
+    elif suffix == ".csv" or suffix == ".txt":
+        grid, sheet = _csv_rows(data, label), ""
+    elif suffix in (".xlsx", ".xlsm"):
+        hint = " (có vẻ là tệp văn bản CSV bị đổi đuôi; hãy đổi đuôi thành .csv)" \
+            if _looks_like_text(data) else " (tệp bị hỏng hoặc không phải bảng tính)"
+        raise UserError(f"Tệp «{label}» không phải bảng tính Excel .xlsx hợp lệ{hint}")
+    else:
+        raise UserError(f"Không đọc được tệp «{label}»: chỉ nhận bảng tính Excel .xlsx hoặc "
+                        "tệp .csv (UTF-8)")
+    return _table(grid, cols, kind, label, sheet)
+
+
+def _load(source: Source, name: str | None) -> tuple[str, bytes]:
+    if isinstance(source, (bytes, bytearray)):
+        return name or "danh sách", bytes(source)
+    if hasattr(source, "read"):
+        return name or getattr(source, "name", "danh sách"), source.read()
+    path = Path(source)
+    try:
+        return name or path.name, path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"Không tìm thấy tệp «{path}»") from None
+    except OSError as exc:
+        raise UserError(f"Không đọc được tệp «{path}»: {exc.strerror}") from None
+
+
+def _looks_like_text(data: bytes) -> bool:
+    try:
+        data[:4096].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in data[:4096]
+
+
+def _xlsx_rows(data: bytes, label: str, cols) -> tuple[list[tuple], str]:
+    """Rows of the first sheet that has a header row (cached values of formulas)."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, InvalidFileException, OSError, ValueError) as exc:
+        kind = "tệp Word" if b"word/document.xml" in data else "bảng tính .xlsx"
+        raise UserError(f"Tệp «{label}» không phải bảng tính Excel .xlsx hợp lệ (đây là {kind} "
+                        f"bị hỏng hoặc sai định dạng: {type(exc).__name__})") from None
+    try:
+        empty = True
+        for ws in wb.worksheets:
+            ws.reset_dimensions()      # some writers record a wrong sheet size
+            grid: list[tuple] = []
+            filled = 0
+            for row in ws.iter_rows(values_only=True):
+                # Formatted but empty rows are kept as () so row numbers stay right
+                # without holding their cells.
+                if any(_filled(v) for v in row):
+                    filled += 1
+                    grid.append(row)
+                else:
+                    grid.append(())
+                if filled > MAX_ROWS + HEADER_SEARCH_ROWS:
+                    raise UserError(f"Trang «{ws.title}» của tệp «{label}» có hơn "
+                                    f"{MAX_ROWS:,} dòng; hãy chia thành nhiều tệp"
+                                    .replace(",", "."))
+            if filled:
+                empty = False
+            if _header_at(grid, cols) is not None:
+                return grid, ws.title
+        if empty:
+            raise UserError(f"Bảng tính «{label}» trống: không có dòng dữ liệu nào")
+        raise _no_header(label, cols)
+    finally:
+        wb.close()
+
+
+def _csv_rows(data: bytes, label: str) -> list[tuple]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"Tệp CSV «{label}» không phải mã UTF-8; trong Excel hãy chọn Lưu thành "
+                        "«CSV UTF-8 (Comma delimited) (*.csv)» rồi thử lại") from None
+    if not text.strip():
+        raise UserError(f"Tệp «{label}» trống: không có dòng dữ liệu nào")
+    first = text.lstrip().split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
+        raise UserError(f"Tệp «{label}» có hơn {MAX_ROWS:,} dòng; hãy chia thành nhiều tệp"
+                        .replace(",", "."))
+    return [tuple(r) for r in rows]
+
+
+def _no_header(label: str, cols) -> UserError:
+    required = next(c for c in cols if c.required)
+    wanted = ", ".join(c.header for c in cols if c.used)
+    return UserError(f"Không tìm thấy dòng tiêu đề có cột «{required.header}» trong "
+                     f"{HEADER_SEARCH_ROWS} dòng đầu của tệp «{label}». Dòng tiêu đề cần có các "
+                     f"cột (tùy chọn trừ «{required.header}»): {wanted}")
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _header_at(grid: list[tuple], cols) -> int | None:
+    required = next(c for c in cols if c.required)
+    index = _index(cols)
+    for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        if any(isinstance(v, str) and index.get(header_key(v)) is required for v in row):
+            return i
+    return None
+
+
+# --------------------------------------------------------------------------- rows
+
+def _table(grid: list[tuple], cols, kind: str, label: str, sheet: str) -> Table:
+    at = _header_at(grid, cols)
+    if at is None:
+        raise _no_header(label, cols)
+    table = Table(kind=kind, source=label, sheet=sheet)
+    index = _index(cols)
+    layout: list[tuple[int, Column]] = []
+    seen: dict[str, int] = {}
+    for pos, raw in enumerate(grid[at]):
+        if not _filled(raw):
+            continue
+        col = index.get(header_key(raw))
+        if col is None:
+            table.ignored.append(str(raw).strip())
+            continue
+        if col.field in seen:
+            raise UserError(f"Tệp «{label}»: cột «{col.header}» có hai lần (cột "
+                            f"{_letter(seen[col.field])} và cột {_letter(pos)}); hãy xóa một cột")
+        seen[col.field] = pos
+        table.headers[col.field] = str(raw).strip()
+        if col.used:
+            layout.append((pos, col))
+    used_positions = {pos for pos, _ in layout}
+    for offset, values in enumerate(grid[at + 1:], start=at + 2):
+        if not any(_filled(v) for p, v in enumerate(values) if p in used_positions):
+            continue                                  # blank, or only STT / Ghi chú: not data
+        row, problems = _read_row(values, layout, table.headers, offset)
+        if problems:
+            table.problems.extend(problems)
+        else:
+            table.rows.append(Row(offset, row))
+    return table
+
+
+def _letter(pos: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(pos + 1)
+
+
+def _read_row(values: tuple, layout, headers: dict[str, str], number: int):
+    data: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for pos, col in layout:
+        raw = values[pos] if pos < len(values) else None
+        header = headers[col.field]
+        if not _filled(raw):
+            if col.required:
+                problems.append(Problem(number, header, f"thiếu {col.header.lower()}"))
+            continue
+        try:
+            value = convert(col.kind, raw)
+        except ValueError as exc:
+            problems.append(Problem(number, header, str(exc)))
+            continue
+        if value in ("", []):
+            if col.required:
+                problems.append(Problem(number, header, f"thiếu {col.header.lower()}"))
+            continue
+        _put(data, col.field, value)
+    return data, problems
+
+
+def _put(data: dict, path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for part in parents:
+        data = data.setdefault(part, {})
+    data[last] = value
+
+
+def convert(kind: str, raw: Any) -> Any:
+    """A cell's value for a column of `kind`; ValueError with a Vietnamese message."""
+    if kind == "year":
+        return _year(raw)
+    if kind == "cccd":
+        return _cccd(raw)
+    if kind == "integer":
+        return _integer(raw)
+    text = _text(raw)
+    if kind == "list":
+        return [clean_text(part) for part in re.split(r"[;\n]", text) if part.strip()]
+    return clean_text(text)
+
+
+def _text(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return "có" if raw else "không"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime):
+        return short_date(raw.date())
+    if isinstance(raw, dt.date):
+        return short_date(raw)
+    if isinstance(raw, dt.time):
+        return raw.strftime("%H:%M")
+    return str(raw)
+
+
+def _year(raw: Any) -> int:
+    last = dt.date.today().year
+    if isinstance(raw, (dt.date, dt.datetime)):
+        value = raw.year
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
+        value = int(raw)
+    elif isinstance(raw, str) and re.fullmatch(r"\s*\d{4}\s*", raw):
+        value = int(raw)
+    else:
+        value = None
+    if value is None or not FIRST_YEAR <= value <= last:
+        shown = _text(raw).strip()
+        raise ValueError(f"«{shown}» không phải năm sinh hợp lệ (4 chữ số, từ {FIRST_YEAR} "
+                         f"đến {last})")
+    return value
+
+
+def _cccd(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        digits = str(raw)
+        # Excel stores a number typed into a General cell and drops its leading zeros:
+        # 38078004512 was 038078004512. The province code (001–096) never starts 000.
+        if 10 <= len(digits) < 12:
+            digits = digits.zfill(12)
+    else:
+        text = _text(raw).strip()
+        digits = re.sub(r"[\s.\-]", "", text) if re.fullmatch(r"[\d\s.\-]+", text) else text
+    if not re.fullmatch(r"\d{12}", digits):
+        raise ValueError(f"«{_text(raw).strip()}» không phải số CCCD (cần đúng 12 chữ số)")
+    return digits
+
+
+def _integer(raw: Any) -> int:
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
+        return int(raw)
+    text = _text(raw).strip()
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+|\d+", text):
+        return int(text.replace(".", ""))
+    raise ValueError(f"«{text}» không phải số nguyên")
+
+
+# --------------------------------------------------------------------------- blank list
+
+def blank_workbook(kind: str, *, rows: int = 500) -> bytes:
+    """The empty list users fill: Vietnamese headers, widths, text-formatted CCCD cells,
+    and a second sheet "Hướng dẫn" explaining each column."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    cols = columns(kind)
+    order = [IGNORED[0], *(c for c in cols if c.used), IGNORED[1]]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Danh sách"
+    bold = Font(name="Times New Roman", bold=True, size=12)
+    plain = Font(name="Times New Roman", size=12)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for i, col in enumerate(order, 1):
+        cell = ws.cell(row=1, column=i, value=col.header)
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = col.width
+        if col.kind == "cccd":          # text cells keep the leading zero of a CCCD
+            for r in range(2, rows + 2):
+                ws.cell(row=r, column=i).number_format = "@"
+    ws.freeze_panes = "A2"
+    guide = wb.create_sheet("Hướng dẫn")
+    guide.append(["Cột", "Bắt buộc", "Cách ghi", "Ví dụ"])
+    for cell in guide[1]:
+        cell.font, cell.fill = bold, fill
+    for col in order:
+        guide.append([col.header, "Có" if col.required else "Không", col.help, col.example])
+    guide.append([])
+    guide.append(["Lưu ý", "", "Mỗi dòng một " + ("người (hộ gia đình)" if kind == "commitment"
+                                                   else "đơn vị") + "; dòng trống được bỏ qua. "
+                  "Dòng có ô sai (thiếu tên, năm sinh không phải năm, CCCD không đủ 12 số) "
+                  "được báo theo số dòng và không được in.", ""])
+    widths = (26, 10, 70, 28)
+    for i, width in enumerate(widths, 1):
+        guide.column_dimensions[get_column_letter(i)].width = width
+    for row in guide.iter_rows(min_row=2):
+        for cell in row:
+            cell.font = plain
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
