@@ -7,7 +7,10 @@ Quốc hiệu 13, Tiêu ngữ 14, body 14, Số 13, Nơi nhận 12, its entries 
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -17,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
-from ..metrics import text_width_pt
+from ..metrics import RULER_WIDTHS, text_width_pt
 
 FONT = "Times New Roman"
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -296,20 +299,6 @@ def national_title(cell) -> None:
     underline_paragraph(motto, MOTTO, 14, bold=True, cell_twips=HEADER_RIGHT)
 
 
-# The line under the issuing body is 1/3–1/2 as long as the name (ND30), and names run
-# from "BẢN BÔN" to two lines: a template holds lines of these lengths (pt, each about
-# 1.35× the last) and the context's `issuer.ruler` picks the one nearest 0.42 of the name.
-RULER_WIDTHS = (14, 19, 26, 35, 47, 63)
-AGENCY_TEXT_PT = (HEADER_LEFT - CELL_MARGINS) / 20
-
-
-def ruler_choice(name_upper: str) -> int:
-    """Which of RULER_WIDTHS (1-based) suits the issuing body's name printed bold 13 pt."""
-    width = min(text_width_pt(name_upper, 13, bold=True), AGENCY_TEXT_PT)
-    return min(range(len(RULER_WIDTHS)),
-               key=lambda i: abs(RULER_WIDTHS[i] - 0.42 * width)) + 1
-
-
 def agency(cell, *, superior: str | None = "{{ issuer.superior }}",
            body: str = "{{ issuer.name }}") -> None:
     """The agency column: superior body upright (printed only when the context has one),
@@ -419,6 +408,21 @@ def page_numbers(section, *, restart: bool = False) -> None:
             cols.addprevious(pg)
         else:
             sect_pr.append(pg)
+
+
+def save(doc: Document, path) -> None:
+    """Save `doc` reproducibly: the same builder gives the same bytes (fixed ZIP timestamps),
+    so a rebuilt template shows as changed in git only when its content changed."""
+    raw = io.BytesIO()
+    doc.save(raw)
+    raw.seek(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    Path(path).write_bytes(out.getvalue())
 
 
 def new_section(doc, *, landscape: bool = False):

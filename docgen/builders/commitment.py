@@ -57,7 +57,7 @@ def build(path) -> None:
     b.paragraph(doc, "", b.Style(size=1, align=b.LEFT, indent=False, after=0))
     doc.core_properties.title = "Bản cam kết thực hiện tiêu chuẩn An toàn về an ninh, trật tự"
     doc.core_properties.author = "docgen"
-    doc.save(path)
+    b.save(doc, path)
 
 
 def _two_fields(doc, left: str, right: str) -> None:

@@ -43,7 +43,7 @@ def build(path) -> None:
     _attached_list(doc)
     doc.core_properties.title = "Quyết định công nhận phân loại phong trào"
     doc.core_properties.author = "docgen"
-    doc.save(path)
+    b.save(doc, path)
 
 
 def _attached_list(doc) -> None:

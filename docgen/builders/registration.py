@@ -43,7 +43,7 @@ def build(path) -> None:
     b.paragraph(doc, "", b.Style(size=1, align=b.LEFT, indent=False, after=0))
     doc.core_properties.title = "Bản đăng ký phấn đấu đạt tiêu chuẩn An toàn về an ninh, trật tự"
     doc.core_properties.author = "docgen"
-    doc.save(path)
+    b.save(doc, path)
 
 
 def _header(doc) -> None:

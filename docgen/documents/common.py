@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import domain
-from ..builders.blocks import ruler_choice
+from ..metrics import ruler_choice
 from ..schema import choice, day, integer, text, text_list
 from ..vietnamese import doc_symbol, nd30_date, upper
 

@@ -17,7 +17,7 @@ from .. import domain
 from ..importers import Column
 from ..schema import choice, day, integer, record, text, text_list
 from ..vietnamese import nd30_date, upper
-from ..builders.blocks import ruler_choice
+from ..metrics import ruler_choice
 from . import common
 from .commitment import CIRCULAR_124, bare_name, in_sentence
 from .kinds import Kind
