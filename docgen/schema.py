@@ -192,12 +192,15 @@ def _parse_record(cls: type, data: Any, path: str, problems: list) -> Any:
         where = _join(path, name)
         raw = data.get(name)
         if raw is None or (isinstance(raw, str) and not raw.strip() and spec.kind != "text"):
-            if field.default is not MISSING:
+            if spec.kind in ("items", "text_list") and spec.min_items:
+                problems.append((where, f"thiếu {_lower_first(spec.label)} (cần ít nhất "
+                                        f"{spec.min_items} mục)"))
+            elif field.default is not MISSING:
                 values[name] = field.default
             elif field.default_factory is not MISSING:
                 values[name] = field.default_factory()
             else:
-                problems.append((where, f"thiếu {spec.label.lower()}"))
+                problems.append((where, f"thiếu {_lower_first(spec.label)}"))
             continue
         try:
             values[name] = _parse_value(spec, hints[name], raw, where, problems)
@@ -281,6 +284,11 @@ def _parse_value(spec: Spec, hint: Any, raw: Any, where: str, problems: list) ->
     raise AssertionError(spec.kind)
 
 
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: "Nội dung (mục II)" → "nội dung (mục II)"."""
+    return label[:1].lower() + label[1:]
+
+
 def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
@@ -294,7 +302,7 @@ def describe(cls: type, indent: str = "  ") -> list[str]:
             continue
         spec = spec_of(field)
         need = "bắt buộc" if (field.default is MISSING and field.default_factory is MISSING) \
-            else "tùy chọn"
+            or spec.min_items else "tùy chọn"
         lines.append(f"{indent}{field.name}: {spec.label} ({need})")
         if spec.kind in ("record", "items"):
             lines.extend(describe(_item_type(hints[field.name]), indent + "    "))

@@ -24,6 +24,7 @@ __all__ = [
     "percent",
     "short_date",
     "slug",
+    "text_date",
     "upper",
 ]
 
@@ -123,6 +124,13 @@ def nd30_date(
         )
     place = nfc(place).strip() if place else ""
     return f"{place}, {text}" if place else text
+
+
+def text_date(value: datetime.date) -> str:
+    """A date inside a sentence, "18/4/2022", "20/01/2022": ND30 padding (the day to two
+    digits, months 1 and 2 only) applied to the numeric form; `short_date` pads every month."""
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    return f"{value.day:02d}/{month}/{value.year}"
 
 
 def short_date(d: datetime.date) -> str:

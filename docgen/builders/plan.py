@@ -43,7 +43,7 @@ def build(path) -> None:
     b.row_flags(doc.tables[-1].rows[0])
     doc.core_properties.title = "Kế hoạch triển khai Quyết định 510"
     doc.core_properties.author = "docgen"
-    doc.save(path)
+    b.save(doc, path)
 
 
 def _preamble(doc) -> None:

@@ -66,7 +66,7 @@ def build(path) -> None:
                    name="{{ signer.name }}")
     doc.core_properties.title = "Báo cáo kết quả đánh giá, phân loại phong trào"
     doc.core_properties.author = "docgen"
-    doc.save(path)
+    b.save(doc, path)
 
 
 def _header(doc) -> None:
