@@ -335,3 +335,48 @@ def test_blank_household_list_opens_in_excel(client):
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     headers = [c.value for c in next(book.worksheets[0].iter_rows(max_row=1))]
     assert "Họ và tên" in headers
+
+
+def _submit_prefilled(client, url: str, extra: dict | None = None):
+    """GET a generated document form and POST it back as the browser would."""
+    page = html(client.get(url))
+    unescape = lambda v: (v.replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"')  # noqa: E731
+                          .replace("&#39;", "'").replace("&amp;", "&"))
+    form = {n: unescape(v) for n, v in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page)}
+    for n, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>\n?(.*?)</textarea>', page, re.S):
+        form[n] = unescape(body)
+    for n, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option selected value="([^"]*)"', options) or \
+            re.search(r'<option[^>]*value="([^"]*)"', options)
+        form[n] = unescape(chosen[1]) if chosen else ""
+    for n in re.findall(r'<input[^>]*checked[^>]*name="([^"]+)"', page) + \
+            re.findall(r'<input[^>]*name="([^"]+)"[^>]*checked', page):
+        form[n] = "y"
+    form.update(extra or {})
+    return client.post(url, data=form)
+
+
+@pytest.mark.parametrize("kind, body", [("plan", "BCĐ"), ("decision", "UBND"),
+                                        ("commitment", "UBND"), ("registration", "UBND"),
+                                        ("report", "CAH")])
+def test_every_kind_round_trips_through_its_generated_form(client, db, kind, body):
+    response = _submit_prefilled(client, f"/van-ban/{kind}/moi?body={body_id(db, body)}&year=2022")
+    assert response.status_code == 302, re.findall(r'role="(?:alert|status)">([^<]+)', html(response))
+    doc_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    data = client.get(f"/so-van-ban/{doc_id}/tai-ve.docx").data
+    from docgen import nd30
+    assert nd30.check(data) == []
+    assert texts(data)
+
+
+def test_without_libreoffice_the_page_says_so_and_docx_still_works(app, client, db, monkeypatch):
+    monkeypatch.setenv("DOCGEN_SOFFICE", "/khong/co/soffice")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    from docgen import pdf
+    pdf.shutdown()
+    doc_id = _make_decision(client, db)
+    page = html(client.get(f"/so-van-ban/{doc_id}"))
+    assert "chưa cài LibreOffice" in page
+    assert client.get(f"/so-van-ban/{doc_id}/tai-ve.docx").status_code == 200
+    response = client.get(f"/so-van-ban/{doc_id}/tai-ve.pdf", follow_redirects=True)
+    assert "LibreOffice" in html(response) and "DOCX" in html(response)

@@ -60,8 +60,7 @@ def _wtf_field(spec: Spec, hint: Any, *, required: bool, in_rows: bool = False):
         return BooleanField(**kw)
     if spec.kind == "choice":
         blank = [] if required and not in_rows else [("", "— chọn —")]
-        return SelectField(validate_choice=False, choices=choices(blank + [(label, label) for _, label in spec.options]),
-                           **kw)
+        return SelectField(validate_choice=False, choices=choices(blank + list(spec.options)), **kw)
     if spec.kind == "record":
         return FormField(subform_class(_record_type(hint)), label=spec.label)
     if spec.kind == "items":
@@ -109,7 +108,7 @@ def to_formdata(cls: type, data: dict) -> dict:
         elif spec.kind == "items":
             out[field.name] = [to_formdata(_record_type(hint), v) for v in value]
         elif spec.kind == "choice":
-            out[field.name] = _choice_label(spec, value)
+            out[field.name] = _choice_code(spec, value)
         elif spec.kind == "day" and isinstance(value, str):
             out[field.name] = _iso(value)
         else:
@@ -117,11 +116,10 @@ def to_formdata(cls: type, data: dict) -> dict:
     return out
 
 
-def _choice_label(spec: Spec, value: Any) -> str:
+def _choice_code(spec: Spec, value: Any) -> str:
+    """The option value (the record's code) for a stored code or label."""
     record = spec.resolve(str(value)) if spec.resolve else None
-    if record is None:
-        return str(value)
-    return next((label for code, label in spec.options if code == record.code), str(value))
+    return record.code if record is not None else str(value)
 
 
 def _iso(value: str) -> str:
@@ -202,3 +200,5 @@ def prepare_rows(form: Form, cls: type) -> None:
         if spec.kind == "items":
             for _ in range(EXTRA_ROWS):
                 form[field.name].append_entry()
+        elif spec.kind == "record":
+            prepare_rows(form[field.name].form, _record_type(hint))
