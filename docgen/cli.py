@@ -37,6 +37,11 @@ def main() -> None:
     """docgen: văn bản hành chính theo Nghị định 30/2020/NĐ-CP."""
 
 
+def _register_users() -> None:
+    from .users_cli import user
+    main.add_command(user)
+
+
 @main.command()
 def kinds() -> None:
     """Liệt kê các loại văn bản và dữ liệu đầu vào của chúng."""
@@ -157,3 +162,6 @@ def batch(kind: str, data: Path, output: Path, strict: bool, defaults: Path | No
     if result.skipped:
         click.echo(result.skipped_message(), err=True)
     click.echo(f"Đã tạo {output}: {result.written} mẫu")
+
+
+_register_users()

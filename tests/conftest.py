@@ -13,6 +13,7 @@ from click.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).parent))
 
 from docgen.samples import load_sample  # noqa: E402
+from helpers import ADMIN_PASSWORD, login  # noqa: E402
 
 
 @pytest.fixture
@@ -42,9 +43,19 @@ def write_json(tmp_path):
 def app(tmp_path):
     from webform import create_app
     return create_app({"TESTING": True, "WTF_CSRF_ENABLED": True,
-                       "INSTANCE_PATH": str(tmp_path / "instance")})
+                       "INSTANCE_PATH": str(tmp_path / "instance"),
+                       "ADMIN_PASSWORD": ADMIN_PASSWORD})
+
+
+@pytest.fixture
+def anonymous(app):
+    """A client that has not signed in."""
+    return app.test_client()
 
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A client signed in as the district administrator."""
+    c = app.test_client()
+    assert login(c).status_code == 302
+    return c

@@ -81,3 +81,15 @@ def pdf_text(pdf: bytes) -> str:
 
 def have(program: str) -> bool:
     return shutil.which(program) is not None
+
+
+ADMIN_PASSWORD = "mat-khau-quan-tri-thu-nghiem"
+
+
+def login(client, username: str = "admin", password: str = ADMIN_PASSWORD):
+    """Sign `client` in through the login form; returns the response."""
+    import re
+    page = client.get("/dang-nhap").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+    return client.post("/dang-nhap", data={"csrf_token": token, "username": username,
+                                           "password": password})

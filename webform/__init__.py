@@ -20,15 +20,18 @@ csrf = CSRFProtect()
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The application; `test_config` overrides settings (tests pass INSTANCE_PATH, SEED…)."""
-    instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("DOCGEN_INSTANCE")
-    app = Flask(__name__, instance_path=str(Path(instance).resolve()) if instance else None,
-                instance_relative_config=True)
+    from docgen import settings
+    instance = (test_config or {}).get("INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=str(Path(instance).resolve() if instance else settings.instance_path()))
     app.config.from_mapping(
         MAX_CONTENT_LENGTH=MAX_UPLOAD_MB * 1024 * 1024,
-        DATABASE_URL=os.environ.get("DOCGEN_DATABASE_URL"),
+        DATABASE_URL=settings.database_url(),
         SEED=True,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        ADMIN_PASSWORD=os.environ.get("DOCGEN_ADMIN_PASSWORD"),
         WTF_CSRF_TIME_LIMIT=None,
     )
     if test_config:
@@ -43,13 +46,42 @@ def create_app(test_config: dict | None = None) -> Flask:
     store.create_schema()
     if app.config["SEED"]:
         store.seed_sample_if_empty()
+    _first_admin(app, store)
     app.extensions["docgen_store"] = store
 
-    from .views import assessments, batch, bodies, documents, home, register, units
-    for module in (home, bodies, units, assessments, documents, register, batch):
+    from .views import assessments, auth, batch, bodies, documents, home, register, units
+    for module in (auth, home, bodies, units, assessments, documents, register, batch):
         app.register_blueprint(module.bp)
+    app.before_request(auth.require_login)
+    app.after_request(_security_headers)
     _error_pages(app)
     return app
+
+
+def _first_admin(app: Flask, store) -> None:
+    """On first run, create the district administrator and print its one-time password."""
+    from docgen import store as q
+    with store.session() as s:
+        password = q.ensure_admin(s, app.config.get("ADMIN_PASSWORD"))
+    if password and not app.config.get("ADMIN_PASSWORD"):
+        print("Đã tạo tài khoản quản trị cấp huyện «admin» với mật khẩu dùng một lần: "
+              f"{password}\nHãy đăng nhập và đổi mật khẩu ngay; mật khẩu này không hiện lại.",
+              flush=True)
+
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def _security_headers(response):
+    """No inline scripts or framing, no MIME sniffing, no referrer leaks."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 def _instance_secret(folder: Path) -> str:
@@ -75,6 +107,11 @@ def _error_pages(app: Flask) -> None:
     def too_large(exc):
         return page(413, "Tệp quá lớn",
                     f"Tệp tải lên vượt quá giới hạn {MAX_UPLOAD_MB} MB. Hãy chia nhỏ danh sách.")
+
+    @app.errorhandler(403)
+    def forbidden(exc):
+        return page(403, "Không được phép",
+                    "Tài khoản của bạn chỉ được xem và tải văn bản, không được thay đổi dữ liệu.")
 
     @app.errorhandler(404)
     def not_found(exc):

@@ -34,12 +34,16 @@ Conventions:
   example); Excel import/export of units, outcomes and the register is `docgen.exchange`.
 """
 
+from .accounts import (Scope, audit, authenticate, change_password, ensure_admin, find_user,
+                       get_user, list_audit, list_users, new_password, reset_password, save_user,
+                       scope_for)
 from .assessments import (GridRow, SummaryRow, assessment_grid, check_assessment,
                           get_assessment, parse_class, parse_safe, parse_score,
                           recompute_suggestions, save_assessment, summary)
 from .engine import Store
-from .models import (STATUS_DRAFT, STATUS_ISSUED, Assessment, Base, Body, Counter, Document,
-                     DocumentUnit, Household, Signer, Unit)
+from .models import (ROLE_COMMUNE, ROLE_DISTRICT, ROLE_VIEWER, ROLES, STATUS_DRAFT,
+                     STATUS_ISSUED, Assessment, AuditEntry, Base, Body, Counter, Document,
+                     DocumentUnit, Household, Signer, Unit, User)
 from .numbering import (create_document, delete_document, document_input, download_name,
                         get_document, issue_number, issued_count, list_documents, next_number,
                         update_document)
@@ -52,6 +56,9 @@ from .queries import (check_unit, delete_body, delete_household, delete_signer, 
 from .seed import load_sample_district, sample_year
 
 __all__ = [
+    "ROLES", "ROLE_COMMUNE", "ROLE_DISTRICT", "ROLE_VIEWER", "AuditEntry", "User", "Scope",
+    "audit", "authenticate", "change_password", "ensure_admin", "find_user", "get_user",
+    "list_audit", "list_users", "new_password", "reset_password", "save_user", "scope_for",
     "Assessment", "Base", "Body", "Counter", "Document", "DocumentUnit", "GridRow", "Household",
     "Prefill", "STATUS_DRAFT", "STATUS_ISSUED", "Signer", "Store", "SummaryRow", "Unit",
     "assessment_grid", "check_assessment", "check_unit", "commitment_inputs", "create_document",

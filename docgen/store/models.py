@@ -207,3 +207,48 @@ class Counter(Base):
     body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+ROLE_DISTRICT = "district"
+ROLE_COMMUNE = "commune"
+ROLE_VIEWER = "viewer"
+ROLES = {ROLE_DISTRICT: "Cấp huyện (toàn quyền)", ROLE_COMMUNE: "Văn thư cấp xã",
+         ROLE_VIEWER: "Chỉ xem và tải về"}
+
+
+class User(Base):
+    """A person who signs in: a role, and for a commune clerk the commune body they serve."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)  # stored folded
+    full_name: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20), default=ROLE_VIEWER)
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    body: Mapped[Body | None] = relationship()
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+
+class AuditEntry(Base):
+    """Who did what to which record, and when (the audit trail)."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(60), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(String(60), default="")

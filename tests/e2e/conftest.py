@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+PASSWORD = "mat-khau-e2e-thu-nghiem"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -29,7 +30,7 @@ def server(tmp_path_factory):
     """Base URL of a real `docgen serve` on a temporary database; stopped after the module."""
     instance = tmp_path_factory.mktemp("instance")
     port = free_port()
-    env = {**os.environ, "DOCGEN_INSTANCE": str(instance)}
+    env = {**os.environ, "DOCGEN_INSTANCE": str(instance), "DOCGEN_ADMIN_PASSWORD": PASSWORD}
     env.pop("DOCGEN_DATABASE_URL", None)
     log = open(instance / "server.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "docgen", "serve", "--port", str(port)],
@@ -67,9 +68,15 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, server):
+    """A browser tab signed in as the district administrator."""
     context = browser.new_context(accept_downloads=True, locale="vi-VN",
                                   viewport={"width": 1280, "height": 900})
     p = context.new_page()
+    p.goto(server + "/dang-nhap")
+    p.fill("input#username", "admin")
+    p.fill("input#password", PASSWORD)
+    p.click("#login")
+    assert p.locator("#logout").count() == 1
     yield p
     context.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, current_app, flash
+from flask import abort, current_app, flash, g
 from sqlalchemy import func, select
 
 from docgen.errors import InputError, UserError
@@ -47,3 +47,15 @@ def as_id(value) -> int | None:
     """A row id from form text, or None for anything that is not a positive whole number."""
     text = str(value or "").strip()
     return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def scope():
+    """What the signed-in user may see (docgen.store.Scope)."""
+    return g.scope
+
+
+def visible(value, check):
+    """`value` when the user's scope allows it (check: scope.unit, scope.body…), else 404."""
+    if value is None or not check(value):
+        abort(404)
+    return value

@@ -12,7 +12,8 @@ from docgen import domain, exchange, store as q
 from docgen.errors import InputError, UserError
 from docgen.policy import load_policy
 
-from . import latest_year, or_404, store, uploads
+from . import latest_year, or_404, scope, store, uploads
+from .auth import log
 from .units import XLSX
 
 bp = Blueprint("assessments", __name__, url_prefix="/danh-gia",
@@ -29,10 +30,17 @@ def _year() -> int:
     return year if year and 2000 <= year <= 2100 else latest_year()
 
 
+def _bodies():
+    with store().session(readonly=True) as s:
+        return [b for b in q.list_bodies(s) if scope().body(b.id)]
+
+
 def _body_id(bodies) -> int | None:
     wanted = request.args.get("body", type=int) or request.form.get("body", type=int)
     if wanted and any(b.id == wanted for b in bodies):
         return wanted
+    if wanted:
+        or_404(None)
     with store().session(readonly=True) as s:  # the body that assesses the most units
         counts = {b.id: len(q.list_units(s, body_id=b.id)) for b in bodies}
     return max(counts, key=counts.get) if counts else None
@@ -40,8 +48,7 @@ def _body_id(bodies) -> int | None:
 
 @bp.get("/")
 def index():
-    with store().session(readonly=True) as s:
-        bodies = q.list_bodies(s)
+    bodies = _bodies()
     body_id = _body_id(bodies)
     year = _year()
     return _grid(bodies, body_id, year, typed=None, problems={})
@@ -61,8 +68,7 @@ def _grid(bodies, body_id, year, *, typed, problems, status=200):
 
 @bp.post("/")
 def save():
-    with store().session(readonly=True) as s:
-        bodies = q.list_bodies(s)
+    bodies = _bodies()
     body_id = or_404(_body_id(bodies))
     year = _year()
     if not FlaskForm().validate_on_submit():
@@ -95,6 +101,7 @@ def save():
             if _blank(values) and q.get_assessment(s, unit_id, year) is None:
                 continue
             q.save_assessment(s, unit_id, year, policy=policy, **values)
+    log("lưu kết quả đánh giá", f"năm {year}", f"{len(typed)} đơn vị")
     flash(f"Đã lưu kết quả đánh giá năm {year}.", "success")
     return redirect(url_for(".index", body=body_id, year=year))
 
@@ -106,6 +113,8 @@ def _blank(values: dict) -> bool:
 @bp.get("/xuat.xlsx")
 def export():
     body_id = request.args.get("body", type=int)
+    if not scope().body(body_id):
+        or_404(None)
     year = _year()
     with store().session(readonly=True) as s:
         or_404(q.get_body(s, body_id) if body_id else None)
@@ -117,6 +126,8 @@ def export():
 @bp.post("/nhap")
 def import_preview():
     body_id = request.form.get("body", type=int)
+    if body_id is not None and not scope().body(body_id):
+        or_404(None)
     year = _year()
     form = ImportForm()
     upload = request.files.get("file")
@@ -139,6 +150,8 @@ def import_preview():
 @bp.post("/nhap/xac-nhan")
 def import_apply():
     body_id = request.form.get("body_id", type=int)
+    if body_id is not None and not scope().body(body_id):
+        or_404(None)
     year = _year()
     back = url_for(".index", body=body_id, year=year)
     token = request.form.get("token", "")
@@ -154,6 +167,7 @@ def import_apply():
         flash(exc.message, "error")
         return redirect(back)
     uploads.forget(token)
+    log("nhập kết quả đánh giá từ Excel", f"năm {year}", f"thêm {added}, cập nhật {updated}")
     flash(f"Đã nhập kết quả năm {year}: thêm {added}, cập nhật {updated}"
           + (f"; bỏ qua {len(plan.reject)} dòng lỗi." if plan.reject else "."), "success")
     return redirect(back)

@@ -17,7 +17,8 @@ from docgen.errors import UserError
 from docgen.vietnamese import slug
 
 from ..forms import choices
-from . import as_id, store
+from . import as_id, scope, store
+from .auth import log
 
 bp = Blueprint("batch", __name__, url_prefix="/cam-ket", template_folder="../templates/batch")
 MIMES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -35,7 +36,7 @@ class BatchForm(FlaskForm):
 
 def _areas():
     with store().session(readonly=True) as s:
-        areas = q.list_units(s, kind="khu_dan_cu")
+        areas = [u for u in q.list_units(s, kind="khu_dan_cu") if scope().unit(u)]
         counts = {u.id: len(q.list_households(s, u.id)) for u in areas}
     return areas, counts
 
@@ -70,7 +71,7 @@ def make():
     try:
         with store().session(readonly=True) as s:
             unit = q.get_unit(s, unit_id) if unit_id else None
-            if unit is None or unit.kind != "khu_dan_cu":
+            if unit is None or unit.kind != "khu_dan_cu" or not scope().unit(unit):
                 raise UserError("Hãy chọn một khu dân cư trong danh sách.")
             stored = q.commitment_inputs(s, unit_id, year)
         if upload is not None and upload.filename:
@@ -94,6 +95,7 @@ def make():
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".index"))
+    log("tạo bản cam kết hàng loạt", unit.name, f"{result.written} mẫu, {fmt}")
     response = send_file(payload, mimetype=MIMES[fmt], as_attachment=True,
                          download_name=f"cam-ket-{slug(unit.name)}-{year}.{fmt}")
     response.headers["X-Docgen-Forms"] = str(result.written)

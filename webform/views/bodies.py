@@ -10,7 +10,8 @@ from docgen import domain, store as q
 from docgen.errors import UserError
 
 from ..forms import choices
-from . import as_id, or_404, show_problems, store
+from . import as_id, or_404, scope, show_problems, store
+from .auth import district_only, log
 
 bp = Blueprint("bodies", __name__, url_prefix="/co-quan", template_folder="../templates/bodies")
 
@@ -47,7 +48,7 @@ def _parents(form: BodyForm, bodies, exclude: int | None = None) -> None:
 @bp.get("/")
 def index():
     with store().session(readonly=True) as s:  # render inside: the page reads relationships
-        bodies = q.list_bodies(s)
+        bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
         signers = {b.id: q.list_signers(s, b.id) for b in bodies}
         return render_template("bodies.html", bodies=bodies, signers=signers)
 
@@ -55,8 +56,10 @@ def index():
 @bp.route("/moi", methods=["GET", "POST"], defaults={"body_id": None})
 @bp.route("/<int:body_id>", methods=["GET", "POST"])
 def edit(body_id: int | None):
+    if body_id is None or not scope().body(body_id):
+        district_only()  # only the district creates bodies; others edit their own
     with store().session(readonly=True) as s:
-        bodies = q.list_bodies(s)
+        bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
         body = or_404(q.get_body(s, body_id)) if body_id else None
     form = BodyForm(obj=body) if request.method == "GET" else BodyForm()
     if request.method == "GET" and body is not None:
@@ -67,12 +70,15 @@ def edit(body_id: int | None):
                                             "commune", "proposer")}
         try:
             with store().session() as s:
-                saved = q.save_body(s, id=body_id, parent_id=as_id(form.parent_id.data),
-                                    **values)
+                # Only the district re-parents bodies; a commune keeps its place in the tree.
+                parent = as_id(form.parent_id.data) if scope().is_district else \
+                    (body.parent_id if body else None)
+                saved = q.save_body(s, id=body_id, parent_id=parent, **values)
                 name = saved.name
         except UserError as exc:
             show_problems(form, exc)
         else:
+            log("lưu cơ quan", name)
             flash(f"Đã lưu cơ quan «{name}».", "success")
             return redirect(url_for(".index"))
     return render_template("body_form.html", form=form, body=body), \
@@ -81,12 +87,14 @@ def edit(body_id: int | None):
 
 @bp.post("/<int:body_id>/xoa")
 def delete(body_id: int):
+    district_only()
     form = FlaskForm()
     if form.validate_on_submit():
         try:
             with store().session() as s:
                 name = or_404(q.get_body(s, body_id)).name
                 q.delete_body(s, body_id)
+            log("xóa cơ quan", name)
             flash(f"Đã xóa cơ quan «{name}».", "success")
         except UserError as exc:
             flash(exc.message, "error")
@@ -96,6 +104,8 @@ def delete(body_id: int):
 @bp.route("/<int:body_id>/nguoi-ky/moi", methods=["GET", "POST"], defaults={"signer_id": None})
 @bp.route("/<int:body_id>/nguoi-ky/<int:signer_id>", methods=["GET", "POST"])
 def signer(body_id: int, signer_id: int | None):
+    if not scope().body(body_id):
+        or_404(None)
     with store().session(readonly=True) as s:
         body = or_404(q.get_body(s, body_id))
         signer = or_404(q.get_signer(s, signer_id)) if signer_id else None
@@ -111,6 +121,7 @@ def signer(body_id: int, signer_id: int | None):
         except UserError as exc:
             show_problems(form, exc)
         else:
+            log("lưu người ký", form.name.data.strip(), body.name)
             flash(f"Đã lưu người ký «{form.name.data.strip()}».", "success")
             return redirect(url_for(".index"))
     return render_template("signer_form.html", form=form, body=body, signer=signer), \
@@ -119,6 +130,8 @@ def signer(body_id: int, signer_id: int | None):
 
 @bp.post("/<int:body_id>/nguoi-ky/<int:signer_id>/xoa")
 def delete_signer(body_id: int, signer_id: int):
+    if not scope().body(body_id):
+        or_404(None)
     form = FlaskForm()
     if form.validate_on_submit():
         with store().session() as s:
@@ -126,5 +139,6 @@ def delete_signer(body_id: int, signer_id: int):
             if signer.body_id != body_id:
                 or_404(None)
             q.delete_signer(s, signer_id)
+        log("xóa người ký", signer.name)
         flash("Đã xóa người ký.", "success")
     return redirect(url_for(".index"))

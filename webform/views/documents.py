@@ -9,7 +9,8 @@ from docgen.errors import InputError, UserError
 from docgen.samples import load_sample, sample_path
 
 from .. import forms
-from . import latest_year, store
+from . import latest_year, or_404, scope, store
+from .auth import log
 
 bp = Blueprint("documents", __name__, url_prefix="/van-ban",
                template_folder="../templates/documents")
@@ -28,7 +29,7 @@ def _kind(name: str):
 @bp.get("/")
 def index():
     with store().session(readonly=True) as s:
-        bodies = q.list_bodies(s)
+        bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
     return render_template("documents_index.html", kinds=documents.KINDS.values(), bodies=bodies,
                            year=latest_year())
 
@@ -56,7 +57,9 @@ def new(name: str):
     body_id = request.args.get("body", type=int)
     year = request.args.get("year", type=int)
     with store().session(readonly=True) as s:
-        bodies = q.list_bodies(s)
+        bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
+    if body_id is not None and not scope().body(body_id):
+        or_404(None)
     if request.method == "GET":
         data, notes = _prefill(kind, body_id, year)
         form = form_cls(data=forms.to_formdata(kind.input, data))
@@ -78,6 +81,9 @@ def new(name: str):
         return _page(kind, form, bodies, body_id, status=422)
     author = (request.form.get("created_by") or "").strip()[:100] or "Văn thư"
     target_body = request.form.get("body_id", type=int) or body_id
+    if not scope().body(target_body):
+        flash("Hãy chọn cơ quan ban hành trong danh sách.", "error")
+        return _page(kind, form, bodies, body_id, status=422)
     try:
         with store().session() as s:
             doc = q.create_document(s, kind=kind.name, body_id=target_body, data=data,
@@ -86,6 +92,7 @@ def new(name: str):
     except UserError as exc:
         flash(exc.message, "error")
         return _page(kind, form, bodies, body_id, status=422)
+    log("tạo văn bản", kind.label, f"dự thảo số {doc_id}")
     flash("Đã tạo dự thảo. Kiểm tra bản xem trước rồi bấm «Cấp số» khi văn bản đã được ký.",
           "success")
     return redirect(url_for("register.show", doc_id=doc_id))

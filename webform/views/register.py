@@ -7,7 +7,7 @@ import hashlib
 import io
 from pathlib import Path
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, send_file,
+from flask import (Blueprint, current_app, flash, g, redirect, render_template, request, send_file,
                    url_for)
 from flask_wtf import FlaskForm
 
@@ -15,7 +15,8 @@ from docgen import documents, exchange, render_document, store as q
 from docgen.errors import UserError
 from docgen.schema import parse_date
 
-from . import or_404, store
+from . import or_404, scope, store, visible
+from .auth import log
 from .units import XLSX
 
 bp = Blueprint("register", __name__, url_prefix="/so-van-ban",
@@ -28,8 +29,8 @@ def index():
     year = request.args.get("year", type=int)
     body_id = request.args.get("body", type=int)
     with store().session(readonly=True) as s:
-        bodies = q.list_bodies(s)
-        docs = q.list_documents(s, body_id=body_id, year=year)
+        bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
+        docs = [d for d in q.list_documents(s, body_id=body_id, year=year) if scope().document(d)]
         return render_template("register.html", docs=docs, bodies=bodies, year=year,
                                body_id=body_id, kinds=documents.KINDS)
 
@@ -37,7 +38,7 @@ def index():
 @bp.get("/<int:doc_id>")
 def show(doc_id: int):
     with store().session(readonly=True) as s:
-        doc = or_404(q.get_document(s, doc_id))
+        doc = visible(q.get_document(s, doc_id), scope().document)
         body = doc.body
         docx = doc.docx
     kind = documents.KINDS.get(doc.kind)
@@ -50,13 +51,26 @@ def show(doc_id: int):
 
 def _docx(doc_id: int) -> tuple[bytes, str, str]:
     with store().session(readonly=True) as s:
-        doc = or_404(q.get_document(s, doc_id))
-        return doc.docx, q.download_name(doc), q.download_name(doc, "pdf")
+        doc = visible(q.get_document(s, doc_id), scope().document)
+        name = download_name(doc)
+        return doc.docx, f"{name}.docx", f"{name}.pdf"
+
+
+def download_name(doc) -> str:
+    """The Vietnamese file name offered for a document, "Quyết định 01-QĐ-UBND năm 2023";
+    Flask sends it as RFC 6266 filename* with an ASCII fallback."""
+    kind = documents.KINDS.get(doc.kind)
+    label = kind.label if kind else doc.kind
+    tail = f"{doc.symbol.replace('/', '-')} năm {doc.year}" if doc.number else f"dự thảo {doc.id}"
+    name = f"{label} {tail}"
+    # Nothing that means something to a file system or a header survives.
+    return "".join(c if c.isalnum() or c in " -_.()" else "-" for c in name).strip()[:150]
 
 
 @bp.get("/<int:doc_id>/tai-ve.docx")
 def download(doc_id: int):
     data, name, _ = _docx(doc_id)
+    log("tải văn bản", name)
     return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name)
 
 
@@ -68,6 +82,7 @@ def download_pdf(doc_id: int):
     except UserError as exc:
         flash(exc.message + " Bạn vẫn tải được bản DOCX.", "error")
         return redirect(url_for(".show", doc_id=doc_id))
+    log("tải văn bản", name)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=name)
 
@@ -113,6 +128,8 @@ def _pdf_available() -> bool:
 
 @bp.post("/<int:doc_id>/cap-so")
 def issue(doc_id: int):
+    with store().session(readonly=True) as s:
+        visible(q.get_document(s, doc_id), scope().document)
     if not FlaskForm().validate_on_submit():
         flash("Phiên làm việc đã hết hạn; hãy tải lại trang rồi bấm «Cấp số» lần nữa.", "error")
         return redirect(url_for(".show", doc_id=doc_id))
@@ -124,6 +141,7 @@ def issue(doc_id: int):
     except UserError as exc:
         flash(exc.message, "error")
     else:
+        log("cấp số", doc.symbol, f"ngày {issued_on:%d/%m/%Y}, văn bản {doc_id}")
         flash(f"Đã cấp số {doc.symbol} ngày {issued_on:%d/%m/%Y}; văn bản đã được tạo lại với "
               "số và ngày này.", "success")
     return redirect(url_for(".show", doc_id=doc_id))
@@ -131,6 +149,8 @@ def issue(doc_id: int):
 
 @bp.post("/<int:doc_id>/xoa")
 def delete(doc_id: int):
+    with store().session(readonly=True) as s:
+        visible(q.get_document(s, doc_id), scope().document)
     if FlaskForm().validate_on_submit():
         try:
             with store().session() as s:
@@ -138,6 +158,7 @@ def delete(doc_id: int):
         except UserError as exc:
             flash(exc.message, "error")
             return redirect(url_for(".show", doc_id=doc_id))
+        log("xóa dự thảo", f"văn bản {doc_id}")
         flash("Đã xóa dự thảo.", "success")
     return redirect(url_for(".index"))
 
@@ -146,6 +167,10 @@ def delete(doc_id: int):
 def export():
     year = request.args.get("year", type=int)
     body_id = request.args.get("body", type=int)
+    if body_id is None and not scope().is_district:
+        body_id = g.user.body_id
+    if not scope().body(body_id) and not (body_id is None and scope().is_district):
+        or_404(None)
     with store().session(readonly=True) as s:
         data = exchange.export_register(s, body_id, year)
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField
@@ -13,7 +13,8 @@ from docgen import domain, exchange, store as q
 from docgen.errors import UserError
 
 from ..forms import choices
-from . import as_id, or_404, show_problems, store, uploads
+from . import as_id, or_404, scope, show_problems, store, uploads, visible
+from .auth import log
 
 bp = Blueprint("units", __name__, url_prefix="/don-vi", template_folder="../templates/units")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,8 +44,9 @@ def index():
     kind = request.args.get("kind") or None
     body_id = request.args.get("body", type=int)
     with store().session(readonly=True) as s:  # render inside: the page reads unit.body
-        bodies = q.list_bodies(s)
-        units = q.list_units(s, search=search or None, body_id=body_id, kind=kind)
+        bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
+        units = [u for u in q.list_units(s, search=search or None, body_id=body_id, kind=kind)
+                 if scope().unit(u)]
         form = ImportForm()
         _bodies(form, bodies)
         return render_template("units.html", units=units, bodies=bodies, kinds=domain.UNIT_KINDS,
@@ -55,13 +57,15 @@ def index():
 @bp.route("/<int:unit_id>", methods=["GET", "POST"])
 def edit(unit_id: int | None):
     with store().session(readonly=True) as s:
-        bodies = q.list_bodies(s)
-        unit = or_404(q.get_unit(s, unit_id)) if unit_id else None
+        bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
+        unit = visible(q.get_unit(s, unit_id), scope().unit) if unit_id else None
     form = UnitForm(obj=unit) if request.method == "GET" else UnitForm()
     _bodies(form, bodies)
     if request.method == "GET" and unit is not None:
         form.body_id.data = str(unit.body_id)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not scope().body(as_id(form.body_id.data)):
+        form.body_id.errors = ["Hãy chọn một cơ quan đánh giá trong danh sách"]
+    elif form.validate_on_submit():
         try:
             with store().session() as s:
                 saved = q.save_unit(s, id=unit_id, name=form.name.data, kind=form.kind.data,
@@ -71,6 +75,7 @@ def edit(unit_id: int | None):
         except UserError as exc:
             show_problems(form, exc)
         else:
+            log("lưu đơn vị", name)
             flash(f"Đã lưu đơn vị «{name}».", "success")
             return redirect(url_for(".index"))
     return render_template("unit_form.html", form=form, unit=unit), \
@@ -82,8 +87,9 @@ def delete(unit_id: int):
     if FlaskForm().validate_on_submit():
         try:
             with store().session() as s:
-                name = or_404(q.get_unit(s, unit_id)).name
+                name = visible(q.get_unit(s, unit_id), scope().unit).name
                 q.delete_unit(s, unit_id)
+            log("xóa đơn vị", name)
             flash(f"Đã xóa đơn vị «{name}».", "success")
         except UserError as exc:
             flash(exc.message, "error")
@@ -93,10 +99,26 @@ def delete(unit_id: int):
 @bp.get("/xuat.xlsx")
 def export():
     body_id = request.args.get("body", type=int)
+    if body_id is None and not scope().is_district:
+        body_id = g.user.body_id  # a commune exports its own list
+    if body_id is not None and not scope().body(body_id):
+        or_404(None)
     with store().session(readonly=True) as s:
         data = exchange.export_units(s, body_id)
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
                      download_name="danh-sach-don-vi.xlsx")
+
+
+def within_scope(plan):
+    """Rows naming a body outside the user's scope become rejects, never writes."""
+    for bucket in (plan.add, plan.update):
+        for row in list(bucket):
+            if not scope().body(row.values.get("body_id", plan.body_id)):
+                bucket.remove(row)
+                plan.reject.append(exchange.Reject(row.row, "Cơ quan đánh giá ghi trong dòng này "
+                                                            "không thuộc phạm vi tài khoản"))
+    plan.reject.sort(key=lambda r: r.row)
+    return plan
 
 
 @bp.post("/nhap")
@@ -111,9 +133,11 @@ def import_preview():
         return redirect(url_for(".index"))
     data = upload.read()
     body_id = as_id(form.body_id.data)
+    if not scope().body(body_id):
+        or_404(None)
     try:
         with store().session(readonly=True) as s:
-            plan = exchange.preview_units_import(s, data, body_id)
+            plan = within_scope(exchange.preview_units_import(s, data, body_id))
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".index"))
@@ -130,17 +154,20 @@ def import_apply():
     token = request.form.get("token", "")
     data = uploads.fetch(token)
     body_id = request.form.get("body_id", type=int)
+    if body_id is not None and not scope().body(body_id):
+        or_404(None)
     if data is None or body_id is None:
         flash("Không còn tệp đã tải lên; hãy chọn lại tệp Excel.", "error")
         return redirect(url_for(".index"))
     try:
         with store().session() as s:
-            plan = exchange.preview_units_import(s, data, body_id)
+            plan = within_scope(exchange.preview_units_import(s, data, body_id))
             added, updated = exchange.apply_units_import(s, plan)
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".index"))
     uploads.forget(token)
+    log("nhập đơn vị từ Excel", "", f"thêm {added}, cập nhật {updated}, từ chối {len(plan.reject)}")
     flash(f"Đã nhập: thêm {added} đơn vị, cập nhật {updated} đơn vị"
           + (f"; bỏ qua {len(plan.reject)} dòng lỗi." if plan.reject else "."), "success")
     return redirect(url_for(".index"))

@@ -1,0 +1,212 @@
+"""Accounts, roles and what each may see; the audit trail of who did what.
+
+Passwords are hashed with werkzeug's vetted scrypt/pbkdf2 hashing. Five wrong passwords in
+a row lock an account for 15 minutes. A `Scope` says which bodies, units and documents a
+user may see: everything for the district role; for a commune clerk (or a viewer tied to
+a body) their body, the bodies under it and the units of their commune.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..errors import InputError, UserError
+from ..vietnamese import fold
+from .models import (ROLE_COMMUNE, ROLE_DISTRICT, ROLE_VIEWER, ROLES, AuditEntry, Body, User,
+                     utcnow)
+
+MAX_FAILED = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 10
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,59}")
+# Verified against when the username is unknown, so both paths take the same time.
+_DUMMY_HASH = generate_password_hash("docgen-not-a-password")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: `body_ids` None means every body; `commune` (folded) adds the
+    units of that commune whichever body assesses them."""
+
+    body_ids: frozenset[int] | None = None
+    commune: str = ""
+    can_write: bool = True
+    is_district: bool = True
+
+    def body(self, body_id: int | None) -> bool:
+        return self.body_ids is None or body_id in self.body_ids
+
+    def unit(self, unit) -> bool:
+        return self.body(unit.body_id) or bool(self.commune and fold(unit.commune) == self.commune)
+
+    def document(self, doc) -> bool:
+        return self.body(doc.body_id)
+
+
+def scope_for(session: Session, user: User) -> Scope:
+    """The scope of `user`'s role and body."""
+    write = user.role != ROLE_VIEWER
+    if user.role == ROLE_DISTRICT or (user.role == ROLE_VIEWER and user.body_id is None):
+        return Scope(None, "", write, user.role == ROLE_DISTRICT)
+    body = session.get(Body, user.body_id) if user.body_id else None
+    if body is None:  # a commune clerk without a body sees nothing
+        return Scope(frozenset(), "", write, False)
+    ids, todo = {body.id}, [body]
+    while todo:
+        for child in todo.pop().children:
+            if child.id not in ids:
+                ids.add(child.id)
+                todo.append(child)
+    return Scope(frozenset(ids), fold(body.commune) if body.commune else "", write, False)
+
+
+def check_password(password: str) -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise InputError([("password", f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự")])
+    if len(password) > 200:
+        raise InputError([("password", "Mật khẩu dài quá 200 ký tự")])
+    return password
+
+
+def _username(raw: str) -> str:
+    name = fold(raw or "").replace(" ", "")
+    if not _USERNAME.fullmatch(name):
+        raise InputError([("username", "Tên đăng nhập gồm 3–60 chữ cái không dấu, chữ số, "
+                                        "dấu chấm, gạch ngang hoặc gạch dưới")])
+    return name
+
+
+def new_password() -> str:
+    """A one-time password that is easy to read aloud: four groups of four characters."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def find_user(session: Session, username: str) -> User | None:
+    try:
+        key = _username(username)
+    except InputError:
+        return None
+    return session.scalar(select(User).where(User.username == key))
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def save_user(session: Session, *, id: int | None = None, username: str, full_name: str = "",
+              role: str, body_id: int | None = None, password: str | None = None,
+              active: bool = True, must_change: bool = True) -> User:
+    """Create (with `password`) or update a user; InputError naming the field."""
+    key = _username(username)
+    if role not in ROLES:
+        raise InputError([("role", "Vai trò không hợp lệ; chọn: " + ", ".join(ROLES.values()))])
+    if role == ROLE_COMMUNE and not body_id:
+        raise InputError([("body_id", "Văn thư cấp xã cần gắn với cơ quan của xã mình")])
+    if body_id is not None and session.get(Body, body_id) is None:
+        raise InputError([("body_id", f"Không tìm thấy cơ quan (mã {body_id})")])
+    twin = session.scalar(select(User).where(User.username == key))
+    if twin is not None and twin.id != id:
+        raise InputError([("username", f"Tên đăng nhập «{key}» đã có người dùng")])
+    user = User() if id is None else session.get(User, id)
+    if user is None:
+        raise UserError(f"Không tìm thấy người dùng (mã {id})")
+    if id is None:
+        user.password_hash = generate_password_hash(check_password(password or ""))
+        user.must_change_password = must_change
+    user.username, user.full_name = key, (full_name or "").strip()[:100]
+    user.role, user.body_id, user.active = role, body_id if role != ROLE_DISTRICT else None, active
+    session.add(user)
+    session.flush()
+    return user
+
+
+def reset_password(session: Session, user_id: int) -> str:
+    """A new one-time password for the user, who must change it at the next sign-in."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise UserError(f"Không tìm thấy người dùng (mã {user_id})")
+    password = new_password()
+    user.password_hash = generate_password_hash(password)
+    user.must_change_password, user.failed_logins, user.locked_until = True, 0, None
+    session.flush()
+    return password
+
+
+def change_password(session: Session, user: User, old: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, old or ""):
+        raise InputError([("old", "Mật khẩu hiện tại không đúng")])
+    if old == new:
+        raise InputError([("new", "Mật khẩu mới phải khác mật khẩu cũ")])
+    try:
+        check_password(new)
+    except InputError as exc:
+        raise InputError([("new", m) for _, m in exc.problems]) from None
+    user.password_hash = generate_password_hash(new)
+    user.must_change_password = False
+    session.flush()
+
+
+def authenticate(session: Session, username: str, password: str,
+                 now: dt.datetime | None = None) -> User:
+    """The user with these credentials; UserError (one message for every failure, so a
+    guesser learns nothing) or the lock-out message when locked."""
+    now = now or utcnow()
+    user = find_user(session, username)
+    if user is None or not user.active:
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise UserError("Tên đăng nhập hoặc mật khẩu không đúng")
+    if user.locked_until and user.locked_until > now:
+        raise UserError(f"Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau "
+                        f"{max(1, int((user.locked_until - now).total_seconds() // 60) + 1)} phút")
+    if not check_password_hash(user.password_hash, password or ""):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED:
+            user.locked_until, user.failed_logins = now + dt.timedelta(minutes=LOCK_MINUTES), 0
+        session.flush()
+        raise UserError("Tên đăng nhập hoặc mật khẩu không đúng")
+    user.failed_logins, user.locked_until = 0, None
+    session.flush()
+    return user
+
+
+def ensure_admin(session: Session, password: str | None = None) -> str | None:
+    """Create the district administrator "admin" when there is no user yet.
+
+    Returns the one-time password to show once (None when users exist). A given
+    `password` (e.g. DOCGEN_ADMIN_PASSWORD) is used as is and need not be changed.
+    """
+    if session.scalar(select(User.id).limit(1)) is not None:
+        return None
+    chosen = password or new_password()
+    save_user(session, username="admin", full_name="Quản trị hệ thống", role=ROLE_DISTRICT,
+              password=chosen, must_change=password is None)
+    return chosen
+
+
+def audit(session: Session, username: str, action: str, target: str = "", detail: str = "",
+          address: str = "") -> None:
+    """Record one action in the audit trail (in the caller's transaction)."""
+    session.add(AuditEntry(username=username[:60], action=action[:40], target=target[:200],
+                           detail=detail[:2000], address=address[:60]))
+
+
+def list_audit(session: Session, *, username: str | None = None, action: str | None = None,
+               limit: int = 500) -> list[AuditEntry]:
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if username:
+        query = query.where(AuditEntry.username == fold(username))
+    if action:
+        query = query.where(AuditEntry.action == action)
+    return list(session.scalars(query))
