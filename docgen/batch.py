@@ -11,10 +11,10 @@ grow with the number of rows, and output is written atomically.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
+import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -28,6 +28,7 @@ from lxml import etree
 from . import documents, importers, render, schema
 from .errors import InputError, TemplateProblem, UserError
 from .importers import Problem, Row, Table
+from .output import atomic_output
 from .vietnamese import slug
 
 Output = Union[str, os.PathLike, BinaryIO]
@@ -346,27 +347,6 @@ def _column_for(path: str, headers: dict[str, str], by_field: dict, data: dict) 
 
 # --------------------------------------------------------------------------- output
 
-@contextlib.contextmanager
-def atomic_output(path: str | os.PathLike) -> Iterator[BinaryIO]:
-    """A file to stream into; it replaces `path` only when the block succeeds."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"Thư mục «{folder}» không tồn tại; không ghi được «{target.name}»")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UserError(f"Không ghi được vào thư mục «{folder}»: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w+b") as fh:
-            yield fh
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def fill(kind: str, rows: Table | Iterable[Row | dict], out: Output, *, fmt: str | None = None,
          defaults: dict | None = None, strict: bool = False, progress: Progress | None = None,
          template: str | os.PathLike | None = None) -> Result:
@@ -435,12 +415,14 @@ def _write_zip(fast: FastTemplate, record, good: list[_Good], out: BinaryIO,
 def _write_pdf(fast: FastTemplate, contexts: Iterable[dict], count: int, out: BinaryIO,
                progress: Progress | None) -> int:
     from . import pdf
-    convert = getattr(pdf, "to_pdf", None)
-    if convert is None:
-        raise UserError("Bản này chưa có bộ chuyển sang PDF; hãy xuất .docx rồi in từ Word "
-                        "hoặc LibreOffice")
-    with tempfile.SpooledTemporaryFile(max_size=64 << 20) as docx:
-        written = fast.write(docx, contexts, count, progress)
-        docx.seek(0)
-        out.write(convert(docx.read()))
+    pdf.soffice()  # a clear message before any work when LibreOffice is missing
+    # Through files: a merged document of thousands of pages never sits in memory, and
+    # the long-job time limit of convert_file applies.
+    with tempfile.TemporaryDirectory(prefix="docgen-batch-pdf-") as tmp:
+        src, dst = Path(tmp) / "forms.docx", Path(tmp) / "forms.pdf"
+        with open(src, "wb") as docx:
+            written = fast.write(docx, contexts, count, progress)
+        pdf.convert_file(src, dst)
+        with open(dst, "rb") as fh:
+            shutil.copyfileobj(fh, out, 1 << 20)
     return written

@@ -37,6 +37,22 @@ def main() -> None:
     """docgen: văn bản hành chính theo Nghị định 30/2020/NĐ-CP."""
 
 
+def _warm_pdf_converter() -> None:
+    """Start LibreOffice in the background so the first preview or PDF does not wait."""
+    import threading
+
+    from . import pdf
+    if pdf.available():
+        threading.Thread(target=lambda: _quietly(pdf.converter().start), daemon=True).start()
+
+
+def _quietly(action) -> None:
+    try:
+        action()
+    except UserError:
+        pass  # the first real conversion reports it to the user
+
+
 def _register_users() -> None:
     from .users_cli import user
     main.add_command(user)
@@ -115,6 +131,7 @@ def serve(host: str, port: int) -> None:
     """Chạy biểu mẫu web (cơ sở dữ liệu SQLite nhúng, tạo ở lần chạy đầu)."""
     from webform import create_app
     app = create_app()
+    _warm_pdf_converter()
     click.echo(f"docgen đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
     app.run(host=host, port=port, debug=False, use_reloader=False)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from . import blocks as b
 
-LIST_WIDTHS = [794, 3798, 1928, 1304, 1530]  # STT, name, kind, class, note (twips, 165 mm)
+LIST_WIDTHS = [794, 3685, 1928, 1474, 1473]  # STT, name, kind, class, note (twips, 165 mm)
 CELL = b.Style(size=13, align=b.LEFT, indent=False, after=0, before=2)
 CELL_CENTER = b.Style(size=13, align=b.CENTER, indent=False, after=0, before=2)
 CELL_HEAD = b.Style(size=13, bold=True, align=b.CENTER, indent=False, after=0, before=2)
