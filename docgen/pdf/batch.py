@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import UserError
-from .office import FAILED_MESSAGE, group_pids, timeout_message
+from .office import FAILED_MESSAGE, ProcessGroup, timeout_message
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ DOCX_FILTER = "MS Word 2007 XML"
 START_ALLOWANCE = 10.0  # seconds added to a batch's time limit for LibreOffice's start-up
 
 
-class BatchOffice:
+class BatchOffice(ProcessGroup):
     """Same interface as `Office`; a batch of n files gets n × the per-file time limit."""
 
     def __init__(self, soffice: str):
@@ -33,13 +33,6 @@ class BatchOffice:
         self.start_allowance = START_ALLOWANCE
         self._proc: subprocess.Popen | None = None
         self._closed = False
-
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
-
-    def pids(self) -> list[int]:
-        return group_pids(self._proc.pid) if self.running else []
 
     def start(self) -> None:
         """Nothing to start ahead: each batch starts LibreOffice itself."""

@@ -88,7 +88,21 @@ def bound_sockets(pids: list[int]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-class Office:
+class ProcessGroup:
+    """Something that runs LibreOffice as a child process group (`self._proc`)."""
+
+    _proc: subprocess.Popen | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def pids(self) -> list[int]:
+        """Every live process of this instance (helper, oosplash, soffice.bin)."""
+        return group_pids(self._proc.pid) if self.running else []
+
+
+class Office(ProcessGroup):
     """One LibreOffice + UNO helper pair; `base` holds its profile and scratch files."""
 
     def __init__(self, soffice: str, python: str, *, start_timeout: float = START_TIMEOUT):
@@ -105,14 +119,6 @@ class Office:
         self._closed = False
 
     # -- life cycle ------------------------------------------------------------------
-
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
-
-    def pids(self) -> list[int]:
-        """Every live process of this instance (helper, oosplash, soffice.bin)."""
-        return group_pids(self._proc.pid) if self.running else []
 
     def start(self) -> None:
         """Start LibreOffice and wait until it accepts conversions; UserError if it cannot."""
