@@ -133,7 +133,9 @@ def serve(host: str, port: int) -> None:
     app = create_app()
     _warm_pdf_converter()
     click.echo(f"docgen đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    import waitress  # a production WSGI server: threads, timeouts, no debugger
+    waitress.serve(app, host=host, port=port, threads=8, ident="docgen",
+                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + (1 << 20))
 
 
 @main.command()
@@ -182,3 +184,35 @@ def batch(kind: str, data: Path, output: Path, strict: bool, defaults: Path | No
 
 
 _register_users()
+
+
+@main.command(name="backup")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--instance", type=click.Path(path_type=Path), default=None,
+              help="Thư mục instance (mặc định: DOCGEN_INSTANCE hoặc thư mục instance cạnh "
+                   "chương trình).")
+def backup_command(out: Path, instance: Path | None) -> None:
+    """Sao lưu cơ sở dữ liệu và các tệp cần giữ (secret_key, chính sách) vào tệp ZIP.
+
+    Chạy được khi dịch vụ đang chạy: bản sao là một thời điểm nhất quán.
+    """
+    from .backup import backup as make_backup
+    summary = make_backup(out, instance=instance)
+    click.echo(f"Đã sao lưu vào {summary.path}: {summary.counts_text()}.")
+
+
+@main.command(name="restore")
+@click.argument("archive", type=click.Path(path_type=Path))
+@click.option("--instance", type=click.Path(path_type=Path), default=None,
+              help="Thư mục instance (mặc định: DOCGEN_INSTANCE hoặc thư mục instance cạnh "
+                   "chương trình).")
+@click.option("--force", is_flag=True,
+              help="Thay cơ sở dữ liệu đang có dữ liệu (bản cũ được giữ lại bên cạnh).")
+def restore_command(archive: Path, instance: Path | None, force: bool) -> None:
+    """Khôi phục từ tệp sao lưu ZIP (hãy dừng dịch vụ trước khi khôi phục)."""
+    from .backup import restore
+    summary = restore(archive, instance=instance, force=force)
+    click.echo(f"Đã khôi phục từ {summary.path} (sao lưu lúc {summary.created}): "
+               f"{summary.counts_text()}.")
+    if summary.kept is not None:
+        click.echo(f"Cơ sở dữ liệu cũ được giữ tại {summary.kept}.")

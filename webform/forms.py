@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
+import types
 import typing
 from typing import Any
 
+from flask import current_app, g, request
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, FieldList, Form, FormField, SelectField, StringField,
                      TextAreaField)
@@ -32,9 +35,13 @@ def choices(pairs) -> list:
     return [SelectChoice(v, label) if SelectChoice else (v, label) for v, label in pairs]
 
 
-def _fields(cls: type) -> list[tuple[dataclasses.Field, Spec, Any]]:
+@functools.cache
+def _fields(cls: type) -> tuple[tuple[dataclasses.Field, Spec, Any], ...]:
+    # Cached: resolving the string annotations is slow, and a form with a list of 40
+    # units reads its row class's fields once per row.
     hints = typing.get_type_hints(cls)
-    return [(f, spec_of(f), hints[f.name]) for f in dataclasses.fields(cls) if "spec" in f.metadata]
+    return tuple((f, spec_of(f), hints[f.name]) for f in dataclasses.fields(cls)
+                 if "spec" in f.metadata)
 
 
 def _record_type(hint: Any) -> Any:
@@ -127,7 +134,7 @@ def _iso(value: str) -> str:
     return f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}" if m else value
 
 
-def from_form(cls: type, form: Form) -> dict:
+def from_form(cls: type, form: Form | Submitted) -> dict:
     """A JSON-like input from a submitted form; blank optional values are left out."""
     out: dict[str, Any] = {}
     for field, spec, hint in _fields(cls):
@@ -155,6 +162,47 @@ def from_form(cls: type, form: Form) -> dict:
                 continue
             out[field.name] = "" if value is None else value
     return out
+
+
+class Submitted:
+    """The values a submitted form of `cls` holds, read straight from the request's form
+    data in the shape `from_form` reads (`form[name].data`, `.form`, `.entries`), the
+    way WTForms would process them — without binding a field per cell of every row."""
+
+    def __init__(self, cls: type, formdata, prefix: str = ""):
+        self._fields = {f.name: (spec, hint) for f, spec, hint in _fields(cls)}
+        self._formdata, self._prefix = formdata, prefix
+
+    def __getitem__(self, name: str) -> types.SimpleNamespace:
+        spec, hint = self._fields[name]
+        key, formdata = self._prefix + name, self._formdata
+        if spec.kind == "record":                   # FormField: prefix "name-"
+            return types.SimpleNamespace(form=Submitted(_record_type(hint), formdata, key + "-"))
+        if spec.kind == "items":                    # FieldList: rows "name-<index>-…"
+            indices = set()
+            for k in formdata:                      # as FieldList._extract_indices
+                if k.startswith(key):
+                    k = k[len(key) + 1:].split("-", 1)[0]
+                    if k.isdigit():
+                        indices.add(int(k))
+            item_cls = _record_type(hint)
+            return types.SimpleNamespace(entries=[
+                types.SimpleNamespace(form=Submitted(item_cls, formdata, f"{key}-{i}-"))
+                for i in sorted(indices)])
+        if spec.kind == "boolean":                  # BooleanField.false_values
+            raw = formdata.getlist(key)
+            return types.SimpleNamespace(data=bool(raw) and raw[0] not in (False, "false", ""))
+        return types.SimpleNamespace(data=formdata[key] if key in formdata else None)
+
+
+def submitted(cls: type) -> Submitted | None:
+    """The posted form of `cls` as `Submitted`, when building the WTForms form would read
+    `request.form` and validate (no uploaded files; CSRF already checked by CSRFProtect,
+    or switched off); None otherwise, and the caller builds the form as usual."""
+    csrf_done = g.get("csrf_valid", False) or not current_app.config.get("WTF_CSRF_ENABLED", True)
+    if request.method != "POST" or request.files or not request.form or not csrf_done:
+        return None
+    return Submitted(cls, request.form)
 
 
 def attach_errors(form: Form, problems: list[tuple[str, str]]) -> list[str]:

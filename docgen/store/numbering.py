@@ -12,12 +12,13 @@ import datetime as dt
 import json
 from typing import Callable, Iterator
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from .. import documents, prepare
+from .. import documents, prepare, render_document
+from .. import render as _render
 from ..errors import InputError, UserError
 from ..vietnamese import doc_symbol, fold, short_date, slug
 from .models import STATUS_DRAFT, STATUS_ISSUED, Body, Counter, Document, DocumentUnit, Unit, utcnow
@@ -40,23 +41,44 @@ def _link_units(session: Session, doc: Document, parsed) -> None:
     keys = {fold(u.name) for u in getattr(parsed, "units", None) or () if hasattr(u, "name")}
     if not keys:
         return
+    # One query and one multi-row INSERT: a decision lists dozens of units, and ORM
+    # objects for each link cost more than the render of the document.
     found: dict[str, set[int]] = {}
-    for unit in session.scalars(select(Unit).where(Unit.name_key.in_(keys))):
-        found.setdefault(unit.name_key, set()).add(unit.id)
-    own = {u.name_key: u.id for u in session.scalars(
-        select(Unit).where(Unit.body_id == doc.body_id, Unit.name_key.in_(keys)))}
+    own: dict[str, int] = {}
+    rows = session.execute(select(Unit.id, Unit.name_key, Unit.body_id)
+                           .where(Unit.name_key.in_(keys)))
+    for unit_id, key, body_id in rows:
+        found.setdefault(key, set()).add(unit_id)
+        if body_id == doc.body_id:
+            own[key] = unit_id          # unique per body (uq_unit_body_name)
     ids: set[int] = set()
     for key in keys:
         ids |= {own[key]} if key in own else found.get(key, set())
-    session.add_all(DocumentUnit(document_id=doc.id, unit_id=i) for i in sorted(ids))
+    if ids:
+        session.execute(insert(DocumentUnit),
+                        [{"document_id": doc.id, "unit_id": i} for i in sorted(ids)])
 
 
-def _fill(session: Session, doc: Document, body: Body, data: dict, render: Render) -> None:
+def _checked_render(kind: str, data: dict, render: Render, parsed=None):
+    """Validate and render `data` (no database work): (kind record, parsed input, DOCX).
+    `parsed`, when the caller has it, is `data` already validated for `kind`."""
+    record = documents.get(kind)  # an unknown kind is a UserError from the registry
     if data.get("number") not in (None, ""):
         raise InputError([("number", "Văn bản mới được lưu là dự thảo, chưa có số: hãy để "
                                      "trống số văn bản và dùng «Cấp số» sau khi ký")])
-    record, parsed = prepare(doc.kind, data)
-    doc.docx = render(doc.kind, data)
+    if parsed is None:
+        record, parsed = prepare(kind, data)
+    if render is render_document:
+        # What render_document(kind, data) does, without validating the input again.
+        docx = _render.render(record.template, record.context(parsed))
+    else:
+        docx = render(kind, data)
+    return record, parsed, docx
+
+
+def _fill(session: Session, doc: Document, body: Body, data: dict, rendered) -> None:
+    record, parsed, docx = rendered
+    doc.docx = docx
     doc.input_json = json.dumps(data, ensure_ascii=False, default=str)
     doc.summary = record.summary(parsed)[:500]
     signer = getattr(parsed, "signer", None)
@@ -69,16 +91,27 @@ def _fill(session: Session, doc: Document, body: Body, data: dict, render: Rende
 
 
 def create_document(session: Session, *, kind: str, body_id: int, data: dict, created_by: str,
-                    render: Render) -> Document:
+                    render: Render, parsed=None) -> Document:
     """Register a draft of `kind` for `body_id`: validated, rendered with `render(kind, data)`
-    (pass `docgen.render_document`), number None. InputError if `data` is invalid."""
+    (pass `docgen.render_document`), number None. InputError if `data` is invalid.
+    `parsed`: the result of `schema.parse` of `data` for `kind`, if the caller already has
+    it (the web form validates before saving), so it is not validated twice."""
+    data = dict(data)
+    # Validate and render before the first statement: on SQLite that statement takes the
+    # write lock, which other writers would otherwise wait on during the render. A
+    # failure is raised after the body check, in the order the checks always had.
+    try:
+        rendered, failure = _checked_render(kind, data, render, parsed), None
+    except Exception as exc:
+        rendered, failure = None, exc
     body = session.get(Body, body_id)
     if body is None:
         raise UserError(f"Không tìm thấy cơ quan (mã {body_id})")
-    documents.get(kind)  # an unknown kind is a UserError from the registry
+    if failure is not None:
+        raise failure
     doc = Document(body_id=body_id, kind=kind, year=dt.date.today().year, number=None,
                    status=STATUS_DRAFT, created_by=(created_by or "")[:100], created_at=utcnow())
-    _fill(session, doc, body, dict(data), render)
+    _fill(session, doc, body, data, rendered)
     return doc
 
 
@@ -88,7 +121,8 @@ def update_document(session: Session, document_id: int, *, data: dict, render: R
     if doc.is_issued:
         raise UserError(f"Văn bản số {doc.symbol} đã cấp số: không được sửa; hãy soạn văn bản "
                         "mới nếu cần thay thế")
-    _fill(session, doc, doc.body, dict(data), render)
+    data = dict(data)
+    _fill(session, doc, doc.body, data, _checked_render(doc.kind, data, render))
     return doc
 
 

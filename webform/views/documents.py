@@ -56,8 +56,6 @@ def new(name: str):
     form_cls = forms.form_class(kind.input)
     body_id = request.args.get("body", type=int)
     year = request.args.get("year", type=int)
-    with store().session(readonly=True) as s:
-        bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
     if body_id is not None and not scope().body(body_id):
         or_404(None)
     if request.method == "GET":
@@ -66,38 +64,46 @@ def new(name: str):
         forms.prepare_rows(form, kind.input)
         for note in notes:
             flash(note, "warning")
-        return _page(kind, form, bodies, body_id)
-    form = form_cls()
-    if not form.validate_on_submit():  # only CSRF and field types: the schema decides the rest
-        return _page(kind, form, bodies, body_id, status=400)
-    data = forms.from_form(kind.input, form)
+        return _page(kind, form, body_id)
+    # The WTForms form (a bound field per cell of every row) is built only when a page is
+    # shown again; a valid submission is read straight from the posted form data.
+    form, posted = None, forms.submitted(kind.input)
+    if posted is None:
+        form = posted = form_cls()
+        if not form.validate_on_submit():  # only CSRF and field types: the schema decides the rest
+            return _page(kind, form, body_id, status=400)
+    data = forms.from_form(kind.input, posted)
     try:
-        schema.parse(kind.input, data)
+        parsed = schema.parse(kind.input, data)
     except InputError as exc:
+        form = form or form_cls()
         loose = forms.attach_errors(form, exc.problems)
         for message in loose:
             flash(message, "error")
         flash("Biểu mẫu còn lỗi; hãy sửa các ô được đánh dấu đỏ.", "error")
-        return _page(kind, form, bodies, body_id, status=422)
+        return _page(kind, form, body_id, status=422)
     author = (request.form.get("created_by") or "").strip()[:100] or "Văn thư"
     target_body = request.form.get("body_id", type=int) or body_id
     if not scope().body(target_body):
         flash("Hãy chọn cơ quan ban hành trong danh sách.", "error")
-        return _page(kind, form, bodies, body_id, status=422)
+        return _page(kind, form or form_cls(), body_id, status=422)
     try:
         with store().session() as s:
             doc = q.create_document(s, kind=kind.name, body_id=target_body, data=data,
-                                    created_by=author, render=render_document)
+                                    created_by=author, render=render_document, parsed=parsed)
             doc_id = doc.id
     except UserError as exc:
         flash(exc.message, "error")
-        return _page(kind, form, bodies, body_id, status=422)
+        return _page(kind, form or form_cls(), body_id, status=422)
     log("tạo văn bản", kind.label, f"dự thảo số {doc_id}")
     flash("Đã tạo dự thảo. Kiểm tra bản xem trước rồi bấm «Cấp số» khi văn bản đã được ký.",
           "success")
     return redirect(url_for("register.show", doc_id=doc_id))
 
 
-def _page(kind, form, bodies, body_id, status: int = 200):
+def _page(kind, form, body_id, status: int = 200):
+    # The bodies are read only for a page to show: a successful POST does not need them.
+    with store().session(readonly=True) as s:
+        bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
     return render_template("document_form.html", kind=kind, form=form, bodies=bodies,
                            body_id=body_id), status
