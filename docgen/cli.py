@@ -75,12 +75,17 @@ def load_json(path: Path) -> dict:
     except OSError as exc:
         raise UserError(f"Không đọc được tệp «{path}»: {exc.strerror}") from None
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        # A huge integer stays text, so the schema refuses it naming its field.
+        data = json.loads(raw.decode("utf-8-sig"),
+                          parse_int=lambda digits: int(digits) if len(digits) <= 30 else digits)
     except UnicodeDecodeError:
         raise UserError(f"Tệp «{path}» không phải văn bản UTF-8") from None
     except json.JSONDecodeError as exc:
         raise UserError(f"Tệp «{path}» không phải JSON hợp lệ: dòng {exc.lineno}, cột {exc.colno}"
                         f" ({exc.msg})") from None
+    except (ValueError, RecursionError):  # e.g. an integer of more than 4,300 digits
+        raise UserError(f"Tệp «{path}» có giá trị không đọc được (một số quá lớn hoặc lồng "
+                        "nhau quá sâu)") from None
     if not isinstance(data, dict):
         raise UserError(f"Tệp «{path}» phải chứa một đối tượng JSON {{…}}")
     return data
@@ -133,6 +138,10 @@ def serve(host: str, port: int) -> None:
     app = create_app()
     _warm_pdf_converter()
     click.echo(f"docgen đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
+    import signal
+    # systemd and `kill` stop a service with SIGTERM: exit normally so clean-up runs
+    # (LibreOffice and its profile folder are removed at exit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     import waitress  # a production WSGI server: threads, timeouts, no debugger
     waitress.serve(app, host=host, port=port, threads=8, ident="docgen",
                    max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + (1 << 20))

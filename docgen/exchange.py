@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import documents, domain
+from . import documents, domain, importers
 from .errors import InputError, UserError
 from .policy import Policy, load_policy
 from .store import assessments as outcomes
@@ -32,9 +32,12 @@ from .store.numbering import list_documents
 from .store.queries import check_unit, find_unit, list_units
 from .vietnamese import fold
 
-HEADER_SEARCH_ROWS = 20
-MAX_ROWS = 20_000
+HEADER_SEARCH_ROWS = importers.HEADER_SEARCH_ROWS  # rows are capped by importers.pick_sheet
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Text a spreadsheet would run: a formula start, after any apostrophes (so that a value
+# really beginning with "'=" also comes back unchanged from an export and re-import).
+_FORMULA_LIKE = re.compile("'*[" + re.escape("".join(FORMULA_START)) + "]")
+_NEUTRALISED = re.compile("'" + _FORMULA_LIKE.pattern)
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 YES, NO = "Có", "Không"
@@ -91,9 +94,9 @@ def header_key(text: Any) -> str:
 
 def _plain(value: Any) -> Any:
     """A cell value as typed: text stripped and with our anti-formula apostrophe removed."""
-    if isinstance(value, str):
+    if isinstance(value, str) and not isinstance(value, CellProblem):
         value = value.strip()
-        if len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
+        if _NEUTRALISED.match(value):
             value = value[1:]
     return value
 
@@ -102,12 +105,26 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_sheet(data: bytes, headers: dict[str, tuple[str, ...]], required: Iterable[str]
-               ) -> tuple[dict[str, int], list[tuple[int, dict[str, Any]]]]:
-    """The first sheet's rows keyed by field, with their Excel row numbers.
+class CellProblem(str):
+    """A cell read_sheet could not take as it stands (an unevaluated formula, a formula
+    error, a merged cell): the message naming the cell, in place of the value."""
+
+
+def _cell_problem(record: dict) -> CellProblem | None:
+    return next((v for v in record.values() if isinstance(v, CellProblem)), None)
+
+
+Records = list[tuple[int, dict[str, Any]]]
+
+
+def read_sheet(data: bytes, headers: dict[str, tuple[str, ...]], required: Iterable[str], *,
+               prefer: tuple[str, ...] = ()) -> tuple[dict[str, int], Records]:
+    """The rows of the list's sheet keyed by field, with their Excel row numbers.
 
     `headers` maps a field to its accepted header texts; `required` fields must have a
-    column. Blank rows are skipped. UserError for a file that is not a usable XLSX.
+    column. The sheet is the visible one with the header row (one named like `prefer` when
+    several have it). Blank rows are skipped; a cell that cannot be read as it stands holds
+    a `CellProblem`. UserError for a file that is not a usable XLSX.
     """
     if not data:
         raise UserError("Tệp tải lên trống (0 byte): hãy chọn tệp Excel .xlsx có dữ liệu")
@@ -125,15 +142,18 @@ def read_sheet(data: bytes, headers: dict[str, tuple[str, ...]], required: Itera
     except Exception as exc:  # a broken ZIP or XML can raise almost anything in openpyxl
         raise UserError(f"Không đọc được bảng tính: tệp .xlsx bị hỏng hoặc không đúng định dạng "
                         f"Excel ({type(exc).__name__})") from None
+    keys = {header_key(h): name for name, texts in headers.items() for h in texts}
+    required = list(required)
+
+    def is_header(values: tuple) -> bool:
+        return any(isinstance(v, str) and keys.get(header_key(v)) == required[0] for v in values)
+
     try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(values)
-            if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
-                raise UserError(f"Bảng tính có hơn {MAX_ROWS:,} dòng; hãy chia thành nhiều tệp"
-                                .replace(",", "."))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sheet, empty = importers.pick_sheet(book, data, None, is_header, prefer=prefer)
+        first = next((ws.title for ws in book.worksheets if ws.sheet_state == "visible"),
+                     book.worksheets[0].title if book.worksheets else "")
     except UserError:
         raise
     except Exception as exc:
@@ -141,38 +161,41 @@ def read_sheet(data: bytes, headers: dict[str, tuple[str, ...]], required: Itera
                         ) from None
     finally:
         book.close()
-    keys = {header_key(h): name for name, texts in headers.items() for h in texts}
-    required = list(required)
-    for i, values in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        layout: dict[str, int] = {}
-        for pos, value in enumerate(values):
-            name = keys.get(header_key(value)) if isinstance(value, str) else None
-            if name and name not in layout:
-                layout[name] = pos
-        if required and required[0] in layout:
-            missing = [headers[n][0] for n in required if n not in layout]
-            if missing:
-                raise UserError(f"Dòng tiêu đề (dòng {i + 1}) thiếu cột "
-                                + ", ".join(f"«{m}»" for m in missing))
-            records = []
-            for number, values in enumerate(rows[i + 1:], start=i + 2):
-                record = {n: _plain(values[p]) if p < len(values) else None
-                          for n, p in layout.items()}
-                if not all(_blank(v) for v in record.values()):
-                    records.append((number, record))
-            if not records:
-                raise UserError("Bảng tính không có dòng dữ liệu nào dưới dòng tiêu đề")
-            return layout, records
-    if not any(not _blank(v) for values in rows for v in values):
+    if sheet is None and empty:
         raise UserError("Bảng tính trống: không có dòng dữ liệu nào")
-    wanted = ", ".join(f"«{texts[0]}»" for texts in headers.values())
-    raise UserError(f"Không tìm thấy dòng tiêu đề có cột «{headers[required[0]][0]}» trong "
-                    f"{HEADER_SEARCH_ROWS} dòng đầu của trang «{sheet.title}». Các cột dùng "
-                    f"được: {wanted}")
+    if sheet is None:
+        wanted = ", ".join(f"«{texts[0]}»" for texts in headers.values())
+        raise UserError(f"Không tìm thấy dòng tiêu đề có cột «{headers[required[0]][0]}» trong "
+                        f"{HEADER_SEARCH_ROWS} dòng đầu của trang «{first}». Các cột dùng "
+                        f"được: {wanted}")
+    at, (header_row, values) = next((i, item) for i, item in enumerate(sheet.rows)
+                                    if is_header(item[1]))
+    layout: dict[str, int] = {}
+    for pos, value in enumerate(values):
+        name = keys.get(header_key(value)) if isinstance(value, str) else None
+        if name and name not in layout:
+            layout[name] = pos
+    missing = [headers[n][0] for n in required if n not in layout]
+    if missing:
+        raise UserError(f"Dòng tiêu đề (dòng {header_row}) thiếu cột "
+                        + ", ".join(f"«{m}»" for m in missing))
+    issues = sheet.issues(header_row, set(layout.values()))
+    field_at = {p: n for n, p in layout.items()}
+    records = []
+    for number, values in sheet.rows[at + 1:]:
+        record = {n: _plain(values[p]) if p < len(values) else None for n, p in layout.items()}
+        if number in issues:
+            pos, message = issues[number]
+            record[field_at[pos]] = CellProblem(message[:1].upper() + message[1:])
+        if not all(_blank(v) for v in record.values()):
+            records.append((number, record))
+    if not records:
+        raise UserError("Bảng tính không có dòng dữ liệu nào dưới dòng tiêu đề")
+    return layout, records
 
 
 def _check_package(data: bytes) -> None:
-    """UserError for a ZIP that is broken or holds another kind of Office file."""
+    """UserError for a ZIP that is broken, a ZIP bomb, or holds another kind of Office file."""
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except Exception:  # a corrupted directory raises BadZipFile, NotImplementedError, …
@@ -184,6 +207,7 @@ def _check_package(data: bytes) -> None:
     if "xl/workbook.xml" not in names:
         raise UserError("Tệp tải lên không phải bảng tính Excel .xlsx (tệp nén không có "
                         "bảng tính)")
+    importers.check_package(data)
 
 
 def _text(value: Any) -> str:
@@ -206,7 +230,7 @@ def _first_problem(exc: InputError) -> str:
 
 def neutralise(value: Any) -> Any:
     """Text a spreadsheet would treat as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and _FORMULA_LIKE.match(value):
         return "'" + value
     return value
 
@@ -307,10 +331,13 @@ def preview_units_import(session: Session, xlsx_bytes: bytes, body_id: int) -> I
     default = session.get(Body, body_id)
     if default is None:
         raise UserError(f"Không tìm thấy cơ quan (mã {body_id})")
-    layout, records = read_sheet(xlsx_bytes, UNIT_HEADERS, ("name", "kind"))
+    layout, records = read_sheet(xlsx_bytes, UNIT_HEADERS, ("name", "kind"), prefer=("Đơn vị",))
     plan = ImportPlan("units", body_id)
     seen: dict[tuple[int, str], int] = {}
     for number, record in records:
+        if _cell_problem(record):
+            plan.reject.append(Reject(number, str(_cell_problem(record))))
+            continue
         try:
             name, kind, commune, note = check_unit(
                 _text(record.get("name")), _text(record.get("kind")),
@@ -422,10 +449,14 @@ def preview_outcomes_import(session: Session, xlsx_bytes: bytes, body_id: int, y
     if body is None:
         raise UserError(f"Không tìm thấy cơ quan (mã {body_id})")
     policy = policy or load_policy()
-    layout, records = read_sheet(xlsx_bytes, OUTCOME_HEADERS, ("name",))
+    layout, records = read_sheet(xlsx_bytes, OUTCOME_HEADERS, ("name",),
+                                 prefer=(f"Đánh giá {year}",))
     plan = ImportPlan("outcomes", body_id, year)
     seen: dict[int, int] = {}
     for number, record in records:
+        if _cell_problem(record):
+            plan.reject.append(Reject(number, str(_cell_problem(record))))
+            continue
         name = " ".join(_text(record.get("name")).split())
         if not name:
             plan.reject.append(Reject(number, "Thiếu tên đơn vị"))

@@ -24,6 +24,8 @@ from .vietnamese import format_number, nfc
 # surrogates; U+FFFE/U+FFFF). They are refused, never dropped: nothing typed vanishes.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")
+_MARKERS = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 
 
 @dataclass(frozen=True)
@@ -120,12 +122,18 @@ def clean_text(value: Any, *, multiline: bool = False) -> str:
 
 
 def check_xml_chars(text: str) -> str:
-    """`text` unchanged, or ValueError naming the first character XML 1.0 cannot hold."""
+    """`text` unchanged, or ValueError naming the first character XML 1.0 cannot hold, or
+    one of docxtpl's escape markers (it rewrites "{_{" to "{{" in the rendered document,
+    so such text could not be printed as typed)."""
     bad = _FORBIDDEN.search(text)
     if bad:
         raise ValueError(
             f"chứa ký tự điều khiển không in được (U+{ord(bad.group()):04X}) ở vị trí "
             f"{bad.start() + 1}; hãy xóa ký tự này")
+    marker = _MARKERS.search(text)
+    if marker:
+        raise ValueError(f"chứa chuỗi «{marker.group()}» ở vị trí {marker.start() + 1}, dành "
+                         "riêng cho mẫu văn bản; hãy bỏ dấu gạch dưới ở giữa")
     return text
 
 
@@ -229,9 +237,16 @@ def _parse_value(spec: Spec, hint: Any, raw: Any, where: str, problems: list) ->
             raise ValueError("phải là số nguyên")
         if isinstance(raw, float) and not raw.is_integer():
             raise ValueError(f"«{raw}» không phải số nguyên")
+        if isinstance(raw, str) and re.fullmatch(r"[+-]?[0-9]{19,}", raw.strip()):
+            raise ValueError("số quá lớn")
+        if isinstance(raw, str) and not _INTEGER.fullmatch(raw.strip()):
+            shown = raw.strip() if len(raw) <= 30 else raw.strip()[:30] + "…"
+            raise ValueError(f"«{shown}» không phải số nguyên (chỉ gồm chữ số 0–9)")
+        if isinstance(raw, int) and abs(raw) >= 10 ** 18:
+            raise ValueError("số quá lớn")
         try:
-            value = int(str(raw).strip()) if not isinstance(raw, float) else int(raw)
-        except ValueError:
+            value = int(raw)
+        except (ValueError, OverflowError):
             raise ValueError(f"«{raw}» không phải số nguyên") from None
         if spec.minimum is not None and value < spec.minimum:
             raise ValueError(f"phải từ {spec.minimum} trở lên (đang là {value})")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from pathlib import Path
 
 from flask import Flask, render_template
@@ -37,6 +38,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Work files of jobs a previous run did not finish (it was killed): never needed again.
+    shutil.rmtree(Path(app.instance_path) / "tmp", ignore_errors=True)
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or \
         os.environ.get("DOCGEN_SECRET_KEY") or _instance_secret(Path(app.instance_path))
     csrf.init_app(app)

@@ -111,13 +111,16 @@ class CommitmentInput:
     confirmer_name: str = text("Họ và tên người xác nhận", required=False, max_len=100)
 
     def __post_init__(self) -> None:
-        if self.id_number and not re.fullmatch(r"\d{12}", self.id_number):
+        if self.id_number and not re.fullmatch(r"[0-9]{12}", self.id_number):
             raise ValueError(f"Số CCCD «{self.id_number}» phải gồm đúng 12 chữ số")
         if not self.place and not self.commune:
             raise ValueError("Cần ghi địa danh nơi ký hoặc tên xã của người cam kết")
         if not self.area and not self.unit:
             raise ValueError("Cần ghi khu dân cư (thôn, bản) hoặc đơn vị công tác của người "
                              "cam kết")
+        if self.position and not self.unit:
+            raise ValueError("Chức vụ chỉ ghi cho cán bộ, người lao động (cùng «Đơn vị công "
+                             "tác»); bản cam kết của hộ gia đình không in chức vụ")
         if self.date and self.date.year not in (self.year - 1, self.year):
             raise ValueError(f"Ngày ký {self.date:%d/%m/%Y} không thuộc năm {self.year} "
                              "hoặc năm trước đó")

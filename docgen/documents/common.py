@@ -51,6 +51,10 @@ class Signer:
                              "(ví dụ: Ủy ban nhân dân, Chủ tịch)")
         if not self.authority.code and not self.position:
             raise ValueError("Cần ghi chức vụ người ký")
+        if self.on_behalf and not self.authority.code:
+            raise ValueError(f"«Thay mặt / ký thay cho» ({self.on_behalf}) chỉ in khi có thẩm "
+                             f"quyền ký {domain.AUTHORITY_LABELS}; hãy chọn thẩm quyền hoặc "
+                             "để trống ô này")
         for title in ("ông ", "bà ", "đồng chí ", "đ/c ", "ts. ", "ths. "):
             if self.name.lower().startswith(title):
                 raise ValueError(f"Họ tên người ký không ghi học hàm, danh xưng ở trước: «{self.name}»")

@@ -40,9 +40,16 @@ def props(**values):
     return tuple(out)
 
 
+PROFILE = None  # set by main(): the instance's profile, removed if docgen is gone
+
+
 def reply(message):
-    sys.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+    """Send one line to docgen; a closed pipe means docgen died: clean up and go."""
+    try:
+        sys.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError, OSError):
+        orphaned(PROFILE)
 
 
 def kill_group(*_):
@@ -180,6 +187,8 @@ def main():
     parser.add_argument("--pipe", required=True)
     parser.add_argument("--start-timeout", type=float, default=60.0)
     args = parser.parse_args()
+    global PROFILE
+    PROFILE = args.profile
     threading.Thread(target=die_with_parent, args=(os.getppid(), args.profile),
                      daemon=True).start()
     signal.signal(signal.SIGTERM, kill_group)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from flask import abort, current_app, flash, g
 from sqlalchemy import func, select
@@ -59,3 +60,11 @@ def visible(value, check):
     if value is None or not check(value):
         abort(404)
     return value
+
+
+def scratch():
+    """The instance's folder for work files; emptied when the service starts, so a job
+    killed half-way leaves nothing behind for long."""
+    folder = Path(current_app.instance_path) / "tmp"
+    folder.mkdir(exist_ok=True)
+    return folder

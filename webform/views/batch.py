@@ -17,7 +17,7 @@ from docgen.errors import UserError
 from docgen.vietnamese import slug
 
 from ..forms import choices
-from . import as_id, scope, store
+from . import as_id, scope, scratch, store
 from .auth import log
 
 bp = Blueprint("batch", __name__, url_prefix="/cam-ket", template_folder="../templates/batch")
@@ -87,7 +87,7 @@ def make():
             rows, defaults = stored, None
         # The output is built in a temporary file (the batch streams into it), then
         # served from memory so no file is left behind whatever the client does.
-        with tempfile.TemporaryDirectory(prefix="docgen-batch-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="docgen-batch-", dir=scratch()) as tmp:
             path = os.path.join(tmp, f"forms.{fmt}")
             result = bulk.fill("commitment", rows, path, fmt=fmt, defaults=defaults)
             with open(path, "rb") as fh:
