@@ -4,9 +4,7 @@ once per batch of files (not per file), each start on this instance's own profil
 from __future__ import annotations
 
 import logging
-import os
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -83,14 +81,7 @@ class BatchOffice(ProcessGroup):
                 shutil.move(str(out), str(dst))
 
     def _kill(self) -> None:
-        proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
+        self._kill_group()
 
     def close(self, grace: float = 10.0) -> None:
         if self._closed:

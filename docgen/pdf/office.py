@@ -93,6 +93,18 @@ class ProcessGroup:
 
     _proc: subprocess.Popen | None = None
 
+    def _kill_group(self) -> subprocess.Popen | None:
+        """SIGKILL the whole group and reap it; returns the process that was running."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return None
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        return proc
+
     @property
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
@@ -169,14 +181,9 @@ class Office(ProcessGroup):
             return None
 
     def _kill(self) -> None:
-        proc, self._proc = self._proc, None
+        proc = self._kill_group()
         if proc is None:
             return
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
         for stream in (proc.stdin, proc.stdout):
             try:
                 stream.close()

@@ -101,6 +101,19 @@ def _missing_warning(missing: list[Unit], year: int) -> str:
             f"danh sách: {names}{more}")
 
 
+def _finish(session: Session, body: Body, signer_id: int | None, year: int, kind: str,
+            data: dict, warnings: list[str], missing: list[Unit]) -> Prefill:
+    """The parts every issued kind shares: signer, the year's plan, carried-over settings."""
+    signer = _signer(session, body, signer_id, warnings)
+    if signer:
+        data["signer"] = signer
+    reference = plan_reference(session, body, year)
+    if reference:
+        data["plan_reference"] = reference
+    data.update(_carry_over(session, body.id, kind))
+    return Prefill(data, warnings, missing)
+
+
 def decision_input(session: Session, body_id: int, year: int,
                    signer_id: int | None = None) -> Prefill:
     """The recognition decision of `year` for the units `body_id` assesses, with their
@@ -124,14 +137,7 @@ def decision_input(session: Session, body_id: int, year: int,
         warnings.append("Chưa xác định được cơ quan đề nghị: hãy ghi «Theo đề nghị của»")
     data: dict = {"issuer": issuer_input(body), "year": year, "proposer": proposer,
                   "units": units}
-    signer = _signer(session, body, signer_id, warnings)
-    if signer:
-        data["signer"] = signer
-    reference = plan_reference(session, body, year)
-    if reference:
-        data["plan_reference"] = reference
-    data.update(_carry_over(session, body_id, "decision"))
-    return Prefill(data, warnings, missing)
+    return _finish(session, body, signer_id, year, "decision", data, warnings, missing)
 
 
 def report_input(session: Session, body_id: int, year: int, signer_id: int | None = None, *,
@@ -170,14 +176,7 @@ def report_input(session: Session, body_id: int, year: int, signer_id: int | Non
                       if b.id != body.id and fold(b.name).startswith("ban chi dao")), "")
     if committee and fold(body.name).startswith("cong an"):
         data["committee"] = committee
-    signer = _signer(session, body, signer_id, warnings)
-    if signer:
-        data["signer"] = signer
-    reference = plan_reference(session, body, year)
-    if reference:
-        data["plan_reference"] = reference
-    data.update(_carry_over(session, body_id, "report"))
-    return Prefill(data, warnings, missing)
+    return _finish(session, body, signer_id, year, "report", data, warnings, missing)
 
 
 def commitment_inputs(session: Session, unit_id: int, year: int) -> list[dict]:
