@@ -380,3 +380,64 @@ def test_without_libreoffice_the_page_says_so_and_docx_still_works(app, client, 
     assert client.get(f"/so-van-ban/{doc_id}/tai-ve.docx").status_code == 200
     response = client.get(f"/so-van-ban/{doc_id}/tai-ve.pdf", follow_redirects=True)
     assert "LibreOffice" in html(response) and "DOCX" in html(response)
+
+
+# ---- hostile text through the web forms (property tests) --------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+from markupsafe import escape  # noqa: E402
+
+HOSTILE_TEXT = st.text(alphabet=st.one_of(
+    st.sampled_from(list("&<>\"'{}%_\t\n\x00\x0b\u202e\u0301") + ["😀", "ệ", "ﷺ", "𝕍"]),
+    st.characters(codec="utf-8")), min_size=1, max_size=40) | st.just("x" * 100_000)
+WEB_SETTINGS = dict(max_examples=25, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow])
+
+
+@settings(**WEB_SETTINGS)
+@given(name=HOSTILE_TEXT, note=HOSTILE_TEXT)
+def test_unit_form_never_fails_on_hostile_text(client, db, name, note):
+    token_value = token(client, "/don-vi/moi")
+    response = client.post("/don-vi/moi", data={"csrf_token": token_value, "name": name,
+                                                "kind": "co_quan", "note": note,
+                                                "body_id": str(body_id(db, "UBND"))})
+    assert response.status_code in (302, 422)
+    if response.status_code == 422:
+        assert 'class="error"' in html(response) or 'flash error' in html(response)
+        return
+    with db.session(readonly=True) as s:
+        saved = next(u for u in q.list_units(s) if u.id == max(x.id for x in q.list_units(s)))
+    page = html(client.get(f"/don-vi/{saved.id}"))
+    assert str(escape(saved.name)) in page
+
+
+@settings(**WEB_SETTINGS)
+@given(score=st.one_of(HOSTILE_TEXT, st.floats(allow_nan=True, allow_infinity=True).map(str),
+                       st.integers(-10**30, 10**30).map(str)),
+       reason=HOSTILE_TEXT)
+def test_assessment_grid_never_fails_on_hostile_values(client, db, score, reason):
+    _, form = grid_form(client, 2024)
+    unit = unit_id(db, "Bản Na Mèo")
+    form.update({f"a-{unit}-reviewed_score": score, f"a-{unit}-decided": "Khá",
+                 f"a-{unit}-reason": reason})
+    response = client.post("/danh-gia/", data=form)
+    assert response.status_code in (302, 422)
+    if response.status_code == 302:
+        with db.session(readonly=True) as s:
+            row = q.get_assessment(s, unit, 2024)
+            assert row.reviewed_score is None or 0 <= row.reviewed_score <= 100
+
+
+@settings(**WEB_SETTINGS)
+@given(value=HOSTILE_TEXT)
+def test_document_form_never_fails_on_hostile_text(client, db, value):
+    response = _submit_prefilled(client, f"/van-ban/decision/moi?body={body_id(db, 'UBND')}"
+                                 "&year=2022", {"proposer": value})
+    assert response.status_code in (302, 422)
+    if response.status_code == 302:
+        doc_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+        data = client.get(f"/so-van-ban/{doc_id}/tai-ve.docx").data
+        body = "\n".join(texts(data))
+        from docgen.schema import clean_text
+        assert f"Theo đề nghị của {clean_text(value).rstrip('.')}." in body
