@@ -2,7 +2,7 @@
 district can replace (`DOCGEN_POLICY` or `load_policy(path)`); the shipped one is an example.
 
 A suggestion is a hint for the committee, never what a document prints (see
-`/work/shared/domain/movement-assessment.md`: Decision 510's thresholds are not confirmed).
+the project's domain notes, `shared/domain/movement-assessment.md`: Decision 510's thresholds are not confirmed).
 """
 
 from __future__ import annotations

@@ -20,9 +20,8 @@ from docgen.documents.plan import spans, text_date
 from docgen.errors import InputError
 from helpers import have, paragraphs_with, pdf_text, texts
 
-SEED = Path("/work/shared/seed/ke-hoach-510-quan-son.txt")
-if not SEED.exists():  # a checkout outside the shared workspace
-    SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "ke-hoach-510-quan-son.txt"
+# A copy of the project's seed (shared/seed/), so the comparison runs in any checkout.
+SEED = Path(__file__).resolve().parent / "data" / "ke-hoach-510-quan-son.txt"
 HEADER = ["UBND HUYỆN QUAN SƠN", "BAN CHỈ ĐẠO 138", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
           "Độc lập - Tự do - Hạnh phúc"]
 ROMANS = ["I. MỤC ĐÍCH YÊU CẦU", "II. NỘI DUNG, BIỆN PHÁP THỰC HIỆN",
