@@ -1,8 +1,9 @@
 """The classification policy: which class a score suggests, read from a TOML file a
 district can replace (`DOCGEN_POLICY` or `load_policy(path)`); the shipped one is an example.
 
-A suggestion is a hint for the committee, never what a document prints (see
-the project's domain notes, `shared/domain/movement-assessment.md`: Decision 510's thresholds are not confirmed).
+A suggestion is a hint for the committee, never what a document prints (see the
+project's domain notes, `shared/domain/movement-assessment.md`: Decision 510's thresholds
+are not confirmed).
 """
 
 from __future__ import annotations
