@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import documents, domain, importers
+from . import documents, domain, workbooks
 from .errors import InputError, UserError
 from .policy import Policy, load_policy
 from .store import assessments as outcomes
@@ -32,7 +32,7 @@ from .store.numbering import list_documents
 from .store.queries import check_unit, find_unit, list_units
 from .vietnamese import fold
 
-HEADER_SEARCH_ROWS = importers.HEADER_SEARCH_ROWS  # rows are capped by importers.pick_sheet
+HEADER_SEARCH_ROWS = workbooks.HEADER_SEARCH_ROWS  # rows are capped by workbooks.pick_sheet
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Text a spreadsheet would run: a formula start, after any apostrophes (so that a value
 # really beginning with "'=" also comes back unchanged from an export and re-import).
@@ -151,7 +151,7 @@ def read_sheet(data: bytes, headers: dict[str, tuple[str, ...]], required: Itera
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            sheet, empty = importers.pick_sheet(book, data, None, is_header, prefer=prefer)
+            sheet, empty = workbooks.pick_sheet(book, data, None, is_header, prefer=prefer)
         first = next((ws.title for ws in book.worksheets if ws.sheet_state == "visible"),
                      book.worksheets[0].title if book.worksheets else "")
     except UserError:
@@ -207,7 +207,7 @@ def _check_package(data: bytes) -> None:
     if "xl/workbook.xml" not in names:
         raise UserError("Tệp tải lên không phải bảng tính Excel .xlsx (tệp nén không có "
                         "bảng tính)")
-    importers.check_package(data)
+    workbooks.check_package(data)
 
 
 def _text(value: Any) -> str:
