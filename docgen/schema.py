@@ -18,7 +18,7 @@ from dataclasses import MISSING, dataclass
 from typing import Any, Callable
 
 from .errors import InputError
-from .vietnamese import format_number, nfc
+from .vietnamese import format_number, lower_first, nfc
 
 # Characters XML 1.0 forbids (all C0 controls but tab, newline, carriage return; lone
 # surrogates; U+FFFE/U+FFFF). They are refused, never dropped: nothing typed vanishes.
@@ -201,14 +201,14 @@ def _parse_record(cls: type, data: Any, path: str, problems: list) -> Any:
         raw = data.get(name)
         if raw is None or (isinstance(raw, str) and not raw.strip() and spec.kind != "text"):
             if spec.kind in ("items", "text_list") and spec.min_items:
-                problems.append((where, f"thiếu {_lower_first(spec.label)} (cần ít nhất "
+                problems.append((where, f"thiếu {lower_first(spec.label)} (cần ít nhất "
                                         f"{spec.min_items} mục)"))
             elif field.default is not MISSING:
                 values[name] = field.default
             elif field.default_factory is not MISSING:
                 values[name] = field.default_factory()
             else:
-                problems.append((where, f"thiếu {_lower_first(spec.label)}"))
+                problems.append((where, f"thiếu {lower_first(spec.label)}"))
             continue
         try:
             values[name] = _parse_value(spec, hints[name], raw, where, problems)
@@ -297,11 +297,6 @@ def _parse_value(spec: Spec, hint: Any, raw: Any, where: str, problems: list) ->
                 out.append(line)
         return out
     raise AssertionError(spec.kind)
-
-
-def _lower_first(label: str) -> str:
-    """A label inside a sentence: "Nội dung (mục II)" → "nội dung (mục II)"."""
-    return label[:1].lower() + label[1:]
 
 
 def _join(path: str, name: str) -> str:

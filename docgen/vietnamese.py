@@ -17,6 +17,7 @@ __all__ = [
     "doc_symbol",
     "fold",
     "format_number",
+    "lower_first",
     "money_words",
     "nd30_date",
     "nfc",
@@ -124,6 +125,12 @@ def nd30_date(
         )
     place = nfc(place).strip() if place else ""
     return f"{place}, {text}" if place else text
+
+
+def lower_first(text: str) -> str:
+    """A label used inside a sentence: "Nội dung (mục II)" → "nội dung (mục II)", keeping
+    the rest as written (abbreviations and Roman numerals stay upper case)."""
+    return text[:1].lower() + text[1:]
 
 
 def text_date(value: datetime.date) -> str:

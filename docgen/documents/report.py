@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .. import domain, figures
 from ..schema import boolean, choice, integer, items, record, text, text_list
-from ..vietnamese import fold, format_number, percent
+from ..vietnamese import fold, format_number, lower_first, percent
 from . import common
 from .kinds import Kind
 
@@ -178,10 +178,6 @@ def summary(data: ReportInput) -> str:
                             f"{data.year}")
 
 
-def _lower_first(label: str) -> str:
-    return label[:1].lower() + label[1:]
-
-
 def _n(value: int) -> str:
     return format_number(value)
 
@@ -228,7 +224,7 @@ def weak_line(units: list[Unit]) -> str:
 def safe_sentence(f: figures.Figures, level: str) -> str:
     """How many units are recognised safe, overall and per kind, with their shares."""
     t = f.total
-    per_kind = [f"{_lower_first(r.label)} {_n(r.safe)}/{_n(r.total)} đơn vị ({r.safe_share_text})"
+    per_kind = [f"{lower_first(r.label)} {_n(r.safe)}/{_n(r.total)} đơn vị ({r.safe_share_text})"
                 for r in f.kinds if r.total]
     return (f"Năm {f.year}, toàn {level} có {_n(t.safe)}/{_n(t.total)} đơn vị được công nhận đạt "
             f"tiêu chuẩn {SAFE}, chiếm {t.safe_share_text}; trong đó: " + "; ".join(per_kind) + ".")
@@ -249,7 +245,7 @@ def comparison_sentence(f: figures.Figures, level: str) -> str:
     text = (f"So với năm {prev.year} (toàn {level} có {_n(prev.total.total)} đơn vị được đánh giá, "
             "phân loại): " + "; ".join(parts) + ".")
     if f.missing_kinds:
-        missing = ", ".join(_lower_first(k) for k in f.missing_kinds)
+        missing = ", ".join(lower_first(k) for k in f.missing_kinds)
         text += f" Số liệu năm {prev.year} không có loại hình: {missing}."
     return text
 

@@ -17,8 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from .. import documents, prepare, render_document
-from .. import render as _render
+from .. import documents, prepare
 from ..errors import InputError, UserError
 from ..vietnamese import doc_symbol, fold, short_date, slug
 from .models import STATUS_DRAFT, STATUS_ISSUED, Body, Counter, Document, DocumentUnit, Unit, utcnow
@@ -68,12 +67,7 @@ def _checked_render(kind: str, data: dict, render: Render, parsed=None):
                                      "trống số văn bản và dùng «Cấp số» sau khi ký")])
     if parsed is None:
         record, parsed = prepare(kind, data)
-    if render is render_document:
-        # What render_document(kind, data) does, without validating the input again.
-        docx = _render.render(record.template, record.context(parsed))
-    else:
-        docx = render(kind, data)
-    return record, parsed, docx
+    return record, parsed, render(kind, data)
 
 
 def _fill(session: Session, doc: Document, body: Body, data: dict, rendered) -> None:
@@ -95,7 +89,7 @@ def create_document(session: Session, *, kind: str, body_id: int, data: dict, cr
     """Register a draft of `kind` for `body_id`: validated, rendered with `render(kind, data)`
     (pass `docgen.render_document`), number None. InputError if `data` is invalid.
     `parsed`: the result of `schema.parse` of `data` for `kind`, if the caller already has
-    it (the web form validates before saving), so it is not validated twice."""
+    it (the web form validates before saving); the register's summary and links use it."""
     data = dict(data)
     # Validate and render before the first statement: on SQLite that statement takes the
     # write lock, which other writers would otherwise wait on during the render. A
