@@ -17,10 +17,17 @@ def prepare(kind: str, data: dict[str, Any]):
 
 
 def render_document(kind: str, data: dict[str, Any], *,
-                    template: str | os.PathLike | None = None) -> bytes:
+                    template: str | os.PathLike | None = None, parsed: Any = None) -> bytes:
     """The DOCX bytes of one document of `kind` from its JSON-like input `data`.
 
     `template` None uses the shipped template of the kind; a path uses a user's own DOCX.
+    `parsed`: `data` already validated by `prepare(kind, data)` (its second item), when the
+    caller has it, so that it is not validated twice.
     """
-    record, parsed = prepare(kind, data)
+    if parsed is None:
+        record, parsed = prepare(kind, data)
+    else:
+        record = documents.get(kind)
+        if not isinstance(parsed, record.input):
+            raise TypeError(f"parsed must be a {record.input.__name__}, the input of {kind!r}")
     return _render.render(template or record.template, record.context(parsed))

@@ -82,3 +82,15 @@ def test_template_bytes_are_cached_until_the_file_changes(template):
 def test_variables_of_a_template(template):
     assert render.template_variables(template("{{ a }} {% for x in items %}{{ x }}{% endfor %}")) \
         == {"a", "items"}
+
+
+def test_render_document_with_input_already_validated_gives_the_same_document(sample):
+    import docgen
+
+    data = sample("decision")
+    _, parsed = docgen.prepare("decision", data)
+    assert texts(docgen.render_document("decision", data, parsed=parsed)) == \
+        texts(docgen.render_document("decision", data))
+    _, plan = docgen.prepare("plan", sample("plan"))
+    with pytest.raises(TypeError, match="DecisionInput"):
+        docgen.render_document("decision", data, parsed=plan)

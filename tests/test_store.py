@@ -584,6 +584,47 @@ def test_create_document_stores_a_draft_with_its_units(seeded):
         assert nd30.check(got.docx) == []
 
 
+def _links(database, doc_id: int) -> set[tuple[str, str]]:
+    with database.session(readonly=True) as s:
+        return {(u.name, u.body.name) for u in store.get_document(s, doc_id).units}
+
+
+def test_a_draft_links_the_bodys_own_unit_first_and_relinks_when_edited(db, body):
+    check_linking(db, body)
+
+
+def check_linking(db, body):
+    with db.session() as s:
+        other = store.save_body(s, name="Ủy ban nhân dân xã Trung Hạ", abbreviation="UBND",
+                                place="Trung Hạ", level="xã", commune="Xã Trung Hạ")
+        for owner in (body, other):  # the same school name under both bodies
+            store.save_unit(s, name="Trường THCS Na Mèo", kind="co_so_giao_duc", body_id=owner.id)
+        store.save_unit(s, name="Bản Na Mèo", kind="khu_dan_cu", body_id=body.id)
+        store.save_unit(s, name="Bản Sa Ná", kind="khu_dan_cu", body_id=other.id)
+        store.save_unit(s, name="Bản Son", kind="khu_dan_cu", body_id=other.id)
+        store.save_unit(s, name="Bản Son", kind="khu_dan_cu", body_id=db_third(s).id)
+        doc = store.create_document(
+            s, kind="decision", body_id=body.id, created_by="", render=fake_render,
+            data=decision_data(body, units=("TRƯỜNG THCS NA MÈO", "Ban Na Meo", "Bản Sa Ná",
+                                            "Bản Son", "Bản chưa nhập")))
+    own, trung_ha = body.name, "Ủy ban nhân dân xã Trung Hạ"
+    # Matched without regard to case or diacritics; the body's own unit wins over a
+    # namesake elsewhere; a name only other bodies have links each of theirs; a name
+    # nobody has links nothing.
+    assert _links(db, doc.id) == {("Trường THCS Na Mèo", own), ("Bản Na Mèo", own),
+                                  ("Bản Sa Ná", trung_ha), ("Bản Son", trung_ha),
+                                  ("Bản Son", "Ủy ban nhân dân xã Sơn Điện")}
+    with db.session() as s:
+        store.update_document(s, doc.id, render=fake_render,
+                              data=decision_data(body, units=("Bản Sa Ná",)))
+    assert _links(db, doc.id) == {("Bản Sa Ná", trung_ha)}
+
+
+def db_third(s):
+    return store.save_body(s, name="Ủy ban nhân dân xã Sơn Điện", abbreviation="UBND",
+                           place="Sơn Điện", level="xã", commune="Xã Sơn Điện")
+
+
 def test_create_document_refuses_invalid_input_and_a_number(seeded, sample):
     with seeded.session() as s:
         bad = sample("decision")
@@ -646,6 +687,25 @@ def test_a_failing_render_does_not_consume_the_number(db, body):
         assert s.scalar(select(store.Counter.last)) is None
     assert store.issue_number(db, second, issued_on=ISSUED, render=fake_render).number == 1
     assert store.issue_number(db, first, issued_on=ISSUED, render=fake_render).number == 2
+
+
+def test_what_runs_with_the_issuing_stands_or_falls_with_it(db, body):
+    first, second = drafts(db, body.id, 2)
+
+    def audited(session, doc):
+        store.audit(session, "vanthu", "cấp số", doc.symbol)
+
+    def audit_fails(session, doc):
+        raise RuntimeError("the audit trail could not be written")
+
+    with pytest.raises(RuntimeError):
+        store.issue_number(db, first, issued_on=ISSUED, render=fake_render, then=audit_fails)
+    with db.session(readonly=True) as s:
+        assert store.get_document(s, first).number is None and store.list_audit(s) == []
+    assert store.issue_number(db, second, issued_on=ISSUED, render=fake_render,
+                              then=audited).number == 1
+    with db.session(readonly=True) as s:
+        assert [(e.action, e.target) for e in store.list_audit(s)] == [("cấp số", "01/QĐ-UBND")]
 
 
 def test_an_input_the_date_makes_invalid_does_not_consume_the_number(db, body):
@@ -833,6 +893,13 @@ def test_postgresql_twenty_clerks_get_numbers_1_to_20(pg):
     with ThreadPoolExecutor(max_workers=20) as pool:
         numbers = list(pool.map(clerk, ids))
     assert sorted(numbers) == list(range(1, 21))
+
+
+def test_postgresql_links_the_bodys_own_unit_first(pg):
+    with pg.session() as s:
+        body = store.save_body(s, name="Ủy ban nhân dân xã Na Mèo", abbreviation="UBND",
+                               place="Na Mèo", level="xã", commune="Xã Na Mèo")
+    check_linking(pg, body)
 
 
 def test_postgresql_failed_render_keeps_the_number_free_and_seed_loads(pg):

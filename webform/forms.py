@@ -22,6 +22,8 @@ from wtforms import (BooleanField, FieldList, Form, FormField, SelectField, Stri
 
 from docgen.schema import Spec, spec_of
 
+from . import widgets
+
 EXTRA_ROWS = 3  # blank rows offered at the end of a list of records
 
 try:  # WTForms 3.3 deprecates (value, label) tuples
@@ -55,19 +57,24 @@ def _wtf_field(spec: Spec, hint: Any, *, required: bool, in_rows: bool = False):
     kw = {"label": spec.label, "description": spec.help,
           "render_kw": {"data-required": "1"} if required else {}}
     if spec.kind == "text":
-        return (TextAreaField if spec.multiline else StringField)(**kw)
+        if spec.multiline:
+            return TextAreaField(widget=widgets.TextArea(), **kw)
+        return StringField(widget=widgets.TextInput(), **kw)
     if spec.kind == "text_list":
         kw["description"] = (spec.help + " " if spec.help else "") + "(mỗi dòng một mục)"
-        return TextAreaField(**kw)
+        return TextAreaField(widget=widgets.TextArea(), **kw)
     if spec.kind == "integer":
-        return StringField(**kw)  # parsed by the schema, so bad text gets its message
+        # parsed by the schema, so bad text gets its message
+        return StringField(widget=widgets.TextInput(), **kw)
     if spec.kind == "day":
-        return StringField(**{**kw, "render_kw": {**kw["render_kw"], "type": "date"}})
+        return StringField(widget=widgets.TextInput(),
+                           **{**kw, "render_kw": {**kw["render_kw"], "type": "date"}})
     if spec.kind == "boolean":
-        return BooleanField(**kw)
+        return BooleanField(widget=widgets.CheckboxInput(), **kw)
     if spec.kind == "choice":
         blank = [] if required and not in_rows else [("", "— chọn —")]
-        return SelectField(validate_choice=False, choices=choices(blank + list(spec.options)), **kw)
+        return SelectField(validate_choice=False, choices=choices(blank + list(spec.options)),
+                           widget=widgets.Select(), **kw)
     if spec.kind == "record":
         return FormField(subform_class(_record_type(hint)), label=spec.label)
     if spec.kind == "items":

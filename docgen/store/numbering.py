@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from typing import Callable, Iterator
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Integer, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -34,28 +34,31 @@ def _symbol(kind: str, parsed, body: Body, number: int | None) -> str:
     return doc_symbol(number, record.abbreviation, abbr).strip()
 
 
-def _link_units(session: Session, doc: Document, parsed) -> None:
+def _link_units(session: Session, doc: Document, parsed, *, new: bool = False) -> None:
     """Link the stored units a document lists (matched by name, the body's own first)."""
-    session.execute(delete(DocumentUnit).where(DocumentUnit.document_id == doc.id))
+    if not new:
+        session.execute(delete(DocumentUnit).where(DocumentUnit.document_id == doc.id))
     keys = {fold(u.name) for u in getattr(parsed, "units", None) or () if hasattr(u, "name")}
     if not keys:
         return
-    # One query and one multi-row INSERT: a decision lists dozens of units, and ORM
-    # objects for each link cost more than the render of the document.
-    found: dict[str, set[int]] = {}
-    own: dict[str, int] = {}
-    rows = session.execute(select(Unit.id, Unit.name_key, Unit.body_id)
-                           .where(Unit.name_key.in_(keys)))
-    for unit_id, key, body_id in rows:
-        found.setdefault(key, set()).add(unit_id)
-        if body_id == doc.body_id:
-            own[key] = unit_id          # unique per body (uq_unit_body_name)
-    ids: set[int] = set()
-    for key in keys:
-        ids |= {own[key]} if key in own else found.get(key, set())
-    if ids:
-        session.execute(insert(DocumentUnit),
-                        [{"document_id": doc.id, "unit_id": i} for i in sorted(ids)])
+    session.execute(_LINK_UNITS, {"doc": doc.id, "body": doc.body_id, "keys": sorted(keys)})
+
+
+def _link_statement():
+    """One INSERT … SELECT: for each listed name, the body's own unit of that name if it
+    has one, else every stored unit of that name. Built once (building a statement costs
+    more than running it); a decision lists dozens of units, and a statement or an ORM
+    object per link would cost more than rendering the document."""
+    unit, own = Unit.__table__, Unit.__table__.alias("own")
+    body = bindparam("body", type_=Integer)
+    owned = exists().where(own.c.name_key == unit.c.name_key, own.c.body_id == body)
+    chosen = select(bindparam("doc", type_=Integer), unit.c.id).where(
+        unit.c.name_key.in_(bindparam("keys", expanding=True)),
+        or_(unit.c.body_id == body, ~owned))
+    return insert(DocumentUnit.__table__).from_select(["document_id", "unit_id"], chosen)
+
+
+_LINK_UNITS = _link_statement()
 
 
 def _checked_render(kind: str, data: dict, render: Render, parsed=None):
@@ -71,6 +74,7 @@ def _checked_render(kind: str, data: dict, render: Render, parsed=None):
 
 
 def _fill(session: Session, doc: Document, body: Body, data: dict, rendered) -> None:
+    new = doc.id is None
     record, parsed, docx = rendered
     doc.docx = docx
     doc.input_json = json.dumps(data, ensure_ascii=False, default=str)
@@ -80,8 +84,7 @@ def _fill(session: Session, doc: Document, body: Body, data: dict, rendered) -> 
     doc.symbol = _symbol(doc.kind, parsed, body, None)
     session.add(doc)  # only now: a refused input leaves nothing pending in the session
     session.flush()
-    _link_units(session, doc, parsed)
-    session.flush()
+    _link_units(session, doc, parsed, new=new)
 
 
 def create_document(session: Session, *, kind: str, body_id: int, data: dict, created_by: str,
@@ -162,10 +165,13 @@ def _transaction(target) -> Iterator[Session]:
             yield session
 
 
-def issue_number(target, document_id: int, *, issued_on: dt.date, render: Render) -> Document:
+def issue_number(target, document_id: int, *, issued_on: dt.date, render: Render,
+                 then: Callable[[Session, Document], None] | None = None) -> Document:
     """Give a draft the next number of its body for the year of `issued_on`, render it with
     that number and date, and store it — all in one transaction on `target` (a Store or a
-    session factory). If `render` raises, nothing is stored and the number stays free."""
+    session factory). If `render` raises, nothing is stored and the number stays free.
+    `then(session, document)`, if given, runs last in the same transaction (the web form
+    records the issuing in the audit trail there: both are stored or neither)."""
     if not isinstance(issued_on, dt.date):
         raise InputError([("issued_on", "Ngày ban hành không hợp lệ")])
     if isinstance(issued_on, dt.datetime):
@@ -197,6 +203,8 @@ def issue_number(target, document_id: int, *, issued_on: dt.date, render: Render
         doc.symbol = _symbol(doc.kind, parsed, doc.body, number)
         doc.status = STATUS_ISSUED
         session.flush()
+        if then is not None:
+            then(session, doc)
     return doc
 
 

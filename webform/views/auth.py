@@ -27,6 +27,7 @@ bp = Blueprint("auth", __name__, template_folder="../templates/auth")
 PUBLIC = {"auth.login", "static"}
 SELF_SERVICE = {"auth.logout", "auth.password"}
 IDLE_SECONDS = 60 * 60
+SEEN_STEP = 60  # the last-seen time is kept to the minute
 IP_FAILURES, IP_WINDOW = 20, 15 * 60
 _failures: dict[str, list[float]] = {}
 _failures_lock = threading.Lock()
@@ -52,12 +53,17 @@ class UserForm(FlaskForm):
     active = BooleanField("Đang hoạt động", default=True)
 
 
-def log(action: str, target: str = "", detail: str = "") -> None:
-    """Record an action of the signed-in user in the audit trail (own transaction)."""
+def log(action: str, target: str = "", detail: str = "", *, session=None) -> None:
+    """Record an action of the signed-in user in the audit trail: in `session`'s
+    transaction when given (the entry stands or falls with the change it records),
+    else in a transaction of its own."""
     user = getattr(g, "user", None)
+    entry = (user.username if user else "", action, target, detail, request.remote_addr or "")
+    if session is not None:
+        q.audit(session, *entry)
+        return
     with store().session() as s:
-        q.audit(s, user.username if user else "", action, target, detail,
-                request.remote_addr or "")
+        q.audit(s, *entry)
 
 
 def require_login():
@@ -80,7 +86,9 @@ def require_login():
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET"
                                 else None))
     g.user = user
-    session["seen"] = int(time.time())
+    now = int(time.time())
+    if now - seen >= SEEN_STEP:  # a new cookie only when the idle clock moves a step
+        session["seen"] = now
     if user.must_change_password and request.endpoint not in SELF_SERVICE:
         flash("Hãy đổi mật khẩu dùng một lần trước khi làm việc.", "warning")
         return redirect(url_for("auth.password"))

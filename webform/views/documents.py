@@ -89,13 +89,15 @@ def new(name: str):
         return _page(kind, form or form_cls(), body_id, status=422)
     try:
         with store().session() as s:
-            doc = q.create_document(s, kind=kind.name, body_id=target_body, data=data,
-                                    created_by=author, render=render_document, parsed=parsed)
+            doc = q.create_document(
+                s, kind=kind.name, body_id=target_body, data=data, created_by=author,
+                render=lambda name, data: render_document(name, data, parsed=parsed),
+                parsed=parsed)
             doc_id = doc.id
+            log("tạo văn bản", kind.label, f"dự thảo số {doc_id}", session=s)
     except UserError as exc:
         flash(exc.message, "error")
         return _page(kind, form or form_cls(), body_id, status=422)
-    log("tạo văn bản", kind.label, f"dự thảo số {doc_id}")
     flash("Đã tạo dự thảo. Kiểm tra bản xem trước rồi bấm «Cấp số» khi văn bản đã được ký.",
           "success")
     return redirect(url_for("register.show", doc_id=doc_id))

@@ -135,13 +135,15 @@ def issue(doc_id: int):
         return redirect(url_for(".show", doc_id=doc_id))
     try:
         issued_on = parse_date(request.form.get("issued_on") or dt.date.today().isoformat())
-        doc = q.issue_number(store(), doc_id, issued_on=issued_on, render=render_document)
+        doc = q.issue_number(
+            store(), doc_id, issued_on=issued_on, render=render_document,
+            then=lambda s, doc: log("cấp số", doc.symbol,
+                                    f"ngày {issued_on:%d/%m/%Y}, văn bản {doc_id}", session=s))
     except ValueError as exc:
         flash(f"Ngày ban hành: {exc}", "error")
     except UserError as exc:
         flash(exc.message, "error")
     else:
-        log("cấp số", doc.symbol, f"ngày {issued_on:%d/%m/%Y}, văn bản {doc_id}")
         flash(f"Đã cấp số {doc.symbol} ngày {issued_on:%d/%m/%Y}; văn bản đã được tạo lại với "
               "số và ngày này.", "success")
     return redirect(url_for(".show", doc_id=doc_id))
@@ -155,10 +157,10 @@ def delete(doc_id: int):
         try:
             with store().session() as s:
                 q.delete_document(s, doc_id)
+                log("xóa dự thảo", f"văn bản {doc_id}", session=s)
         except UserError as exc:
             flash(exc.message, "error")
             return redirect(url_for(".show", doc_id=doc_id))
-        log("xóa dự thảo", f"văn bản {doc_id}")
         flash("Đã xóa dự thảo.", "success")
     return redirect(url_for(".index"))
 

@@ -72,10 +72,10 @@ def edit(unit_id: int | None):
                                     body_id=as_id(form.body_id.data), commune=form.commune.data,
                                     note=form.note.data)
                 name = saved.name
+                log("lưu đơn vị", name, session=s)
         except UserError as exc:
             show_problems(form, exc)
         else:
-            log("lưu đơn vị", name)
             flash(f"Đã lưu đơn vị «{name}».", "success")
             return redirect(url_for(".index"))
     return render_template("unit_form.html", form=form, unit=unit), \
@@ -89,7 +89,7 @@ def delete(unit_id: int):
             with store().session() as s:
                 name = visible(q.get_unit(s, unit_id), scope().unit).name
                 q.delete_unit(s, unit_id)
-            log("xóa đơn vị", name)
+                log("xóa đơn vị", name, session=s)
             flash(f"Đã xóa đơn vị «{name}».", "success")
         except UserError as exc:
             flash(exc.message, "error")
@@ -163,11 +163,12 @@ def import_apply():
         with store().session() as s:
             plan = within_scope(exchange.preview_units_import(s, data, body_id))
             added, updated = exchange.apply_units_import(s, plan)
+            log("nhập đơn vị từ Excel", "",
+                f"thêm {added}, cập nhật {updated}, từ chối {len(plan.reject)}", session=s)
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".index"))
     uploads.forget(token)
-    log("nhập đơn vị từ Excel", "", f"thêm {added}, cập nhật {updated}, từ chối {len(plan.reject)}")
     flash(f"Đã nhập: thêm {added} đơn vị, cập nhật {updated} đơn vị"
           + (f"; bỏ qua {len(plan.reject)} dòng lỗi." if plan.reject else "."), "success")
     return redirect(url_for(".index"))
