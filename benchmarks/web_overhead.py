@@ -2,22 +2,25 @@
 
     python benchmarks/web_overhead.py [--clients 4] [--requests 50] [--seconds 60] [--rounds 5]
 
-Starts the real service (`python -m docgen serve`, Flask's threaded server) on a free
+Starts the real service (`python -m docgen serve`, on waitress) on a free
 loopback port with `DOCGEN_INSTANCE` in a temporary folder, so it creates a fresh
 SQLite database seeded with the sample district. Each client (a thread with its own
 HTTP/1.1 connection and cookie jar) signs in and does what a clerk does:
 
 - GET `/van-ban/decision/moi?body=<UBND>&year=2022`: the form pre-filled from the
   stored units and classes, with its CSRF token;
-- POST it back unchanged: validation, render, a draft stored in the register, 302.
+- POST it back unchanged: validation, render, a draft stored in the register, 302;
+- the floor: POST the same form to a kind that does not exist — sign-in, session, CSRF
+  and reading the 211 fields, then a 404 page: what any POST of this form costs before
+  the view does anything.
 
 The direct path renders the input of a stored draft (the very input the POSTs render)
 with `docgen.render_document("decision", data)` in as many threads as there are
 clients. After one untimed GET and POST per client, the load runs in ROUNDS rounds of
 GETs, POSTs (each client posting back the form it got; its CSRF token stays valid for
-its session) and direct renders, until REQUESTS of each are done or, at the end of a
-round, SECONDS have passed: the three are timed apart so that none waits on another,
-and interleaved so that a change in the machine's load falls on all three alike. This
+its session), floor POSTs and direct renders, until REQUESTS of each are done or, at the
+end of a round, SECONDS have passed: the four are timed apart so that none waits on
+another, and interleaved so that a change in the machine's load falls on all alike. This
 runs with 1 client and with CLIENTS clients; the web layer's overhead is the POST time
 over the direct time at the same concurrency, median and 95th percentile.
 """
@@ -169,6 +172,14 @@ def fetch_form(client: Client, url: str, body_id: int) -> dict:
     return form
 
 
+def post_floor(client: Client, url: str, form: dict) -> int:
+    """The same POST to a kind that does not exist: sign-in, CSRF and the 211 fields are
+    read, then a 404 page; what any POST of this form costs before the view's own work."""
+    status, _, _ = client.request("POST", url, form)
+    assert status == 404, f"POST {url}: {status}"
+    return status
+
+
 def post_form(client: Client, url: str, form: dict) -> int:
     """POST the form back; the id of the new draft it redirects to."""
     status, headers, page = client.request("POST", url, form)
@@ -224,7 +235,8 @@ def measure(server: Server, store, url: str, body_id: int, clients: int, request
         data = json.loads(s.get(Document, max(ids)).input_json)
     docgen.render_document("decision", data)
     renderers = list(range(clients))
-    out = {"get": [], "post": [], "direct": [], "post_wall": 0.0, "direct_wall": 0.0,
+    floor_url = url.replace("/decision/", "/khong-co-loai-nay/")
+    out = {"get": [], "post": [], "floor": [], "direct": [], "post_wall": 0.0, "direct_wall": 0.0,
            "units": len(data["units"])}
     per_round = -(-requests // rounds)
     deadline = time.monotonic() + seconds
@@ -232,10 +244,12 @@ def measure(server: Server, store, url: str, body_id: int, clients: int, request
         count = min(per_round, requests - len(out["post"]))
         gets, _, _ = timed_load(sessions, lambda c: fetch_form(c, url, body_id), count)
         posts, _, post_wall = timed_load(sessions, lambda c: post_form(c, url, forms[c]), count)
+        floor, _, _ = timed_load(sessions, lambda c: post_floor(c, floor_url, forms[c]), count)
         direct, _, direct_wall = timed_load(
             renderers, lambda _: docgen.render_document("decision", data), count)
         out["get"] += gets
         out["post"] += posts
+        out["floor"] += floor
         out["direct"] += direct
         out["post_wall"] += post_wall
         out["direct_wall"] += direct_wall
@@ -285,6 +299,8 @@ def main() -> None:
         print(f"  POST generate (HTTP)      {ms(post)}   {len(post) / r['post_wall']:.0f} docs/s")
         print(f"  direct render_document    {ms(direct)}   "
               f"{len(direct) / r['direct_wall']:.0f} docs/s")
+        print(f"  floor: same POST, no view {ms(r['floor'])}   "
+              f"({statistics.median(r['floor']) / statistics.median(direct):.0%} of the render)")
         med = statistics.median(post) / statistics.median(direct) - 1
         p95 = percentile(post, 95) / percentile(direct, 95) - 1
         added = (statistics.median(post) - statistics.median(direct)) * 1000
