@@ -4,6 +4,7 @@ and no LibreOffice process left behind."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -11,6 +12,7 @@ import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unicodedata
@@ -118,6 +120,54 @@ def test_each_kind_converts_and_reads_back(conv, sample, kind):
     solid = re.sub(r"[\s-]", "", text)
     words = {re.sub("-", "", w) for w in " ".join(texts(out)).split()} - {""}
     assert [w for w in words if w not in solid] == []
+
+
+MM = 72 / 25.4  # PDF points per millimetre
+
+
+def pdf_pages(pdf_bytes: bytes) -> list[tuple[float, float, list[tuple]]]:
+    """Each page's (width, height, words): a word is (text, x0, y0, x1, y1) in points from
+    the top left corner, as `pdftotext -bbox` reads it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.pdf"
+        src.write_bytes(pdf_bytes)
+        out = subprocess.run(["pdftotext", "-bbox", str(src), "-"], check=True,
+                             capture_output=True).stdout.decode("utf-8")
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                      r'yMax="([\d.]+)">(.*?)</word>')
+    return [(float(w), float(h), [(html.unescape(t), *map(float, box))
+                                  for *box, t in word.findall(body)])
+            for w, h, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>',
+                                         out, re.S)]
+
+
+@needs_office
+@pytest.mark.skipif(not have("pdftotext"), reason="poppler-utils is not installed")
+@pytest.mark.parametrize("kind", shipped_kinds())
+def test_the_pdf_keeps_the_nd30_page_layout(conv, sample, kind):
+    """A4 pages; every word inside ND30's widest text area (left margin at least 30 mm,
+    right 15 mm, top and bottom 20 mm); page numbers centred in the top margin, none on
+    the first page, restarting for the list attached to a decision."""
+    pages = pdf_pages(pdf.to_pdf(docgen.render_document(kind, sample(kind))))
+    numbers = []
+    for i, (width, height, words) in enumerate(pages, 1):
+        assert (round(width / MM), round(height / MM)) == (210, 297), f"page {i} is not A4"
+        header = [w for w in words if w[2] < 19.5 * MM]
+        body = [w for w in words if w not in header]
+        assert body, f"page {i} is empty"
+        outside = [w[0] for w in body if w[1] < 29.5 * MM or w[3] > 195.5 * MM
+                   or w[4] > 277.5 * MM]
+        assert outside == [], f"page {i}: words outside the margins: {outside[:10]}"
+        assert len(header) <= 1, f"page {i}: more than a page number above the text"
+        for text, x0, y0, x1, y1 in header:
+            assert text.isdigit() and abs((x0 + x1) / 2 / MM - 112.5) < 2, (i, text)
+        numbers.append(int(header[0][0]) if header else None)
+    # A section's first page has no number; the next ones count on from 2.
+    starts = [i for i, n in enumerate(numbers) if n is None]
+    assert starts[0] == 0
+    for start, end in zip(starts, starts[1:] + [len(numbers)]):
+        assert numbers[start + 1:end] == list(range(2, end - start + 1)), numbers
+    assert len(starts) == (2 if kind == "decision" else 1), numbers
 
 
 def fonts(pdf_bytes: bytes, tmp_path: Path) -> list[tuple[str, str]]:
