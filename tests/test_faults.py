@@ -348,54 +348,49 @@ def _area_id(instance: Path) -> int:
         conn.close()
 
 
-def _kill_during_batch(server: Server) -> bool:
-    """Start a 20,000-form batch download and SIGKILL the service once it is writing the
-    file; True when the kill came before the download finished."""
+def _kill_during_batch(server: Server) -> tuple[bool, str]:
+    """Start a batch of 20,000 forms and SIGKILL the service while its job writes the
+    file; (True when the job had not finished at the kill, the job page's address)."""
     server.start()
     session = server.client()
     token = _token(session.get(f"{server.url}/cam-ket/", timeout=30).text)
-    upload = _household_list(20_000)
-    outcome: list = []
-
-    def download():
-        try:
-            reply = session.post(f"{server.url}/cam-ket/", data={
-                "csrf_token": token, "unit_id": str(_area_id(server.instance)), "year": "2022",
-                "fmt": "docx"}, files={"file": ("danh-sach.xlsx", upload)}, timeout=300)
-            outcome.append(reply.status_code)
-        except requests.RequestException as exc:
-            outcome.append(exc)
-
-    thread = threading.Thread(target=download)
-    thread.start()
+    reply = session.post(f"{server.url}/cam-ket/", data={
+        "csrf_token": token, "unit_id": str(_area_id(server.instance)), "year": "2022",
+        "fmt": "docx"}, files={"file": ("danh-sach.xlsx", _household_list(20_000))},
+        timeout=300, allow_redirects=False)
+    assert reply.status_code == 302, reply.text[:2000]
+    job_url = server.url + reply.headers["Location"]
+    # The job streams the forms into its folder tmp/docgen-batch-*, into a file that gets
+    # its name only when complete: the kill is timed from its progress.
     deadline = time.monotonic() + 120
-    # The forms are streamed into a work folder tmp/docgen-batch-* of the instance, into a
-    # file that gets its name only when complete: the kill is timed from the folder.
-    while not list(server.instance.glob("tmp/docgen-batch-*")) and thread.is_alive() \
+    while "Đang điền bản cam kết" not in session.get(job_url, timeout=30).text \
             and time.monotonic() < deadline:
-        time.sleep(0.01)
+        time.sleep(0.05)
+    assert list(server.instance.glob("tmp/docgen-batch-*"))
     time.sleep(random.uniform(0.2, 1.0))
+    running = 'data-state="running"' in session.get(job_url, timeout=30).text
     server.kill()
-    thread.join()
-    return isinstance(outcome[0], requests.RequestException)
+    return running, job_url
 
 
 def test_killing_the_service_during_a_batch_download_leaves_the_instance_clean(server):
     _drafts(server.instance, 1)
-    killed = _kill_during_batch(server)
+    killed, job_url = _kill_during_batch(server)
     assert killed, "the batch finished before the kill: make the list longer"
     check_database(server.instance)
     assert stray_files(server.instance) == []
     server.start()  # starts again and serves
     session = server.client()
     assert session.get(f"{server.url}/so-van-ban/", timeout=30).status_code == 200
+    gone = session.get(job_url, timeout=30)  # the job died with the service, and says so
+    assert gone.status_code == 404 and "Tạo lại bản cam kết" in gone.text
     server.stop()
     check_database(server.instance)
     assert "Traceback" not in server.log.read_text()
 
 
 def test_a_batch_killed_midway_leaves_no_temporary_folder_after_a_restart(server):
-    assert _kill_during_batch(server)
+    assert _kill_during_batch(server)[0]
     assert list(server.instance.glob("tmp/docgen-batch-*"))  # left by the kill …
     server.start()
     server.stop()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import re
+import threading
+import time
+import zipfile
 
 import openpyxl
 import pytest
 
 from docgen import store as q
-from helpers import table_rows, texts
+from helpers import login, table_rows, texts
 
 
 def token(client, url: str) -> str:
@@ -309,17 +312,130 @@ def test_document_form_shows_schema_messages_next_to_fields(client, db):
     assert "thiếu theo đề nghị của" in page.lower() or "không được để trống" in page
 
 
+def run_batch(client, form: dict, *, seconds: float = 60):
+    """POST the batch form, follow it to its job page and wait there, as the page's
+    refresh does, until the job ends; (last page, its status)."""
+    response = client.post("/cam-ket/", data=form, content_type="multipart/form-data")
+    assert response.status_code == 302, html(response)[:2000]
+    job_url = response.headers["Location"]
+    assert "/cam-ket/viec/" in job_url
+    deadline = time.monotonic() + seconds
+    while True:
+        page = client.get(job_url)
+        state = re.search(r'data-state="(\w+)"', html(page))[1]
+        if state in ("done", "failed") or time.monotonic() > deadline:
+            return page, state
+        assert '<meta http-equiv="refresh" content="1">' in html(page)
+        time.sleep(0.1)
+
+
+def job_download(client, page):
+    link = re.search(r'id="job-download" href="([^"]+)"', html(page))
+    assert link, html(page)[:2000]
+    response = client.get(link[1])
+    response.get_data()  # read (and keep) the file the response streams, then close it
+    response.close()
+    return response
+
+
 def test_batch_commitments_of_a_residential_area(client, db):
     na_meo = unit_id(db, "Bản Na Mèo")
-    t = token(client, "/cam-ket/")
-    response = client.post("/cam-ket/", data={"csrf_token": t, "unit_id": str(na_meo),
-                                              "year": "2022", "fmt": "docx"})
+    page, state = run_batch(client, {"csrf_token": token(client, "/cam-ket/"),
+                                     "unit_id": str(na_meo), "year": "2022", "fmt": "docx"})
+    assert state == "done" and "Đã tạo 5 bản cam kết" in html(page)
+    response = job_download(client, page)
     assert response.status_code == 200
     assert response.headers["X-Docgen-Forms"] == "5"
+    assert "cam-ket-ban-na-meo-2022.docx" in response.headers["Content-Disposition"]
     body = texts(response.data)
     assert sum(1 for t in body if t == "BẢN CAM KẾT") == 5
     for name in ("Lò Văn Xuân", "Vi Thị Hoa", "Phạm Bá Tình"):
         assert any(name in line for line in body)
+    assert job_download(client, page).data == response.data  # kept for a second download
+    with db.session(readonly=True) as s:
+        entry = q.list_audit(s)[0]
+    assert (entry.action, entry.target, entry.detail) == \
+        ("tạo bản cam kết hàng loạt", "Bản Na Mèo", "5 mẫu, docx")
+
+
+def _household_list(rows) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["STT", "Họ và tên", "Năm sinh", "Số CCCD", "Địa chỉ"])
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_batch_from_an_uploaded_list_names_the_rows_it_skipped(client, db):
+    upload = _household_list([[1, "Lò Văn An & <Con>", 1970, "038070000001", "Nhà 1"],
+                              [2, "", 1971, "038070000002", "Nhà 2"],
+                              [3, "Vi Thị Bình", "năm kia", "038070000003", "Nhà 3"],
+                              [4, "Hà Văn Cường", 1972, "038070000004", "Nhà 4"]])
+    page, state = run_batch(client, {
+        "csrf_token": token(client, "/cam-ket/"), "unit_id": str(unit_id(db, "Bản Na Mèo")),
+        "year": "2022", "fmt": "zip", "file": (io.BytesIO(upload), "danh-sach.xlsx")})
+    assert state == "done" and "Đã tạo 2 bản cam kết" in html(page)
+    problems = [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r)]
+                for r in re.findall(r"<tr>(.*?)</tr>", html(page).split('id="job-problems"')[1].split("<tbody>")[1])]
+    assert [(row, column) for row, column, _ in problems] == [("3", "Họ và tên"),
+                                                             ("4", "Năm sinh")]
+    assert "Các dòng bị bỏ qua (2 dòng)" in html(page)
+    response = job_download(client, page)
+    assert response.headers["X-Docgen-Skipped"] == "2"
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        names = archive.namelist()
+        first = texts(archive.read(names[0]))
+    assert names == ["0002-lo-van-an-con.docx", "0005-ha-van-cuong.docx"]
+    assert any("Lò Văn An & <Con>" in line for line in first)
+
+
+def test_a_batch_job_is_only_its_owners(client, app, db):
+    page, state = run_batch(client, {"csrf_token": token(client, "/cam-ket/"),
+                                     "unit_id": str(unit_id(db, "Bản Na Mèo")), "year": "2022",
+                                     "fmt": "docx"})
+    job_url = re.search(r'id="job-download" href="([^"]+)"', html(page))[1].rsplit("/", 1)[0]
+    with db.session() as s:
+        q.save_user(s, username="vanthu.khac", full_name="Văn thư khác", role=q.ROLE_DISTRICT,
+                    password="mat-khau-van-thu-khac", must_change=False)
+    other = app.test_client()
+    assert login(other, "vanthu.khac", "mat-khau-van-thu-khac").status_code == 302
+    gone = other.get(job_url)
+    assert gone.status_code == 404 and "Không tìm thấy việc này" in html(gone)
+    refused = other.get(job_url + "/tai-ve")
+    assert refused.status_code == 404
+    refused.close()
+    assert client.get("/cam-ket/viec/khong-co-viec-nay").status_code == 404
+
+
+def test_a_batch_job_shows_its_progress_while_it_runs(client, app, db):
+    release = threading.Event()
+
+    def work(job) -> None:
+        job.progress(2, 5, "Đang điền bản cam kết")
+        release.wait(30)
+        raise RuntimeError("the worker failed")
+
+    with db.session(readonly=True) as s:
+        admin = next(u for u in q.list_users(s) if u.username == "admin")
+    job = app.extensions["docgen_jobs"].start(admin.id, "Việc thử", work)
+    url = f"/cam-ket/viec/{job.id}"
+    for _ in range(100):
+        page = html(client.get(url))
+        if "2/5" in page:
+            break
+        time.sleep(0.05)
+    assert "Đang điền bản cam kết: 2/5 bản" in page and 'value="40"' in page
+    assert '<meta http-equiv="refresh" content="1">' in page
+    release.set()
+    for _ in range(100):
+        page = html(client.get(url))
+        if 'data-state="failed"' in page:
+            break
+        time.sleep(0.05)
+    assert "Đã có lỗi ngoài dự kiến" in page and "refresh" not in page
+    assert not job.folder.exists()
 
 
 def test_batch_of_an_area_without_households_says_so(client, db):

@@ -51,6 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         store.seed_sample_if_empty()
     _first_admin(app, store)
     app.extensions["docgen_store"] = store
+    from .jobs import Jobs
+    app.extensions["docgen_jobs"] = Jobs(Path(app.instance_path) / "tmp")
 
     from .views import assessments, auth, batch, bodies, documents, home, register, units
     for module in (auth, home, bodies, units, assessments, documents, register, batch):

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from helpers import table_rows, texts
+from helpers import pdf_text, table_rows, texts
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 NEW_UNITS = [("Bản Hậu", "Khu dân cư", "Xã Trung Thượng", "Xuất sắc", "95"),
@@ -88,8 +88,27 @@ def test_clerk_prints_the_commitment_forms_of_an_area(server, page):
         i for i, text in enumerate(page.locator("select#unit_id option").all_inner_texts())
         if text.startswith("Bản Na Mèo")))
     page.fill("input#year", "2022")
+    page.select_option("select#fmt", "pdf")
+    page.click("#make-forms")
+    # The job page refreshes itself until the file is ready (a PDF: LibreOffice runs).
+    page.wait_for_selector("#job-download", timeout=120_000)
+    assert page.locator("#job-stage").inner_text() == "Đã tạo 5 bản cam kết."
+    page.screenshot(path=str(DOCS / "batch-job.png"))
     with page.expect_download() as info:
-        page.click("#make-forms")
+        page.click("#job-download")
+    assert info.value.suggested_filename == "cam-ket-ban-na-meo-2022.pdf"
+    text = pdf_text(Path(info.value.path()).read_bytes())
+    assert text.count("BẢN CAM KẾT") == 5 and "Lò Văn Xuân" in text
+    # The same forms as one DOCX to edit before printing.
+    page.goto(server + "/cam-ket/")
+    page.select_option("select#unit_id", index=next(
+        i for i, text in enumerate(page.locator("select#unit_id option").all_inner_texts())
+        if text.startswith("Bản Na Mèo")))
+    page.fill("input#year", "2022")
+    page.click("#make-forms")
+    page.wait_for_selector("#job-download", timeout=60_000)
+    with page.expect_download() as info:
+        page.click("#job-download")
     data = Path(info.value.path()).read_bytes()
     body = texts(data)
     assert body.count("BẢN CAM KẾT") == 5

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from flask import abort, current_app, flash, g
 from sqlalchemy import func, select
@@ -15,6 +14,11 @@ from docgen.store import Assessment, Store
 def store() -> Store:
     """The app's database (one Store per process)."""
     return current_app.extensions["docgen_store"]
+
+
+def jobs():
+    """The app's long jobs (webform.jobs.Jobs)."""
+    return current_app.extensions["docgen_jobs"]
 
 
 def or_404(value):
@@ -60,11 +64,3 @@ def visible(value, check):
     if value is None or not check(value):
         abort(404)
     return value
-
-
-def scratch():
-    """The instance's folder for work files; emptied when the service starts, so a job
-    killed half-way leaves nothing behind for long."""
-    folder = Path(current_app.instance_path) / "tmp"
-    folder.mkdir(exist_ok=True)
-    return folder

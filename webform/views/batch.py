@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import tempfile
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from typing import Callable
+
+from flask import (Blueprint, abort, flash, g, redirect, render_template, request, send_file,
+                   url_for)
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField
@@ -17,8 +18,8 @@ from docgen.errors import UserError
 from docgen.vietnamese import slug
 
 from ..forms import choices
-from . import as_id, scope, scratch, store
-from .auth import log
+from ..jobs import Job
+from . import as_id, jobs, scope, store
 
 bp = Blueprint("batch", __name__, url_prefix="/cam-ket", template_folder="../templates/batch")
 MIMES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -85,22 +86,66 @@ def make():
                 raise UserError(f"Khu dân cư «{unit.name}» chưa có danh sách hộ; hãy tải lên "
                                 "tệp Excel danh sách hộ.")
             rows, defaults = stored, None
-        # The output is built in a temporary file (the batch streams into it), then
-        # served from memory so no file is left behind whatever the client does.
-        with tempfile.TemporaryDirectory(prefix="docgen-batch-", dir=scratch()) as tmp:
-            path = os.path.join(tmp, f"forms.{fmt}")
-            result = bulk.fill("commitment", rows, path, fmt=fmt, defaults=defaults)
-            with open(path, "rb") as fh:
-                payload = io.BytesIO(fh.read())
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".index"))
-    log("tạo bản cam kết hàng loạt", unit.name, f"{result.written} mẫu, {fmt}")
-    response = send_file(payload, mimetype=MIMES[fmt], as_attachment=True,
-                         download_name=f"cam-ket-{slug(unit.name)}-{year}.{fmt}")
-    response.headers["X-Docgen-Forms"] = str(result.written)
-    if result.skipped:
-        response.headers["X-Docgen-Skipped"] = str(len(result.skipped_rows))
+    work = _work(rows, defaults, fmt, unit.name, year, user=g.user.username,
+                 address=request.remote_addr or "", database=store())
+    job = jobs().start(g.user.id, f"Bản cam kết — {unit.name} — năm {year}", work)
+    return redirect(url_for(".job", job_id=job.id))
+
+
+def _work(rows, defaults, fmt: str, area: str, year: int, *, user: str, address: str,
+          database) -> Callable[[Job], None]:
+    """The job: fill the forms into the job's folder, then record it in the audit trail."""
+    def work(job: Job) -> None:
+        path = job.folder / f"forms.{fmt}"
+        job.stage = "Đang kiểm tra danh sách hộ"
+
+        def progress(done: int, total: int) -> None:
+            last = fmt == "pdf" and done == total
+            job.progress(done, total, "Đang chuyển sang PDF (LibreOffice)" if last
+                         else "Đang điền bản cam kết")
+
+        result = bulk.fill("commitment", rows, path, fmt=fmt, defaults=defaults,
+                           progress=progress)
+        job.problems, job.notes = tuple(result.skipped), tuple(result.notes)
+        job.progress(result.written, result.written, f"Đã tạo {result.written} bản cam kết")
+        with database.session() as s:
+            q.audit(s, user, "tạo bản cam kết hàng loạt", area, f"{result.written} mẫu, {fmt}"
+                    + (f", bỏ qua {len(result.skipped_rows)} dòng lỗi" if result.skipped else ""),
+                    address)
+        job.mimetype = MIMES[fmt]
+        job.download_name = f"cam-ket-{slug(area)}-{year}.{fmt}"
+        job.file = path  # last: the page offers the file only now
+    return work
+
+
+def _job(job_id: str) -> Job:
+    job = jobs().get(job_id, g.user.id)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.get("/viec/<job_id>")
+def job(job_id: str):
+    job = jobs().get(job_id, g.user.id)
+    if job is None:
+        return render_template("job_gone.html"), 404
+    return render_template("job.html", job=job, ahead=jobs().waiting_before(job))
+
+
+@bp.get("/viec/<job_id>/tai-ve")
+def download(job_id: str):
+    job = _job(job_id)
+    if job.file is None or not job.file.exists():
+        abort(404)
+    response = send_file(job.file, mimetype=job.mimetype, as_attachment=True,
+                         download_name=job.download_name, max_age=0)
+    response.headers["X-Docgen-Forms"] = str(job.done)
+    if job.problems:
+        response.headers["X-Docgen-Skipped"] = str(len({p.row for p in job.problems}))
     return response
 
 
