@@ -101,7 +101,7 @@ def save():
             if _blank(values) and q.get_assessment(s, unit_id, year) is None:
                 continue
             q.save_assessment(s, unit_id, year, policy=policy, **values)
-        log("lưu kết quả đánh giá", f"năm {year}", f"{len(typed)} đơn vị", session=s)
+        log("lưu kết quả đánh giá", f"năm {year}", f"{len(typed)} đơn vị", tx=s)
     flash(f"Đã lưu kết quả đánh giá năm {year}.", "success")
     return redirect(url_for(".index", body=body_id, year=year))
 
@@ -164,7 +164,7 @@ def import_apply():
             plan = exchange.preview_outcomes_import(s, data, body_id, year)
             added, updated = exchange.apply_outcomes_import(s, plan)
             log("nhập kết quả đánh giá từ Excel", f"năm {year}",
-                f"thêm {added}, cập nhật {updated}", session=s)
+                f"thêm {added}, cập nhật {updated}", tx=s)
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(back)

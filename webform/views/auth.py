@@ -53,14 +53,14 @@ class UserForm(FlaskForm):
     active = BooleanField("Đang hoạt động", default=True)
 
 
-def log(action: str, target: str = "", detail: str = "", *, session=None) -> None:
-    """Record an action of the signed-in user in the audit trail: in `session`'s
-    transaction when given (the entry stands or falls with the change it records),
-    else in a transaction of its own."""
+def log(action: str, target: str = "", detail: str = "", *, tx=None) -> None:
+    """Record an action of the signed-in user in the audit trail: in the transaction of
+    the store session `tx` when given (the entry stands or falls with the change it
+    records), else in a transaction of its own."""
     user = getattr(g, "user", None)
     entry = (user.username if user else "", action, target, detail, request.remote_addr or "")
-    if session is not None:
-        q.audit(session, *entry)
+    if tx is not None:
+        q.audit(tx, *entry)
         return
     with store().session() as s:
         q.audit(s, *entry)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-
 from typing import Callable
 
 from flask import (Blueprint, abort, flash, g, redirect, render_template, request, send_file,

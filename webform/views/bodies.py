@@ -75,7 +75,7 @@ def edit(body_id: int | None):
                     (body.parent_id if body else None)
                 saved = q.save_body(s, id=body_id, parent_id=parent, **values)
                 name = saved.name
-                log("lưu cơ quan", name, session=s)
+                log("lưu cơ quan", name, tx=s)
         except UserError as exc:
             show_problems(form, exc)
         else:
@@ -94,7 +94,7 @@ def delete(body_id: int):
             with store().session() as s:
                 name = or_404(q.get_body(s, body_id)).name
                 q.delete_body(s, body_id)
-                log("xóa cơ quan", name, session=s)
+                log("xóa cơ quan", name, tx=s)
             flash(f"Đã xóa cơ quan «{name}».", "success")
         except UserError as exc:
             flash(exc.message, "error")
@@ -118,7 +118,7 @@ def signer(body_id: int, signer_id: int | None):
                 q.save_signer(s, id=signer_id, body_id=body_id, name=form.name.data,
                               position=form.position.data, authority=form.authority.data,
                               on_behalf=form.on_behalf.data, active=form.active.data)
-                log("lưu người ký", form.name.data.strip(), body.name, session=s)
+                log("lưu người ký", form.name.data.strip(), body.name, tx=s)
         except UserError as exc:
             show_problems(form, exc)
         else:
@@ -139,6 +139,6 @@ def delete_signer(body_id: int, signer_id: int):
             if signer.body_id != body_id:
                 or_404(None)
             q.delete_signer(s, signer_id)
-            log("xóa người ký", signer.name, session=s)
+            log("xóa người ký", signer.name, tx=s)
         flash("Đã xóa người ký.", "success")
     return redirect(url_for(".index"))

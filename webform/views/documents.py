@@ -94,7 +94,7 @@ def new(name: str):
                 render=lambda name, data: render_document(name, data, parsed=parsed),
                 parsed=parsed)
             doc_id = doc.id
-            log("tạo văn bản", kind.label, f"dự thảo số {doc_id}", session=s)
+            log("tạo văn bản", kind.label, f"dự thảo số {doc_id}", tx=s)
     except UserError as exc:
         flash(exc.message, "error")
         return _page(kind, form or form_cls(), body_id, status=422)

@@ -138,7 +138,7 @@ def issue(doc_id: int):
         doc = q.issue_number(
             store(), doc_id, issued_on=issued_on, render=render_document,
             then=lambda s, doc: log("cấp số", doc.symbol,
-                                    f"ngày {issued_on:%d/%m/%Y}, văn bản {doc_id}", session=s))
+                                    f"ngày {issued_on:%d/%m/%Y}, văn bản {doc_id}", tx=s))
     except ValueError as exc:
         flash(f"Ngày ban hành: {exc}", "error")
     except UserError as exc:
@@ -157,7 +157,7 @@ def delete(doc_id: int):
         try:
             with store().session() as s:
                 q.delete_document(s, doc_id)
-                log("xóa dự thảo", f"văn bản {doc_id}", session=s)
+                log("xóa dự thảo", f"văn bản {doc_id}", tx=s)
         except UserError as exc:
             flash(exc.message, "error")
             return redirect(url_for(".show", doc_id=doc_id))

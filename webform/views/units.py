@@ -72,7 +72,7 @@ def edit(unit_id: int | None):
                                     body_id=as_id(form.body_id.data), commune=form.commune.data,
                                     note=form.note.data)
                 name = saved.name
-                log("lưu đơn vị", name, session=s)
+                log("lưu đơn vị", name, tx=s)
         except UserError as exc:
             show_problems(form, exc)
         else:
@@ -89,7 +89,7 @@ def delete(unit_id: int):
             with store().session() as s:
                 name = visible(q.get_unit(s, unit_id), scope().unit).name
                 q.delete_unit(s, unit_id)
-                log("xóa đơn vị", name, session=s)
+                log("xóa đơn vị", name, tx=s)
             flash(f"Đã xóa đơn vị «{name}».", "success")
         except UserError as exc:
             flash(exc.message, "error")
@@ -164,7 +164,7 @@ def import_apply():
             plan = within_scope(exchange.preview_units_import(s, data, body_id))
             added, updated = exchange.apply_units_import(s, plan)
             log("nhập đơn vị từ Excel", "",
-                f"thêm {added}, cập nhật {updated}, từ chối {len(plan.reject)}", session=s)
+                f"thêm {added}, cập nhật {updated}, từ chối {len(plan.reject)}", tx=s)
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".index"))
