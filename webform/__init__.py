@@ -57,6 +57,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .views import assessments, auth, batch, bodies, documents, home, register, units
     for module in (auth, home, bodies, units, assessments, documents, register, batch):
         app.register_blueprint(module.bp)
+    from docgen.vietnamese import format_number
+    app.jinja_env.filters["number"] = format_number  # 11988 → "11.988"
     app.before_request(auth.require_login)
     app.after_request(_security_headers)
     _error_pages(app)

@@ -4,10 +4,12 @@ issue its number, download it — and the commitment forms of a residential area
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import openpyxl
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from helpers import pdf_text, table_rows, texts
 
@@ -113,3 +115,50 @@ def test_clerk_prints_the_commitment_forms_of_an_area(server, page):
     body = texts(data)
     assert body.count("BẢN CAM KẾT") == 5
     assert any("Lò Văn Xuân" in line for line in body)
+
+
+def household_list(path: Path, count: int) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STT", "Họ và tên", "Năm sinh", "Số CCCD", "Địa chỉ"])
+    for i in range(1, count + 1):
+        bad = i % 1000 == 0  # one row in a thousand has no name: skipped and listed
+        sheet.append([i, "" if bad else f"Lò Văn Hộ {i}", 1950 + i % 50, f"0380{i:08d}",
+                      f"Nhà số {i}"])
+    book.save(path)
+    return path
+
+
+def test_a_long_batch_shows_its_progress_then_the_rows_it_skipped(server, page, tmp_path):
+    page.goto(server + "/cam-ket/")
+    page.select_option("select#unit_id", index=next(
+        i for i, text in enumerate(page.locator("select#unit_id option").all_inner_texts())
+        if text.startswith("Bản Na Mèo")))
+    page.fill("input#year", "2022")
+    page.set_input_files("input#file", str(household_list(tmp_path / "ho.xlsx", 12_000)))
+    page.click("#make-forms")
+    # While the job runs its page refreshes itself and the bar moves on.
+    seen: list[int] = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:  # (value of the bar or -1, the download is offered) of the page shown now
+            value, ready = page.evaluate("[document.querySelector('#job-progress')?.value ?? -1,"
+                                         " !!document.querySelector('#job-download')]")
+        except PlaywrightError:  # the page was refreshing
+            continue
+        if value >= 0 and value not in seen:
+            seen.append(int(value))
+            if len(seen) == 2:
+                page.screenshot(path=str(DOCS / "batch-progress.png"))
+        if ready:
+            break
+        page.wait_for_timeout(100)
+    assert len(seen) >= 2 and seen == sorted(seen), seen
+    page.wait_for_selector("#job-download", timeout=60_000)
+    assert page.locator("#job-stage").inner_text() == "Đã tạo 11.988 bản cam kết."
+    rows = page.locator("#job-problems tbody tr").all_inner_texts()
+    assert len(rows) == 12 and rows[0].split("\t")[:2] == ["1001", "Họ và tên"]
+    with page.expect_download() as info:
+        page.click("#job-download")
+    body = texts(Path(info.value.path()).read_bytes())
+    assert body.count("BẢN CAM KẾT") == 11_988

@@ -14,7 +14,7 @@ from wtforms import SelectField, StringField
 
 from docgen import batch as bulk, importers, store as q
 from docgen.errors import UserError
-from docgen.vietnamese import slug
+from docgen.vietnamese import format_number, slug
 
 from ..forms import choices
 from ..jobs import Job
@@ -109,7 +109,7 @@ def _work(rows, defaults, fmt: str, area: str, year: int, *, user: str, address:
         result = bulk.fill("commitment", rows, path, fmt=fmt, defaults=defaults,
                            progress=progress)
         job.problems, job.notes = tuple(result.skipped), tuple(result.notes)
-        job.progress(result.written, result.written, f"Đã tạo {result.written} bản cam kết")
+        job.progress(result.written, result.written, f"Đã tạo {format_number(result.written)} bản cam kết")
         with database.session() as s:
             q.audit(s, user, "tạo bản cam kết hàng loạt", area, f"{result.written} mẫu, {fmt}"
                     + (f", bỏ qua {len(result.skipped_rows)} dòng lỗi" if result.skipped else ""),
