@@ -498,6 +498,23 @@ def test_without_libreoffice_the_page_says_so_and_docx_still_works(app, client, 
     assert "LibreOffice" in html(response) and "DOCX" in html(response)
 
 
+def test_a_pdf_batch_without_libreoffice_says_so_and_the_docx_batch_works(client, db,
+                                                                         monkeypatch):
+    monkeypatch.setenv("DOCGEN_SOFFICE", "/khong/co/soffice")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    from docgen import pdf
+    pdf.shutdown()
+    form = {"unit_id": str(unit_id(db, "Bản Na Mèo")), "year": "2022"}
+    page, state = run_batch(client, {**form, "fmt": "pdf",
+                                     "csrf_token": token(client, "/cam-ket/")})
+    assert state == "failed"
+    message = re.search(r'id="job-error">([^<]+)<', html(page))[1]
+    assert "LibreOffice" in message and "job-download" not in html(page)
+    page, state = run_batch(client, {**form, "fmt": "docx",
+                                     "csrf_token": token(client, "/cam-ket/")})
+    assert state == "done" and job_download(client, page).headers["X-Docgen-Forms"] == "5"
+
+
 # ---- hostile text through the web forms (property tests) --------------------------------------
 
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
