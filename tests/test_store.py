@@ -753,17 +753,22 @@ def test_issue_number_accepts_a_session_factory(db, body):
     assert store.issue_number(factory, doc_id, issued_on=ISSUED, render=fake_render).number == 1
 
 
-def test_twenty_clerks_issuing_at_once_get_numbers_1_to_20(db, body):
-    ids = drafts(db, body.id, 20)
+def twenty_clerks_at_once(database, body_id: int) -> list[int]:
+    """20 drafts of `body_id` issued by 20 threads released together: their numbers."""
+    ids = drafts(database, body_id, 20)
     start = threading.Barrier(20)
 
     def clerk(doc_id: int) -> int:
         start.wait()
-        return store.issue_number(db, doc_id, issued_on=ISSUED, render=slow_render).number
+        return store.issue_number(database, doc_id, issued_on=ISSUED,
+                                  render=slow_render).number
 
     with ThreadPoolExecutor(max_workers=20) as pool:
-        numbers = list(pool.map(clerk, ids))
-    assert sorted(numbers) == list(range(1, 21))
+        return list(pool.map(clerk, ids))
+
+
+def test_twenty_clerks_issuing_at_once_get_numbers_1_to_20(db, body):
+    assert sorted(twenty_clerks_at_once(db, body.id)) == list(range(1, 21))
     with db.session(readonly=True) as s:
         docs = store.list_documents(s, body.id, 2023)
         assert [d.number for d in docs] == list(range(20, 0, -1))
@@ -883,16 +888,7 @@ def test_postgresql_twenty_clerks_get_numbers_1_to_20(pg):
     with pg.session() as s:
         body = store.save_body(s, name="Ủy ban nhân dân xã Na Mèo", abbreviation="UBND",
                                place="Na Mèo")
-    ids = drafts(pg, body.id, 20)
-    start = threading.Barrier(20)
-
-    def clerk(doc_id: int) -> int:
-        start.wait()
-        return store.issue_number(pg, doc_id, issued_on=ISSUED, render=slow_render).number
-
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        numbers = list(pool.map(clerk, ids))
-    assert sorted(numbers) == list(range(1, 21))
+    assert sorted(twenty_clerks_at_once(pg, body.id)) == list(range(1, 21))
 
 
 def test_postgresql_links_the_bodys_own_unit_first(pg):
