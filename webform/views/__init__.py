@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, current_app, flash, g
-from sqlalchemy import func, select
+from typing import Callable
 
+from flask import abort, current_app, flash, g, render_template, request
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from docgen import store as q
 from docgen.errors import InputError, UserError
 from docgen.store import Assessment, Store
 
@@ -19,6 +23,40 @@ def store() -> Store:
 def jobs():
     """The app's long jobs (webform.jobs.Jobs)."""
     return current_app.extensions["docgen_jobs"]
+
+
+def log(action: str, target: str = "", detail: str = "", *, tx: Session | None = None) -> None:
+    """Record an action of the signed-in user in the audit trail: in the transaction of
+    the store session `tx` when given (the entry stands or falls with the change it
+    records), else in a transaction of its own."""
+    user = getattr(g, "user", None)
+    entry = (user.username if user else "", action, target, detail, request.remote_addr or "")
+    if tx is not None:
+        q.audit(tx, *entry)
+        return
+    with store().session() as s:
+        q.audit(s, *entry)
+
+
+def save_from_form(form, what: str, save: Callable[[Session], str], detail: str = "") -> bool:
+    """Run `save(session)` — it stores the form's record and returns its name — in one
+    transaction with the audit entry «lưu <what>»; then flash «Đã lưu <what> «name».» and
+    True. On a UserError its messages go next to the form's fields, and False."""
+    try:
+        with store().session() as s:
+            name = save(s)
+            log(f"lưu {what}", name, detail, tx=s)
+    except UserError as exc:
+        show_problems(form, exc)
+        return False
+    flash(f"Đã lưu {what} «{name}».", "success")
+    return True
+
+
+def form_page(template: str, form, **context):
+    """The page of a form: 200 when shown, 422 when a submission came back with errors."""
+    status = 200 if request.method == "GET" or not form.errors else 422
+    return render_template(template, form=form, **context), status
 
 
 def or_404(value):

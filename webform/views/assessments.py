@@ -12,8 +12,7 @@ from docgen import domain, exchange, store as q
 from docgen.errors import InputError, UserError
 from docgen.policy import load_policy
 
-from . import latest_year, or_404, scope, store, uploads
-from .auth import log
+from . import latest_year, log, or_404, scope, store, uploads
 from .units import XLSX
 
 bp = Blueprint("assessments", __name__, url_prefix="/danh-gia",

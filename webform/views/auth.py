@@ -21,7 +21,7 @@ from docgen.errors import UserError
 from docgen.exchange import neutralise
 
 from ..forms import choices
-from . import as_id, or_404, show_problems, store
+from . import as_id, form_page, log, or_404, show_problems, store
 
 bp = Blueprint("auth", __name__, template_folder="../templates/auth")
 PUBLIC = {"auth.login", "static"}
@@ -51,19 +51,6 @@ class UserForm(FlaskForm):
     body_id = SelectField("Cơ quan (với văn thư cấp xã hoặc người chỉ xem một xã)",
                           validate_choice=False)
     active = BooleanField("Đang hoạt động", default=True)
-
-
-def log(action: str, target: str = "", detail: str = "", *, tx=None) -> None:
-    """Record an action of the signed-in user in the audit trail: in the transaction of
-    the store session `tx` when given (the entry stands or falls with the change it
-    records), else in a transaction of its own."""
-    user = getattr(g, "user", None)
-    entry = (user.username if user else "", action, target, detail, request.remote_addr or "")
-    if tx is not None:
-        q.audit(tx, *entry)
-        return
-    with store().session() as s:
-        q.audit(s, *entry)
 
 
 def require_login():
@@ -211,8 +198,7 @@ def user(user_id: int | None):
             else:
                 flash(f"Đã lưu người dùng «{name}».", "success")
             return redirect(url_for(".users"))
-    return render_template("user_form.html", form=form, target=target), \
-        200 if request.method == "GET" or not form.errors else 422
+    return form_page("user_form.html", form, target=target)
 
 
 @bp.post("/nguoi-dung/<int:user_id>/dat-lai-mat-khau")

@@ -10,8 +10,8 @@ from docgen import domain, store as q
 from docgen.errors import UserError
 
 from ..forms import choices
-from . import as_id, or_404, scope, show_problems, store
-from .auth import district_only, log
+from . import as_id, form_page, log, or_404, save_from_form, scope, store
+from .auth import district_only
 
 bp = Blueprint("bodies", __name__, url_prefix="/co-quan", template_folder="../templates/bodies")
 
@@ -68,21 +68,13 @@ def edit(body_id: int | None):
     if form.validate_on_submit():
         values = {k: form[k].data for k in ("name", "abbreviation", "place", "superior", "level",
                                             "commune", "proposer")}
-        try:
-            with store().session() as s:
-                # Only the district re-parents bodies; a commune keeps its place in the tree.
-                parent = as_id(form.parent_id.data) if scope().is_district else \
-                    (body.parent_id if body else None)
-                saved = q.save_body(s, id=body_id, parent_id=parent, **values)
-                name = saved.name
-                log("lưu cơ quan", name, tx=s)
-        except UserError as exc:
-            show_problems(form, exc)
-        else:
-            flash(f"Đã lưu cơ quan «{name}».", "success")
+        # Only the district re-parents bodies; a commune keeps its place in the tree.
+        parent = as_id(form.parent_id.data) if scope().is_district else \
+            (body.parent_id if body else None)
+        if save_from_form(form, "cơ quan", lambda s: q.save_body(
+                s, id=body_id, parent_id=parent, **values).name):
             return redirect(url_for(".index"))
-    return render_template("body_form.html", form=form, body=body), \
-        200 if request.method == "GET" or not form.errors else 422
+    return form_page("body_form.html", form, body=body)
 
 
 @bp.post("/<int:body_id>/xoa")
@@ -113,19 +105,12 @@ def signer(body_id: int, signer_id: int | None):
             or_404(None)
     form = SignerForm(obj=signer) if request.method == "GET" else SignerForm()
     if form.validate_on_submit():
-        try:
-            with store().session() as s:
-                q.save_signer(s, id=signer_id, body_id=body_id, name=form.name.data,
-                              position=form.position.data, authority=form.authority.data,
-                              on_behalf=form.on_behalf.data, active=form.active.data)
-                log("lưu người ký", form.name.data.strip(), body.name, tx=s)
-        except UserError as exc:
-            show_problems(form, exc)
-        else:
-            flash(f"Đã lưu người ký «{form.name.data.strip()}».", "success")
+        if save_from_form(form, "người ký", lambda s: q.save_signer(
+                s, id=signer_id, body_id=body_id, name=form.name.data,
+                position=form.position.data, authority=form.authority.data,
+                on_behalf=form.on_behalf.data, active=form.active.data).name, body.name):
             return redirect(url_for(".index"))
-    return render_template("signer_form.html", form=form, body=body, signer=signer), \
-        200 if request.method == "GET" or not form.errors else 422
+    return form_page("signer_form.html", form, body=body, signer=signer)
 
 
 @bp.post("/<int:body_id>/nguoi-ky/<int:signer_id>/xoa")

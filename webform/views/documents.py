@@ -9,8 +9,7 @@ from docgen.errors import InputError, UserError
 from docgen.samples import load_sample, sample_path
 
 from .. import forms
-from . import latest_year, or_404, scope, store
-from .auth import log
+from . import latest_year, log, or_404, scope, store
 
 bp = Blueprint("documents", __name__, url_prefix="/van-ban",
                template_folder="../templates/documents")

@@ -15,8 +15,7 @@ from docgen import documents, exchange, render_document, store as q
 from docgen.errors import UserError
 from docgen.schema import parse_date
 
-from . import or_404, scope, store, visible
-from .auth import log
+from . import log, or_404, scope, store, visible
 from .units import XLSX
 
 bp = Blueprint("register", __name__, url_prefix="/so-van-ban",

@@ -13,8 +13,7 @@ from docgen import domain, exchange, store as q
 from docgen.errors import UserError
 
 from ..forms import choices
-from . import as_id, or_404, scope, show_problems, store, uploads, visible
-from .auth import log
+from . import as_id, form_page, log, or_404, save_from_form, scope, store, uploads, visible
 
 bp = Blueprint("units", __name__, url_prefix="/don-vi", template_folder="../templates/units")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,21 +64,12 @@ def edit(unit_id: int | None):
         form.body_id.data = str(unit.body_id)
     if form.validate_on_submit() and not scope().body(as_id(form.body_id.data)):
         form.body_id.errors = ["Hãy chọn một cơ quan đánh giá trong danh sách"]
-    elif form.validate_on_submit():
-        try:
-            with store().session() as s:
-                saved = q.save_unit(s, id=unit_id, name=form.name.data, kind=form.kind.data,
-                                    body_id=as_id(form.body_id.data), commune=form.commune.data,
-                                    note=form.note.data)
-                name = saved.name
-                log("lưu đơn vị", name, tx=s)
-        except UserError as exc:
-            show_problems(form, exc)
-        else:
-            flash(f"Đã lưu đơn vị «{name}».", "success")
-            return redirect(url_for(".index"))
-    return render_template("unit_form.html", form=form, unit=unit), \
-        200 if request.method == "GET" or not form.errors else 422
+    elif form.validate_on_submit() and save_from_form(form, "đơn vị", lambda s: q.save_unit(
+            s, id=unit_id, name=form.name.data, kind=form.kind.data,
+            body_id=as_id(form.body_id.data), commune=form.commune.data,
+            note=form.note.data).name):
+        return redirect(url_for(".index"))
+    return form_page("unit_form.html", form, unit=unit)
 
 
 @bp.post("/<int:unit_id>/xoa")
