@@ -98,6 +98,7 @@ class Jobs:
         while True:
             job, work = self._queue.get()
             self._run(job, work)
+            del job, work  # the work holds its input (a list of thousands of rows): free it now
 
     def _run(self, job: Job, work: Work) -> None:
         job.state, job.stage = RUNNING, "Đang tạo"
