@@ -229,7 +229,7 @@ def stray_files(instance: Path) -> list[str]:
     work = instance / "tmp"  # work files of running jobs: emptied when the service starts
     if work.is_dir():
         stray += [f"tmp/{p.name}" for p in work.iterdir()
-                  if not re.fullmatch(r"docgen-batch-\w+", p.name)]
+                  if not re.fullmatch(r"docgen-batch-[\w-]+", p.name)]
     uploads = instance / "uploads"
     if uploads.is_dir():
         stray += [f"uploads/{p.name}" for p in uploads.iterdir()
