@@ -33,11 +33,9 @@ from .store.queries import check_unit, find_unit, list_units
 from .vietnamese import fold
 
 HEADER_SEARCH_ROWS = workbooks.HEADER_SEARCH_ROWS  # rows are capped by workbooks.pick_sheet
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Text a spreadsheet would run: a formula start, after any apostrophes (so that a value
-# really beginning with "'=" also comes back unchanged from an export and re-import).
-_FORMULA_LIKE = re.compile("'*[" + re.escape("".join(FORMULA_START)) + "]")
-_NEUTRALISED = re.compile("'" + _FORMULA_LIKE.pattern)
+FORMULA_START = workbooks.FORMULA_START
+_FORMULA_LIKE = workbooks.FORMULA_LIKE
+neutralise = workbooks.neutralise
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 YES, NO = "Có", "Không"
@@ -95,9 +93,7 @@ def header_key(text: Any) -> str:
 def _plain(value: Any) -> Any:
     """A cell value as typed: text stripped and with our anti-formula apostrophe removed."""
     if isinstance(value, str) and not isinstance(value, CellProblem):
-        value = value.strip()
-        if _NEUTRALISED.match(value):
-            value = value[1:]
+        value = workbooks.unneutralise(value.strip())
     return value
 
 
@@ -227,13 +223,6 @@ def _first_problem(exc: InputError) -> str:
 
 
 # ---- writing -----------------------------------------------------------------------------
-
-def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would treat as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and _FORMULA_LIKE.match(value):
-        return "'" + value
-    return value
-
 
 def _sheet(book: Workbook, title: str, headers: list[tuple[str, int]]):
     """The first sheet of a new workbook, titled, with a bold frozen header row."""

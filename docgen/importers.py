@@ -25,7 +25,8 @@ from typing import Any, BinaryIO, Union
 
 from .errors import UserError
 from .workbooks import (HEADER_SEARCH_ROWS, MAX_ROWS, Sheet, check_package,  # noqa: F401
-                        has_value as _filled, letter as _letter, pick_sheet)
+                        has_value as _filled, letter as _letter, neutralise, pick_sheet,
+                        unneutralise)
 from .schema import clean_text
 from .vietnamese import fold, short_date
 
@@ -352,7 +353,7 @@ def convert(kind: str, raw: Any) -> Any:
         return _cccd(raw)
     if kind == "integer":
         return _integer(raw)
-    text = _text(raw)
+    text = unneutralise(_text(raw))  # a list docgen wrote (blank_workbook) reads back as written
     if kind == "list":
         return [clean_text(part) for part in re.split(r"[;\n]", text) if part.strip()]
     return clean_text(text)
@@ -417,9 +418,10 @@ def _integer(raw: Any) -> int:
 
 # --------------------------------------------------------------------------- blank list
 
-def blank_workbook(kind: str, *, rows: int = 500) -> bytes:
-    """The empty list users fill: Vietnamese headers, widths, text-formatted CCCD cells,
-    and a second sheet "Hướng dẫn" explaining each column."""
+def blank_workbook(kind: str, *, rows: int = 500, values: list[dict] | None = None) -> bytes:
+    """The list users fill: Vietnamese headers, widths, text-formatted CCCD cells, and a
+    second sheet "Hướng dẫn" explaining each column; empty, or with `values` filled in
+    (one dict per row keyed by column field, "signer.name"; lists joined by "; ")."""
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -440,6 +442,13 @@ def blank_workbook(kind: str, *, rows: int = 500) -> bytes:
         if col.kind == "cccd":          # text cells keep the leading zero of a CCCD
             for r in range(2, rows + 2):
                 ws.cell(row=r, column=i).number_format = "@"
+    for r, row in enumerate(values or (), 2):
+        for i, col in enumerate(order, 1):
+            value = r - 1 if col is IGNORED[0] else row.get(col.field)
+            if isinstance(value, (list, tuple)):
+                value = "; ".join(value)
+            if value not in (None, ""):
+                ws.cell(row=r, column=i, value=neutralise(value)).font = plain
     ws.freeze_panes = "A2"
     guide = wb.create_sheet("Hướng dẫn")
     guide.append(["Cột", "Bắt buộc", "Cách ghi", "Ví dụ"])

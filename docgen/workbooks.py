@@ -27,6 +27,24 @@ MAX_MERGES = 10_000           # merged ranges in the list's sheet
 ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
                           "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!"})
 GUIDE_SHEETS = ("huong dan",)  # the blank list's guide sheet names headers but is no list
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Text a spreadsheet would run: a formula start, after any apostrophes (so that a value
+# really beginning with "'=" also comes back unchanged from an export and re-import).
+FORMULA_LIKE = re.compile("'*[" + re.escape("".join(FORMULA_START)) + "]")
+_NEUTRALISED = re.compile("'" + FORMULA_LIKE.pattern)
+
+
+def neutralise(value: Any) -> Any:
+    """Text a spreadsheet would treat as a formula gets a leading apostrophe (every
+    workbook docgen writes goes through here)."""
+    if isinstance(value, str) and FORMULA_LIKE.match(value):
+        return "'" + value
+    return value
+
+
+def unneutralise(text: str) -> str:
+    """The text `neutralise` was given: our anti-formula apostrophe taken off again."""
+    return text[1:] if _NEUTRALISED.match(text) else text
 
 
 def has_value(value: Any) -> bool:

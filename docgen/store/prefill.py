@@ -1,5 +1,6 @@
 """Document inputs pre-filled from the database: the decision and the report of a year
-from the stored outcomes, commitment forms from a residential area's households.
+from the stored outcomes, commitment forms from a residential area's households, the list
+of units whose registration forms are printed in bulk.
 
 Each returns plain dicts valid for the kind's input (`docgen.prepare` accepts them);
 what could not be filled is said in Vietnamese in `warnings`, never silently dropped.
@@ -11,13 +12,13 @@ import json
 import re
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import UserError
-from ..vietnamese import fold, nd30_date
+from ..vietnamese import fold, lower_first, nd30_date
 from .assessments import assessment_grid
-from .models import STATUS_ISSUED, Assessment, Body, Document, Signer, Unit
+from .models import STATUS_ISSUED, Assessment, Body, Document, Household, Signer, Unit
 from .queries import bodies_in_place, list_households, list_signers
 
 # Settings a clerk keeps from one year's document to the next of the same kind and body.
@@ -200,3 +201,38 @@ def commitment_inputs(session: Session, unit_id: int, year: int) -> list[dict]:
             data["address"] = h.address
         out.append(data)
     return out
+
+
+def registration_rows(session: Session, units: list[Unit]) -> list[dict]:
+    """The list of units for bulk registration forms (importers' columns of "registration"),
+    filled with what the store knows: name, kind, commune; for a residential area its
+    households and its superior, the commune's People's Committee, which also receives it
+    (Circular 124 Điều 10.1, the form's default); for a commune, the district's People's
+    Committee that recognises it (Điều 10.2). Who signs is not stored: the clerk fills it
+    in, and the recipient of an agency, firm or school, which depends on who manages it."""
+    counts = dict(session.execute(
+        select(Household.unit_id, func.count()).where(
+            Household.unit_id.in_([u.id for u in units])).group_by(Household.unit_id)).all())
+    districts: dict[int, str] = {}
+    rows = []
+    for unit in units:
+        row = {"unit": unit.name, "kind": unit.kind_label, "commune": unit.commune}
+        if unit.kind == "khu_dan_cu":
+            if unit.commune:
+                row["superior"] = f"UBND {lower_first(unit.commune)}"
+            if counts.get(unit.id):
+                row["households"] = counts[unit.id]
+        elif unit.kind == "xa":
+            if unit.body_id not in districts:
+                districts[unit.body_id] = _district_committee(session, unit.body)
+            if districts[unit.body_id]:
+                row["recipients"] = [districts[unit.body_id]]
+        rows.append(row)
+    return rows
+
+
+def _district_committee(session: Session, body: Body) -> str:
+    """The name of the district People's Committee among the bodies of `body`'s place."""
+    return next((b.name for b in bodies_in_place(session, body)
+                 if b.level.lower() in _DISTRICT_LEVELS
+                 and fold(b.name).startswith("uy ban nhan dan")), "")
