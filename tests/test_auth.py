@@ -207,6 +207,10 @@ def test_commune_clerk_lists_show_only_their_commune(clerk, world):
     assert "Ủy ban nhân dân xã Na Mèo" in bodies and "Công an huyện" not in bodies
     batch = clerk.get("/cam-ket/").get_data(as_text=True)
     assert "Bản Na Mèo" in batch and "Khu phố Sơn Lư 1" not in batch
+    listed = openpyxl.load_workbook(io.BytesIO(clerk.get("/dang-ky/danh-sach.xlsx").data))
+    names = {row[1] for row in listed["Danh sách"].iter_rows(min_row=2, values_only=True)}
+    assert "Bản Na Mèo" in names and "Bản Bôn" not in names and "Khu phố Sơn Lư 1" not in names
+    assert clerk.get(f"/dang-ky/danh-sach.xlsx?body={world['ubnd']}").status_code == 404
     assert clerk.get(f"/danh-gia/?body={world['ubnd']}").status_code == 404
     assert clerk.get("/nguoi-dung/").status_code == 404
     assert clerk.get("/nhat-ky/").status_code == 404

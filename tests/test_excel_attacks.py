@@ -242,8 +242,9 @@ def csrf(client, path: str) -> str:
     return token(client.get(path).data)
 
 
-@pytest.mark.parametrize("path", ["/don-vi/nhap", "/danh-gia/nhap", "/cam-ket/"],
-                         ids=["units import", "outcomes import", "batch household list"])
+@pytest.mark.parametrize("path", ["/don-vi/nhap", "/danh-gia/nhap", "/cam-ket/", "/dang-ky/"],
+                         ids=["units import", "outcomes import", "batch household list",
+                              "batch unit list"])
 def test_an_upload_over_10_mb_gets_413_with_a_vietnamese_page(client, path):
     # The body is built here: the test client would spool it to a temporary file that
     # nobody closes when the app refuses to read it (a ResourceWarning, not an app fault).

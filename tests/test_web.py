@@ -49,6 +49,7 @@ PAGES = [
     pytest.param("/van-ban/", "Quyết định công nhận", id="document kinds"),
     pytest.param("/so-van-ban/", "Sổ văn bản đi", id="register"),
     pytest.param("/cam-ket/", "Bản cam kết hàng loạt", id="batch commitments"),
+    pytest.param("/dang-ky/", "Bản đăng ký hàng loạt", id="batch registrations"),
 ]
 
 
@@ -73,6 +74,7 @@ def test_unknown_pages_and_records_give_a_vietnamese_404(client):
     pytest.param("/don-vi/moi", {"name": "X"}, id="unit form"),
     pytest.param("/danh-gia/", {"year": "2022"}, id="assessment grid"),
     pytest.param("/cam-ket/", {"fmt": "docx"}, id="batch form"),
+    pytest.param("/dang-ky/", {"fmt": "docx"}, id="registration batch form"),
 ])
 def test_post_without_csrf_token_is_refused(client, url, data):
     response = client.post(url, data=data)
@@ -312,13 +314,13 @@ def test_document_form_shows_schema_messages_next_to_fields(client, db):
     assert "thiếu theo đề nghị của" in page.lower() or "không được để trống" in page
 
 
-def run_batch(client, form: dict, *, seconds: float = 60):
-    """POST the batch form, follow it to its job page and wait there, as the page's
+def run_batch(client, form: dict, *, seconds: float = 60, url: str = "/cam-ket/"):
+    """POST a batch form, follow it to its job page and wait there, as the page's
     refresh does, until the job ends; (last page, its status)."""
-    response = client.post("/cam-ket/", data=form, content_type="multipart/form-data")
+    response = client.post(url, data=form, content_type="multipart/form-data")
     assert response.status_code == 302, html(response)[:2000]
     job_url = response.headers["Location"]
-    assert "/cam-ket/viec/" in job_url
+    assert job_url.startswith("/viec/")
     deadline = time.monotonic() + seconds
     while True:
         page = client.get(job_url)
@@ -406,7 +408,7 @@ def test_a_batch_job_is_only_its_owners(client, app, db):
     refused = other.get(job_url + "/tai-ve")
     assert refused.status_code == 404
     refused.close()
-    assert client.get("/cam-ket/viec/khong-co-viec-nay").status_code == 404
+    assert client.get("/viec/khong-co-viec-nay").status_code == 404
 
 
 def test_a_batch_job_shows_its_progress_while_it_runs(client, app, db):
@@ -420,7 +422,7 @@ def test_a_batch_job_shows_its_progress_while_it_runs(client, app, db):
     with db.session(readonly=True) as s:
         admin = next(u for u in q.list_users(s) if u.username == "admin")
     job = app.extensions["docgen_jobs"].start(admin.id, "Việc thử", work)
-    url = f"/cam-ket/viec/{job.id}"
+    url = f"/viec/{job.id}"
     for _ in range(100):
         page = html(client.get(url))
         if "2/5" in page:

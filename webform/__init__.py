@@ -57,8 +57,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .views import assessments, auth, batch, bodies, documents, home, register, units
     for module in (auth, home, bodies, units, assessments, documents, register, batch):
         app.register_blueprint(module.bp)
-    from docgen.vietnamese import format_number
+    from docgen.vietnamese import format_number, lower_first
     app.jinja_env.filters["number"] = format_number  # 11988 → "11.988"
+    app.jinja_env.filters["lower_first"] = lower_first  # "Kế hoạch … Quyết định 510" in a sentence
+    app.jinja_env.globals["BULK_PAGES"] = batch.BULK_PAGES  # kinds printed in bulk, and where
     app.before_request(auth.require_login)
     app.after_request(_security_headers)
     _error_pages(app)

@@ -44,6 +44,7 @@ class Job:
     file: Path | None = None
     download_name: str = ""
     mimetype: str = "application/octet-stream"
+    back: str = ""  # the page that makes another job of the kind
     created: float = dataclasses.field(default_factory=time.time)
     finished: float | None = None
 
@@ -78,13 +79,13 @@ class Jobs:
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._worker: threading.Thread | None = None
 
-    def start(self, owner: int, title: str, work: Work) -> Job:
+    def start(self, owner: int, title: str, work: Work, *, back: str = "") -> Job:
         """Queue `work(job)`; it fills `job.file` (inside `job.folder`) and its fields."""
         self.sweep()
         job_id = secrets.token_urlsafe(12)
         folder = self.folder / f"docgen-batch-{job_id}"
         folder.mkdir(parents=True)
-        job = Job(id=job_id, owner=owner, title=title, folder=folder)
+        job = Job(id=job_id, owner=owner, title=title, folder=folder, back=back)
         with self._lock:
             self._jobs[job_id] = job
             if self._worker is None:

@@ -235,5 +235,6 @@ KIND = Kind(
     context=context,
     summary=summary,
     description="Bản cam kết của hộ gia đình hoặc cán bộ, người lao động (Thông tư 124, Điều 4); "
-                "in hàng loạt từ danh sách Excel bằng lệnh «docgen batch commitment».",
+                "in cho mọi hộ của một khu dân cư cùng lúc (mục «In hàng loạt», lệnh «docgen "
+                "batch commitment»).",
 )

@@ -253,6 +253,6 @@ KIND = Kind(
     context=context,
     summary=summary,
     description="Bản đăng ký của khu dân cư, xã, cơ quan, doanh nghiệp, cơ sở giáo dục (Thông tư "
-                "124, Điều 9) với các tiêu chí theo loại hình; in hàng loạt bằng «docgen batch "
-                "registration».",
+                "124, Điều 9) với các tiêu chí theo loại hình; in cho nhiều đơn vị cùng lúc (mục "
+                "«In hàng loạt», lệnh «docgen batch registration»).",
 )

@@ -162,3 +162,42 @@ def test_a_long_batch_shows_its_progress_then_the_rows_it_skipped(server, page, 
         page.click("#job-download")
     body = texts(Path(info.value.path()).read_bytes())
     assert body.count("BẢN CAM KẾT") == 11_988
+
+
+def test_clerk_prints_the_registrations_of_the_communes_units(server, page, tmp_path):
+    page.goto(server + "/dang-ky/")
+    page.select_option("select#list-body", label="Ủy ban nhân dân huyện Quan Sơn")
+    with page.expect_download() as info:
+        page.click("#unit-list")
+    assert info.value.suggested_filename == "don-vi-uy-ban-nhan-dan-huyen-quan-son.xlsx"
+    # In Excel: keep the units of Na Mèo, write who signs each, save.
+    info.value.save_as(tmp_path / "don-vi.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "don-vi.xlsx")
+    sheet = book["Danh sách"]
+    heads = {c.value: c.column for c in sheet[1]}
+    signers = {"Bản Na Mèo": ("Vi Văn Hoàn", "Trưởng bản"),
+               "Xã Na Mèo": ("Lò Văn Lả", "Chủ tịch Ủy ban nhân dân xã")}
+    for row in range(sheet.max_row, 1, -1):
+        name = sheet.cell(row, heads["Tên đơn vị"]).value
+        if name in signers:
+            sheet.cell(row, heads["Người ký"]).value, sheet.cell(row, heads["Chức vụ"]).value = \
+                signers[name]
+        else:
+            sheet.delete_rows(row)
+    book.save(tmp_path / "dang-ky.xlsx")
+    page.set_input_files("input#file", str(tmp_path / "dang-ky.xlsx"))
+    page.fill("input#year", "2023")
+    page.click("#make-registrations")
+    page.wait_for_selector("#job-download", timeout=60_000)
+    assert page.locator("#job-stage").inner_text() == "Đã tạo 2 bản đăng ký."
+    assert page.locator("#job-problems").count() == 0
+    with page.expect_download() as info:
+        page.click("#job-download")
+    assert info.value.suggested_filename == "dang-ky-2023.docx"
+    body = texts(Path(info.value.path()).read_bytes())
+    assert body.count("BẢN ĐĂNG KÝ") == 2
+    assert "Phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2023" in body
+    assert "Vi Văn Hoàn" in body and "Lò Văn Lả" in body
+    page.click("text=Tạo đợt khác")
+    assert page.url.endswith("/dang-ky/")
+    page.screenshot(path=str(DOCS / "batch-registrations.png"), full_page=True)

@@ -1,4 +1,5 @@
-"""Cam kết hàng loạt: the printable commitment forms of a residential area, in one go."""
+"""In hàng loạt: the commitment forms of a residential area's households, and the
+registration forms of a list of units, made by a background job the clerk watches."""
 
 from __future__ import annotations
 
@@ -20,18 +21,40 @@ from ..forms import choices
 from ..jobs import Job
 from . import as_id, jobs, scope, store
 
-bp = Blueprint("batch", __name__, url_prefix="/cam-ket", template_folder="../templates/batch")
+bp = Blueprint("batch", __name__, template_folder="../templates/batch")
 MIMES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          "zip": "application/zip", "pdf": "application/pdf"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _formats(each: str):
+    return choices([("docx", "Một tệp DOCX gộp để in"), ("zip", f"Tệp ZIP, mỗi {each} một tệp DOCX"),
+                    ("pdf", "Một tệp PDF gộp để in")])
 
 
 class BatchForm(FlaskForm):
     unit_id = SelectField("Khu dân cư", coerce=str, validate_choice=False)
     year = StringField("Năm", default=str(dt.date.today().year))
-    fmt = SelectField("Tải về dạng", validate_choice=False, choices=choices([("docx", "Một tệp DOCX gộp để in"),
-                                              ("zip", "Tệp ZIP, mỗi hộ một tệp DOCX"),
-                                              ("pdf", "Một tệp PDF gộp để in")]))
+    fmt = SelectField("Tải về dạng", validate_choice=False, choices=_formats("hộ"))
     file = FileField("Hoặc tải lên danh sách hộ (Excel .xlsx / .csv)")
+
+
+class RegistrationForm(FlaskForm):
+    year = StringField("Năm đăng ký", default=str(dt.date.today().year))
+    fmt = SelectField("Tải về dạng", validate_choice=False, choices=_formats("đơn vị"))
+    file = FileField("Danh sách đơn vị đã điền người ký (Excel .xlsx / .csv)")
+
+
+def _year(form) -> int | None:
+    """The form's year, or None after flashing why it is refused."""
+    try:
+        year = int(form.year.data)
+        if 2000 <= year <= 2100:
+            return year
+    except (TypeError, ValueError):
+        pass
+    flash(f"Năm «{form.year.data}» không hợp lệ.", "error")
+    return None
 
 
 def _areas():
@@ -41,7 +64,7 @@ def _areas():
     return areas, counts
 
 
-@bp.get("/")
+@bp.get("/cam-ket/")
 def index():
     areas, counts = _areas()
     form = BatchForm()
@@ -50,7 +73,7 @@ def index():
     return render_template("batch.html", form=form, areas=areas, counts=counts)
 
 
-@bp.post("/")
+@bp.post("/cam-ket/")
 def make():
     areas, counts = _areas()
     form = BatchForm()
@@ -58,12 +81,8 @@ def make():
     if not form.validate_on_submit():
         flash("Phiên làm việc đã hết hạn hoặc lựa chọn không hợp lệ; hãy thử lại.", "error")
         return redirect(url_for(".index"))
-    try:
-        year = int(form.year.data)
-        if not 2000 <= year <= 2100:
-            raise ValueError
-    except (TypeError, ValueError):
-        flash(f"Năm «{form.year.data}» không hợp lệ.", "error")
+    year = _year(form)
+    if year is None:
         return redirect(url_for(".index"))
     unit_id = as_id(form.unit_id.data)
     upload = request.files.get("file")
@@ -88,34 +107,100 @@ def make():
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".index"))
-    work = _work(rows, defaults, fmt, unit.name, year, user=g.user.username,
+    return _start("commitment", rows, defaults, fmt, f"Bản cam kết — {unit.name} — năm {year}",
+                  target=unit.name, file_name=f"cam-ket-{slug(unit.name)}-{year}.{fmt}")
+
+
+@bp.get("/dang-ky/")
+def registrations():
+    form = RegistrationForm()
+    with store().session(readonly=True) as s:
+        bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
+    return render_template("registrations.html", form=form, bodies=bodies)
+
+
+@bp.post("/dang-ky/")
+def make_registrations():
+    form = RegistrationForm()
+    if not form.validate_on_submit():
+        flash("Phiên làm việc đã hết hạn; hãy thử lại.", "error")
+        return redirect(url_for(".registrations"))
+    year = _year(form)
+    if year is None:
+        return redirect(url_for(".registrations"))
+    upload = request.files.get("file")
+    fmt = form.fmt.data if form.fmt.data in MIMES else "docx"
+    try:
+        if upload is None or not upload.filename:
+            raise UserError("Hãy chọn tệp Excel danh sách đơn vị (tải danh sách điền sẵn ở "
+                            "dưới, ghi người ký rồi tải lên).")
+        table = importers.read(upload.read(), "registration", name=upload.filename)
+    except UserError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".registrations"))
+    return _start("registration", table, {"year": year}, fmt, f"Bản đăng ký — năm {year}",
+                  target=upload.filename, file_name=f"dang-ky-{year}.{fmt}")
+
+
+@bp.get("/dang-ky/danh-sach.xlsx")
+def unit_list():
+    """The units the user may see (of one body with ?body=), filled with what the store
+    knows, for the clerk to add who signs and upload back."""
+    body_id = request.args.get("body", type=int)
+    with store().session(readonly=True) as s:
+        body = q.get_body(s, body_id) if body_id else None
+        if body_id and (body is None or not scope().body(body_id)):
+            abort(404)
+        units = [u for u in q.list_units(s, body_id=body_id) if scope().unit(u)]
+        data = importers.blank_workbook("registration", values=q.registration_rows(s, units))
+        name = f"don-vi-{slug(body.name)}.xlsx" if body else "don-vi.xlsx"
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+@bp.get("/dang-ky/danh-sach-mau.xlsx")
+def blank_units():
+    return send_file(io.BytesIO(importers.blank_workbook("registration")), mimetype=XLSX,
+                     as_attachment=True, download_name="danh-sach-don-vi-mau.xlsx")
+
+
+# What the job pages say of each kind: (noun, what a list's row is).
+NOUNS = {"commitment": ("bản cam kết", "hộ"), "registration": ("bản đăng ký", "đơn vị")}
+BULK_PAGES = {"commitment": "batch.index", "registration": "batch.registrations"}
+
+
+def _start(kind: str, rows, defaults, fmt: str, title: str, *, target: str, file_name: str):
+    """Queue the job that fills `kind`'s forms, and send the clerk to its page."""
+    back = url_for(BULK_PAGES[kind])
+    work = _work(kind, rows, defaults, fmt, target, file_name, user=g.user.username,
                  address=request.remote_addr or "", database=store())
-    job = jobs().start(g.user.id, f"Bản cam kết — {unit.name} — năm {year}", work)
+    job = jobs().start(g.user.id, title, work, back=back)
     return redirect(url_for(".job", job_id=job.id))
 
 
-def _work(rows, defaults, fmt: str, area: str, year: int, *, user: str, address: str,
-          database) -> Callable[[Job], None]:
+def _work(kind: str, rows, defaults, fmt: str, target: str, file_name: str, *, user: str,
+          address: str, database) -> Callable[[Job], None]:
     """The job: fill the forms into the job's folder, then record it in the audit trail."""
+    noun, each = NOUNS[kind]
+
     def work(job: Job) -> None:
         path = job.folder / f"forms.{fmt}"
-        job.stage = "Đang kiểm tra danh sách hộ"
+        job.stage = f"Đang kiểm tra danh sách {each}"
 
         def progress(done: int, total: int) -> None:
             last = fmt == "pdf" and done == total
             job.progress(done, total, "Đang chuyển sang PDF (LibreOffice)" if last
-                         else "Đang điền bản cam kết")
+                         else f"Đang điền {noun}")
 
-        result = bulk.fill("commitment", rows, path, fmt=fmt, defaults=defaults,
-                           progress=progress)
+        result = bulk.fill(kind, rows, path, fmt=fmt, defaults=defaults, progress=progress)
         job.problems, job.notes = tuple(result.skipped), tuple(result.notes)
-        job.progress(result.written, result.written, f"Đã tạo {format_number(result.written)} bản cam kết")
+        job.progress(result.written, result.written,
+                     f"Đã tạo {format_number(result.written)} {noun}")
         with database.session() as s:
-            q.audit(s, user, "tạo bản cam kết hàng loạt", area, f"{result.written} mẫu, {fmt}"
+            q.audit(s, user, f"tạo {noun} hàng loạt", target, f"{result.written} mẫu, {fmt}"
                     + (f", bỏ qua {len(result.skipped_rows)} dòng lỗi" if result.skipped else ""),
                     address)
         job.mimetype = MIMES[fmt]
-        job.download_name = f"cam-ket-{slug(area)}-{year}.{fmt}"
+        job.download_name = file_name
         job.file = path  # last: the page offers the file only now
     return work
 
@@ -148,9 +233,8 @@ def download(job_id: str):
     return response
 
 
-@bp.get("/danh-sach-mau.xlsx")
+@bp.get("/cam-ket/danh-sach-mau.xlsx")
 def blank_list():
     """The empty household list a clerk fills in Excel."""
-    data = importers.blank_workbook("commitment")
-    return send_file(io.BytesIO(data), mimetype="application/vnd.openxmlformats-officedocument."
-                     "spreadsheetml.sheet", as_attachment=True, download_name="danh-sach-mau.xlsx")
+    return send_file(io.BytesIO(importers.blank_workbook("commitment")), mimetype=XLSX,
+                     as_attachment=True, download_name="danh-sach-mau.xlsx")

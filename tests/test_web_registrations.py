@@ -1,0 +1,188 @@
+"""«In hàng loạt» of registration forms in the web form: the list of units pre-filled from
+the store, filled with who signs, uploaded back, and printed by a job — every form read back
+and checked, the skipped rows named, bad uploads refused in Vietnamese."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import openpyxl
+import pytest
+
+from docgen import nd30, store as q
+from docgen.documents.registration import CRITERIA
+from helpers import open_docx, texts
+from test_web import db, html, job_download, run_batch, token  # noqa: F401 (db: a fixture)
+
+HEADERS = ("STT", "Tên đơn vị", "Loại hình", "Xã", "Cơ quan cấp trên", "Kính gửi", "Người ký",
+           "Chức vụ", "Số hộ", "Số người", "Địa danh", "Ghi chú")
+
+
+def unit_list(client, query: str = "") -> list[dict]:
+    """The downloaded list of units, as one dict per row keyed by header."""
+    response = client.get("/dang-ky/danh-sach.xlsx" + query)
+    assert response.status_code == 200, html(response)[:500]
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames[:2] == ["Danh sách", "Hướng dẫn"]
+    rows = list(book["Danh sách"].iter_rows(values_only=True))
+    assert rows[0] == HEADERS
+    return [dict(zip(HEADERS, row)) for row in rows[1:] if any(v is not None for v in row)]
+
+
+def workbook(rows: list[dict]) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(HEADERS)
+    for row in rows:
+        book.active.append([row.get(h) for h in HEADERS])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def upload(client, data: bytes, *, name: str = "don-vi.xlsx", year: str = "2022",
+           fmt: str = "docx"):
+    return run_batch(client, {"csrf_token": token(client, "/dang-ky/"), "year": year,
+                              "fmt": fmt, "file": (io.BytesIO(data), name)}, url="/dang-ky/")
+
+
+def test_the_unit_list_is_filled_from_the_store(client, db):
+    rows = unit_list(client)
+    with db.session(readonly=True) as s:
+        units = q.list_units(s)
+        na_meo = next(u for u in units if u.name == "Bản Na Mèo")
+        households = len(q.list_households(s, na_meo.id))
+    assert [r["Tên đơn vị"] for r in rows] == [u.name for u in units]
+    assert [r["STT"] for r in rows] == list(range(1, len(units) + 1))
+    row = next(r for r in rows if r["Tên đơn vị"] == "Bản Na Mèo")
+    assert (row["Loại hình"], row["Xã"], row["Cơ quan cấp trên"], row["Số hộ"]) == \
+        ("Khu dân cư", "Xã Na Mèo", "UBND xã Na Mèo", households) and households > 0
+    commune = next(r for r in rows if r["Tên đơn vị"] == "Xã Na Mèo")
+    assert commune["Kính gửi"] == "Ủy ban nhân dân huyện Quan Sơn"  # Circular 124 Điều 10.2
+    assert all(r["Người ký"] is None and r["Chức vụ"] is None for r in rows)  # the clerk's part
+    with db.session(readonly=True) as s:
+        ubnd = next(b for b in q.list_bodies(s) if b.abbreviation == "UBND")
+    assert len(unit_list(client, f"?body={ubnd.id}")) == \
+        sum(1 for u in units if u.body_id == ubnd.id)
+    assert client.get("/dang-ky/danh-sach.xlsx?body=99999").status_code == 404
+    blank = client.get("/dang-ky/danh-sach-mau.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(blank.data))["Danh sách"]
+    assert next(sheet.iter_rows(values_only=True)) == HEADERS and sheet["B2"].value is None
+
+
+def _signed(rows: list[dict], names: dict[str, tuple[str, str]]) -> list[dict]:
+    """The rows of `names` with their signer (and a recipient for a school)."""
+    out = []
+    for row in rows:
+        if row["Tên đơn vị"] in names:
+            row = dict(row)
+            row["Người ký"], row["Chức vụ"] = names[row["Tên đơn vị"]]
+            if row["Loại hình"] == "Cơ sở giáo dục":
+                row["Kính gửi"] = "Ủy ban nhân dân xã Na Mèo"
+            out.append(row)
+    return out
+
+
+def test_registrations_are_printed_from_the_filled_list(client, db):
+    rows = _signed(unit_list(client), {
+        "Bản Na Mèo": ("Vi Văn Hoàn", "Trưởng bản"),
+        "Xã Na Mèo": ("Lò Văn Lả", "Chủ tịch Ủy ban nhân dân xã"),
+        "Trường Mầm non Na Mèo": ("Hà Thị Xuân", "Hiệu trưởng")})
+    assert len(rows) == 3
+    rows.insert(1, {"Tên đơn vị": "Bản Chưa Ghi Người Ký", "Loại hình": "Khu dân cư",
+                    "Xã": "Xã Na Mèo"})
+    page, state = upload(client, workbook(rows))
+    assert state == "done", html(page)[:3000]
+    assert "Đã tạo 3 bản đăng ký" in html(page)
+    problems = re.findall(r"<tr><td class=\"num\">(\d+)</td><td>([^<]*)</td><td>([^<]*)</td>",
+                          html(page))
+    assert [(row, column) for row, column, _ in problems] == [("3", "Người ký")]
+    assert 'href="/dang-ky/"' in html(page)  # «Tạo đợt khác» comes back here
+    response = job_download(client, page)
+    assert "dang-ky-2022.docx" in response.headers["Content-Disposition"]
+    assert response.headers["X-Docgen-Forms"] == "3" and response.headers["X-Docgen-Skipped"] == "1"
+    data = response.data
+    body = texts(data)
+    assert body.count("BẢN ĐĂNG KÝ") == 3
+    area = body.index("BẢN NA MÈO")  # the header: the area, its superior above it
+    assert body[area - 1] == "UBND XÃ NA MÈO"
+    assert "Phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2022" in body
+    with db.session(readonly=True) as s:
+        na_meo = next(u for u in q.list_units(s) if u.name == "Bản Na Mèo")
+        households = len(q.list_households(s, na_meo.id))
+    assert any(f"100% hộ gia đình đang cư trú trên địa bàn ({households} hộ)" in t for t in body)
+    assert "Kính gửi:\tỦy ban nhân dân huyện Quan Sơn" in body     # the commune's
+    assert "Kính gửi:\tỦy ban nhân dân xã Na Mèo" in body           # the area's and the school's
+    assert any("bạo lực học đường" in t for t in body)              # the school's criteria
+    items = [t for t in body if re.match(r"\d\. ", t)]
+    assert len(items) == sum(len(CRITERIA[k]) for k in ("khu_dan_cu", "xa", "co_so_giao_duc"))
+    for name in ("Vi Văn Hoàn", "Lò Văn Lả", "Hà Thị Xuân"):
+        assert name in body
+    assert "Bản Chưa Ghi Người Ký" not in " ".join(body)
+    assert nd30.check(data) == []
+    doc = open_docx(data)
+    assert len(doc.sections) == 3  # each form numbers its own pages
+    with db.session(readonly=True) as s:
+        entry = q.list_audit(s)[0]
+    assert (entry.action, entry.target, entry.detail) == \
+        ("tạo bản đăng ký hàng loạt", "don-vi.xlsx", "3 mẫu, docx, bỏ qua 1 dòng lỗi")
+
+
+def test_hostile_unit_names_survive_the_list_and_the_forms(client, db):
+    hostile = ["=HYPERLINK(\"http://x\")", "+Bản & <Mới>", "Bản \"Hai\" 'Ba'", "-1 Bản",
+               "@Bản Na"]
+    with db.session() as s:
+        ubnd = next(b for b in q.list_bodies(s) if b.abbreviation == "UBND")
+        for name in hostile:
+            q.save_unit(s, name=name, kind="khu_dan_cu", commune="Xã Na Mèo", body_id=ubnd.id)
+    response = client.get(f"/dang-ky/danh-sach.xlsx?body={ubnd.id}")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data))["Danh sách"]
+    cells = [c for c in sheet["B"][1:] if c.value is not None]
+    assert all(c.data_type == "s" for c in cells)                 # text, never a formula
+    # A formula-like name shows with an apostrophe in Excel, which the upload takes off.
+    listed = {("'" + n if n[0] in "=+-@" else n): ("Vi Văn Hoàn", "Trưởng bản") for n in hostile}
+    rows = _signed(unit_list(client, f"?body={ubnd.id}"), listed)
+    assert len(rows) == len(hostile)
+    page, state = upload(client, workbook(rows), fmt="zip")
+    assert state == "done" and f"Đã tạo {len(hostile)} bản đăng ký" in html(page)
+    with zipfile.ZipFile(io.BytesIO(job_download(client, page).data)) as archive:
+        printed = [texts(archive.read(n))[1] for n in archive.namelist()]
+    assert printed == [name.upper() for name in hostile]
+
+
+@pytest.mark.parametrize("data, name, year, message", [
+    pytest.param(None, None, "2022", "Hãy chọn tệp Excel danh sách đơn vị", id="no file"),
+    pytest.param(b"PK\x03\x04 not a workbook", "don-vi.xlsx", "2022", "don-vi.xlsx",
+                 id="broken workbook"),
+    pytest.param(b"", "don-vi.xlsx", "2022", "don-vi.xlsx", id="empty file"),
+    pytest.param("Họ và tên,Năm sinh\nLò Văn An,1970\n".encode(), "ho.csv", "2022",
+                 "Tên đơn vị", id="a household list"),
+    pytest.param(workbook([]), "don-vi.xlsx", "20x2", "Năm «20x2» không hợp lệ", id="bad year"),
+])
+def test_a_bad_upload_is_refused_in_vietnamese_and_starts_no_job(client, app, data, name, year,
+                                                                  message):
+    form = {"csrf_token": token(client, "/dang-ky/"), "year": year, "fmt": "docx"}
+    if data is not None:
+        form["file"] = (io.BytesIO(data), name)
+    response = client.post("/dang-ky/", data=form, content_type="multipart/form-data",
+                           follow_redirects=True)
+    assert response.status_code == 200
+    page = html(response)
+    assert "Bản đăng ký hàng loạt" in page and message in page
+    assert "Traceback" not in page
+    assert not list((app.extensions["docgen_jobs"].folder).glob("docgen-batch-*"))
+
+
+def test_the_batch_pages_are_tabs_of_one_menu_entry(client):
+    for url in ("/cam-ket/", "/dang-ky/"):
+        page = html(client.get(url))
+        assert '>In hàng loạt</a>' in page
+        assert 'href="/cam-ket/"' in page and 'href="/dang-ky/"' in page
+        assert re.search(rf'href="{url}"\s+class="active" aria-current="page"', page)
+    home = html(client.get("/"))
+    assert home.count(">In hàng loạt</a>") == 3  # the menu, the commitment and registration cards
+    kinds = html(client.get("/van-ban/"))
+    assert "Soạn kế hoạch triển khai Quyết định 510" in kinds
+    assert "Soạn bản cam kết thực hiện tiêu chuẩn “An toàn về an ninh, trật tự”" in kinds
