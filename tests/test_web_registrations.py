@@ -13,7 +13,7 @@ import pytest
 
 from docgen import nd30, store as q
 from docgen.documents.registration import CRITERIA
-from helpers import open_docx, texts
+from helpers import open_docx, pdf_text, texts
 from test_web import db, html, job_download, run_batch, token  # noqa: F401 (db: a fixture)
 
 HEADERS = ("STT", "Tên đơn vị", "Loại hình", "Xã", "Cơ quan cấp trên", "Kính gửi", "Người ký",
@@ -43,9 +43,10 @@ def workbook(rows: list[dict]) -> bytes:
 
 
 def upload(client, data: bytes, *, name: str = "don-vi.xlsx", year: str = "2022",
-           fmt: str = "docx"):
+           fmt: str = "docx", seconds: float = 60):
     return run_batch(client, {"csrf_token": token(client, "/dang-ky/"), "year": year,
-                              "fmt": fmt, "file": (io.BytesIO(data), name)}, url="/dang-ky/")
+                              "fmt": fmt, "file": (io.BytesIO(data), name)}, url="/dang-ky/",
+                     seconds=seconds)
 
 
 def test_the_unit_list_is_filled_from_the_store(client, db):
@@ -186,3 +187,17 @@ def test_the_batch_pages_are_tabs_of_one_menu_entry(client):
     kinds = html(client.get("/van-ban/"))
     assert "Soạn kế hoạch triển khai Quyết định 510" in kinds
     assert "Soạn bản cam kết thực hiện tiêu chuẩn “An toàn về an ninh, trật tự”" in kinds
+
+
+def test_registrations_as_one_pdf(client):
+    rows = _signed(unit_list(client), {"Bản Na Mèo": ("Vi Văn Hoàn", "Trưởng bản"),
+                                       "Bản Bôn": ("Hà Văn Bôn", "Trưởng bản")})
+    page, state = upload(client, workbook(rows), fmt="pdf", seconds=180)
+    assert state == "done", html(page)[-2000:]
+    response = job_download(client, page)
+    assert response.mimetype == "application/pdf"
+    assert "dang-ky-2022.pdf" in response.headers["Content-Disposition"]
+    text = pdf_text(response.data)
+    assert text.count("BẢN ĐĂNG KÝ") == 2
+    assert "Vi Văn Hoàn" in text and "Hà Văn Bôn" in text
+    assert "Phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2022" in text
