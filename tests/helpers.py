@@ -79,6 +79,47 @@ def pdf_text(pdf: bytes) -> str:
         return result.stdout.decode("utf-8")
 
 
+def png_grey(data: bytes) -> list[bytes]:
+    """The rows of an 8-bit, non-interlaced PNG (pdftoppm's) as grey levels 0–255 (the
+    first channel), decoded here: the tests need no imaging library."""
+    import struct
+    import zlib
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat = 8, bytearray()
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunk)
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    assert depth == 8 and interlace == 0, (depth, interlace)
+    step = {0: 1, 2: 3, 4: 2, 6: 4}[colour]
+    stride = width * step
+    raw = zlib.decompress(bytes(idat))
+    rows, prev = [], bytearray(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        for i in range(stride):  # undo the row's filter (PNG spec, section 9)
+            a = line[i - step] if i >= step else 0
+            b, c = prev[i], (prev[i - step] if i >= step else 0)
+            if kind == 1:
+                line[i] = (line[i] + a) & 255
+            elif kind == 2:
+                line[i] = (line[i] + b) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line[::step]))
+        prev = line
+    return rows
+
+
 def have(program: str) -> bool:
     return shutil.which(program) is not None
 

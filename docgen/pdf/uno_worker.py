@@ -116,7 +116,8 @@ def connect(office, pipe, deadline):
     url = "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe
     while time.monotonic() < deadline:
         if office.poll() is not None:
-            raise RuntimeError("LibreOffice exited during start-up with status %s"
+            # Shown to the clerk inside a Vietnamese message: Vietnamese too.
+            raise RuntimeError("LibreOffice dừng ngay khi khởi động, mã thoát %s"
                                % office.returncode)
         try:
             ctx = resolver.resolve(url)
@@ -198,7 +199,7 @@ def main():
     except Exception as exc:
         desktop, error = None, str(exc)
     else:
-        error = "LibreOffice did not accept a connection in %gs" % args.start_timeout
+        error = "LibreOffice không nhận kết nối sau %g giây" % args.start_timeout
     if desktop is None:
         reply({"ready": False, "error": error})
         kill_group()

@@ -42,10 +42,16 @@ def show(doc_id: int):
         docx = doc.docx
     kind = documents.KINDS.get(doc.kind)
     pdf_ok = _pdf_available()
-    pages = len(_previews(docx)) if pdf_ok else 0
+    pages, problem = 0, ""
+    if pdf_ok:
+        try:
+            pages = len(_previews(docx))
+        except UserError as exc:  # poppler missing, LibreOffice failing: say so, keep the page
+            problem = exc.message
     version = hashlib.sha256(docx).hexdigest()[:12]  # a new render gets new image URLs
     return render_template("document.html", doc=doc, body=body, kind=kind, pages=pages,
-                           version=version, today=dt.date.today().isoformat(), pdf_ok=pdf_ok)
+                           version=version, today=dt.date.today().isoformat(), pdf_ok=pdf_ok,
+                           preview_problem=problem)
 
 
 def _docx(doc_id: int) -> tuple[bytes, str, str]:
@@ -90,7 +96,10 @@ def download_pdf(doc_id: int):
 def preview(doc_id: int, page: int):
     """A page of the document as an image, from the preview cache."""
     data, _, _ = _docx(doc_id)
-    pages = _previews(data)
+    try:
+        pages = _previews(data)
+    except UserError:
+        pages = []
     if not 1 <= page <= len(pages):
         or_404(None)
     return send_file(pages[page - 1], mimetype="image/png", max_age=3600)
@@ -98,17 +107,14 @@ def preview(doc_id: int, page: int):
 
 def _previews(docx: bytes, count: int = 2) -> list[Path]:
     """PNG images of the first pages (pdftoppm), cached per content in the instance folder;
-    [] when LibreOffice or poppler is missing."""
+    UserError when LibreOffice or poppler is missing or fails."""
     digest = hashlib.sha256(docx).hexdigest()[:24]
     folder = Path(current_app.instance_path) / "previews"
     folder.mkdir(exist_ok=True)
     done = folder / f"{digest}.done"
     if not done.exists():
         from docgen import pdf as pdfmod
-        try:
-            pages = pdfmod.preview_pngs(_pdf(docx), pages=count, dpi=60)
-        except UserError:
-            return []
+        pages = pdfmod.preview_pngs(_pdf(docx), pages=count, dpi=60)
         for i, png in enumerate(pages, 1):
             (folder / f"{digest}-{i}.png").write_bytes(png)
         done.write_text(str(len(pages)))
