@@ -201,3 +201,21 @@ def test_registrations_as_one_pdf(client):
     assert text.count("BẢN ĐĂNG KÝ") == 2
     assert "Vi Văn Hoàn" in text and "Hà Văn Bôn" in text
     assert "Phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2022" in text
+
+
+def test_a_hostile_file_name_is_recorded_clean(client, db):
+    rows = _signed(unit_list(client), {"Bản Na Mèo": ("Vi Văn Hoàn", "Trưởng bản")})
+    name = "=danh\x00sách\x1b[31m đơn vị <b>&amp;".replace("a\u0301", "á") + ".xlsx"
+    decomposed = name.replace("á", "a\u0301")  # as macOS sends it
+    page, state = upload(client, workbook(rows), name=decomposed)
+    assert state == "done" and "Đã tạo 1 bản đăng ký" in html(page)
+    with db.session(readonly=True) as s:
+        entry = q.list_audit(s)[0]
+    assert entry.target == "=danhsách[31m đơn vị <b>&amp;.xlsx"  # NFC, no control characters
+    log = client.get("/nhat-ky/")
+    assert "=danhsách[31m đơn vị &lt;b&gt;&amp;amp;.xlsx" in html(log)
+    export = client.get("/nhat-ky/xuat.xlsx")
+    assert export.status_code == 200
+    cells = [c.value for row in openpyxl.load_workbook(io.BytesIO(export.data)).active
+             for c in row]
+    assert "'=danhsách[31m đơn vị <b>&amp;.xlsx" in cells  # and no formula

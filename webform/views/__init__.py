@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-
+import unicodedata
 from typing import Callable
 
 from flask import abort, current_app, flash, g, render_template, request
@@ -102,3 +102,11 @@ def visible(value, check):
     if value is None or not check(value):
         abort(404)
     return value
+
+
+def file_label(name: str) -> str:
+    """An uploaded file's name as the browser sent it, fit to show and to record: NFC,
+    without control characters (which no database or workbook takes), at most 120."""
+    shown = "".join(c for c in unicodedata.normalize("NFC", name)
+                    if unicodedata.category(c)[0] != "C").strip()
+    return shown[:120] or "tệp tải lên"

@@ -12,7 +12,7 @@ from docgen import domain, exchange, store as q
 from docgen.errors import InputError, UserError
 from docgen.policy import load_policy
 
-from . import latest_year, log, or_404, scope, store, uploads
+from . import file_label, latest_year, log, or_404, scope, store, uploads
 from .units import XLSX
 
 bp = Blueprint("assessments", __name__, url_prefix="/danh-gia",
@@ -142,7 +142,7 @@ def import_preview():
         flash(exc.message, "error")
         return redirect(back)
     return render_template("import_preview.html", plan=plan, token=uploads.keep(data),
-                           body_id=body_id, year=year, filename=upload.filename,
+                           body_id=body_id, year=year, filename=file_label(upload.filename),
                            action=url_for(".import_apply"), back=back)
 
 

@@ -19,7 +19,7 @@ from docgen.vietnamese import format_number, slug
 
 from ..forms import choices
 from ..jobs import Job
-from . import as_id, jobs, scope, store
+from . import as_id, file_label, jobs, scope, store
 
 bp = Blueprint("batch", __name__, template_folder="../templates/batch")
 MIMES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -94,7 +94,7 @@ def make():
                 raise UserError("Hãy chọn một khu dân cư trong danh sách.")
             stored = q.commitment_inputs(s, unit_id, year)
         if upload is not None and upload.filename:
-            table = importers.read(upload.read(), "commitment", name=upload.filename)
+            table = importers.read(upload.read(), "commitment", name=file_label(upload.filename))
             defaults = {k: v for k, v in (stored[0] if stored else {}).items()
                         if k in ("year", "place", "area", "commune", "district")} or \
                 {"year": year, "area": unit.name, "commune": unit.commune, "place": unit.commune}
@@ -133,13 +133,15 @@ def make_registrations():
     try:
         if upload is None or not upload.filename:
             raise UserError("Hãy chọn tệp Excel danh sách đơn vị (tải danh sách điền sẵn ở "
-                            "dưới, ghi người ký rồi tải lên).")
-        table = importers.read(upload.read(), "registration", name=upload.filename)
+                            "mục 1, ghi người ký rồi tải lên).")
+        name = file_label(upload.filename)
+        table = importers.read(upload.read(), "registration", name=name)
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".registrations"))
     return _start("registration", table, {"year": year}, fmt, f"Bản đăng ký — năm {year}",
-                  target=upload.filename, file_name=f"dang-ky-{year}.{fmt}")
+                  target=name, file_name=f"dang-ky-{year}.{fmt}")
+
 
 
 @bp.get("/dang-ky/danh-sach.xlsx")

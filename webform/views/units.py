@@ -13,7 +13,8 @@ from docgen import domain, exchange, store as q
 from docgen.errors import UserError
 
 from ..forms import choices
-from . import as_id, form_page, log, or_404, save_from_form, scope, store, uploads, visible
+from . import (as_id, file_label, form_page, log, or_404, save_from_form, scope, store, uploads,
+               visible)
 
 bp = Blueprint("units", __name__, url_prefix="/don-vi", template_folder="../templates/units")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -133,7 +134,7 @@ def import_preview():
         return redirect(url_for(".index"))
     token = uploads.keep(data)
     return render_template("import_preview.html", plan=plan, token=token, body_id=body_id,
-                           filename=upload.filename)
+                           filename=file_label(upload.filename))
 
 
 @bp.post("/nhap/xac-nhan")
