@@ -219,3 +219,65 @@ def test_a_hostile_file_name_is_recorded_clean(client, db):
     cells = [c.value for row in openpyxl.load_workbook(io.BytesIO(export.data)).active
              for c in row]
     assert "'=danhsách[31m đơn vị <b>&amp;.xlsx" in cells  # and no formula
+
+
+def test_the_date_and_the_plan_are_printed_on_every_form(client):
+    rows = _signed(unit_list(client), {"Bản Na Mèo": ("Vi Văn Hoàn", "Trưởng bản"),
+                                       "Xã Na Mèo": ("Lò Văn Lả", "Chủ tịch")})
+    plan = ("Kế hoạch số 45/KH-BCĐ ngày 09 tháng 5 năm 2022 của Ban Chỉ đạo 138 huyện Quan "
+            "Sơn & <Công an>")
+    page, state = run_batch(client, {
+        "csrf_token": token(client, "/dang-ky/"), "year": "2022", "fmt": "docx",
+        "date": "2022-05-16", "plan_reference": plan,
+        "file": (io.BytesIO(workbook(rows)), "don-vi.xlsx")}, url="/dang-ky/")
+    assert state == "done" and "Đã tạo 2 bản đăng ký" in html(page)
+    body = texts(job_download(client, page).data)
+    assert body.count("Na Mèo, ngày 16 tháng 5 năm 2022") == 2
+    assert body.count(f"Căn cứ {plan}.") == 2
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("date", "2019-05-16", "Ngày đăng ký 16/05/2019 không thuộc năm 2022 hoặc năm trước đó"),
+    ("date", "16/5/22x", "Ngày đăng ký: "),
+    ("plan_reference", "x" * 301, "Thực hiện kế hoạch: dài 301 ký tự, vượt quá giới hạn 300"),
+    ("plan_reference", "Kế hoạch\x07số 45", "Thực hiện kế hoạch: chứa ký tự điều khiển"),
+])
+def test_a_bad_shared_value_is_refused_before_any_job(client, app, field, value, message):
+    rows = _signed(unit_list(client), {"Bản Na Mèo": ("Vi Văn Hoàn", "Trưởng bản")})
+    response = client.post("/dang-ky/", data={
+        "csrf_token": token(client, "/dang-ky/"), "year": "2022", "fmt": "docx", field: value,
+        "file": (io.BytesIO(workbook(rows)), "don-vi.xlsx")},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert message in html(response)
+    assert not list(app.extensions["docgen_jobs"].folder.glob("docgen-batch-*"))
+
+
+def test_the_plan_is_suggested_from_the_register(client, db):
+    import datetime as dt
+    from docgen import render_document
+    from docgen.samples import load_sample
+    assert 'name="plan_reference" type="text" value=""' in html(client.get("/dang-ky/"))
+    today = dt.date.today()
+    data = _shifted(load_sample("plan"), today.year - 2022)  # the sample plan, this year
+    data.pop("number", None)
+    issued = dt.date(today.year, 5, 9)  # as the seed plan: 45/KH-BCĐ of 09/5
+    with db.session() as s:
+        committee = next(b for b in q.list_bodies(s) if b.abbreviation == "BCĐ")
+        doc_id = q.create_document(s, kind="plan", body_id=committee.id, data=data,
+                                   created_by="admin", render=render_document).id
+    q.issue_number(db, doc_id, issued_on=issued, render=render_document)
+    page = html(client.get("/dang-ky/"))
+    expected = (f"Kế hoạch số 01/KH-BCĐ ngày {issued.day:02d} tháng {issued.month} năm "
+                f"{issued.year} của Ban Chỉ đạo 138 huyện Quan Sơn")
+    assert f'value="{expected}"' in page
+
+
+def _shifted(value, years: int):
+    """A sample's input moved `years` on: its year and its ISO dates."""
+    if isinstance(value, dict):
+        return {k: (v + years if k == "year" else _shifted(v, years)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shifted(v, years) for v in value]
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return f"{int(value[:4]) + years}{value[4:]}"
+    return value

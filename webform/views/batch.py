@@ -13,8 +13,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField
 
-from docgen import batch as bulk, importers, store as q
-from docgen.errors import UserError
+from docgen import batch as bulk, documents, importers, schema, store as q
+from docgen.errors import InputError, UserError
 from docgen.vietnamese import format_number, slug
 
 from ..forms import choices
@@ -41,6 +41,12 @@ class BatchForm(FlaskForm):
 
 class RegistrationForm(FlaskForm):
     year = StringField("Năm đăng ký", default=str(dt.date.today().year))
+    date = StringField("Ngày đăng ký", render_kw={"type": "date"},
+                       description="Để trống để in «ngày … tháng … năm» cho người ký tự ghi")
+    plan_reference = StringField(
+        "Thực hiện kế hoạch", description="Căn cứ in trong mọi bản, ví dụ: Kế hoạch số "
+        "45/KH-BCĐ ngày 09 tháng 5 năm 2022 của Ban Chỉ đạo 138 huyện Quan Sơn; điền sẵn theo "
+        "kế hoạch đã cấp số gần nhất trong năm")
     fmt = SelectField("Tải về dạng", validate_choice=False, choices=_formats("đơn vị"))
     file = FileField("Danh sách đơn vị đã điền người ký (Excel .xlsx / .csv)")
 
@@ -116,6 +122,9 @@ def registrations():
     form = RegistrationForm()
     with store().session(readonly=True) as s:
         bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
+        # The plan the units register under: the latest one issued this year in the user's area.
+        form.plan_reference.data = next(
+            (ref for b in bodies if (ref := q.plan_reference(s, b, dt.date.today().year))), "")
     return render_template("registrations.html", form=form, bodies=bodies)
 
 
@@ -134,13 +143,32 @@ def make_registrations():
         if upload is None or not upload.filename:
             raise UserError("Hãy chọn tệp Excel danh sách đơn vị (tải danh sách điền sẵn ở "
                             "mục 1, ghi người ký rồi tải lên).")
+        defaults = _registration_defaults(form, year)
         name = file_label(upload.filename)
         table = importers.read(upload.read(), "registration", name=name)
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".registrations"))
-    return _start("registration", table, {"year": year}, fmt, f"Bản đăng ký — năm {year}",
+    return _start("registration", table, defaults, fmt, f"Bản đăng ký — năm {year}",
                   target=name, file_name=f"dang-ky-{year}.{fmt}")
+
+
+def _registration_defaults(form: RegistrationForm, year: int) -> dict:
+    """What every registration form shares, checked by the kind's own schema before any job
+    starts (a mistake here would be every row's); UserError naming the form's field."""
+    defaults = {"year": year}
+    for f in (form.date, form.plan_reference):
+        if (f.data or "").strip():
+            defaults[f.name] = f.data.strip()
+    probe = {"unit": "Bản", "kind": "Khu dân cư", "commune": "Xã", "signer": {
+        "name": "Người ký", "position": "Trưởng bản"}}
+    try:
+        schema.parse(documents.get("registration").input, {**defaults, **probe})
+    except InputError as exc:
+        labels = {f.name: f.label.text for f in form}
+        raise UserError("; ".join(f"{labels[path]}: {message}" if path in labels else message
+                                  for path, message in exc.problems)) from None
+    return defaults
 
 
 
