@@ -103,21 +103,21 @@ class Jobs:
 
     def _run(self, job: Job, work: Work) -> None:
         job.state, job.stage = RUNNING, "Đang tạo"
+        state, message = FAILED, ""
         try:
             work(job)
+            if job.file is not None:
+                state = DONE
         except UserError as exc:
-            job.message, job.state = exc.message, FAILED
+            message = exc.message
         except Exception:  # reported on the page; the details go to the service's log
             traceback.print_exc(file=sys.stderr)
-            job.message = ("Đã có lỗi ngoài dự kiến khi tạo tệp; chưa có tệp nào được tạo. "
-                           "Hãy thử lại hoặc báo quản trị.")
-            job.state = FAILED
-        else:
-            job.state = DONE if job.file is not None else FAILED
-        finally:
-            job.finished = time.time()
-            if job.state == FAILED:
-                shutil.rmtree(job.folder, ignore_errors=True)
+            message = ("Đã có lỗi ngoài dự kiến khi tạo tệp; chưa có tệp nào được tạo. "
+                       "Hãy thử lại hoặc báo quản trị.")
+        if state == FAILED:
+            shutil.rmtree(job.folder, ignore_errors=True)
+        job.finished, job.message = time.time(), message
+        job.state = state  # last: a page that shows the end finds everything done
 
     def get(self, job_id: str, owner: int) -> Job | None:
         """The job, if it exists and is `owner`'s."""
