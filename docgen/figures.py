@@ -95,8 +95,8 @@ class Change:
 class Figures:
     """A year's figures: one `Tally` per unit kind (every kind, in domain order) and the total.
 
-    `previous` holds last year's figures or None; `missing_kinds` names the kinds the
-    previous year has no figures for (counted there as 0).
+    `previous` holds last year's figures or None; `missing_kinds` names the kinds that
+    have units this year but no figures last year (counted there as 0).
     """
 
     year: int
@@ -107,6 +107,14 @@ class Figures:
 
     def kind(self, kind: domain.UnitKind) -> Tally:
         return self.kinds[KINDS.index(kind)]
+
+    @property
+    def shown_kinds(self) -> tuple[Tally, ...]:
+        """The kinds a table shows: those with units this year or last. A commune's report
+        has no row for communes; a district's keeps a kind whose units all went away."""
+        before = self.previous.kinds if self.previous else (None,) * len(self.kinds)
+        return tuple(row for row, old in zip(self.kinds, before)
+                     if row.total or (old is not None and old.total))
 
     def change(self, grade: domain.UnitClass) -> Change | None:
         """The change of one class against the previous year; None without a previous year."""
@@ -187,4 +195,5 @@ def compute(units: Iterable[Any], year: int, *, previous_units: Iterable[Any] | 
         before = from_counts(previous_counts, before_year)
     else:
         return current
-    return Figures(year, current.kinds, current.total, before, before.missing_kinds)
+    missing = tuple(k for k in before.missing_kinds if current.kind(domain.unit_kind(k)).total)
+    return Figures(year, current.kinds, current.total, before, missing)

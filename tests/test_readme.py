@@ -41,3 +41,18 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert command.replace("python ", "python3 ") in ci or command in ci
     assert "exit 1" in ci and '"$status" -eq 5' in ci  # no tests collected fails CI
+
+
+def test_every_sample_render_in_the_readme_works(tmp_path):
+    """The README's `docgen render KIND samples/… -o FILE.docx` lines, run as written."""
+    from click.testing import CliRunner
+    from docgen import nd30
+    lines = re.findall(r"^docgen render (\w+) (samples/\S+\.json) -o (\S+\.docx)\s*(?:#.*)?$",
+                       README, re.M)
+    assert len(lines) >= 8
+    runner = CliRunner()
+    for kind, source, target in lines:
+        out = tmp_path / target
+        result = runner.invoke(main, ["render", kind, str(ROOT / source), "-o", str(out)])
+        assert result.exit_code == 0, (kind, source, result.output)
+        assert nd30.check(out.read_bytes()) == [], source
