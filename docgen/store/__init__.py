@@ -67,7 +67,7 @@ __all__ = [
     "get_assessment", "get_body", "get_document", "get_signer", "get_unit", "issue_number",
     "issued_count", "issuer_input", "list_bodies", "list_documents", "list_households",
     "list_signers", "list_units", "load_sample_district", "next_number", "parse_class",
-    "parse_safe", "parse_score", "plan_reference", "recompute_suggestions", "registration_rows", "report_input",
-    "sample_year", "save_assessment", "save_body", "save_household", "save_signer",
+    "parse_safe", "parse_score", "plan_reference", "recompute_suggestions", "registration_rows",
+    "report_input", "sample_year", "save_assessment", "save_body", "save_household", "save_signer",
     "save_unit", "summary", "update_document",
 ]
