@@ -430,3 +430,64 @@ def new_section(doc, *, landscape: bool = False):
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     set_page(section, landscape=landscape)
     return section
+
+
+# Kính gửi with several addressees: "Kính gửi:" starts ADDRESS_START twips in from the
+# margin, the "- X;" lines hang at ADDRESS_TEXT so they align under the text after the colon.
+ADDRESS_START = 1701
+ADDRESS_TEXT = ADDRESS_START + int(text_width_pt("Kính gửi: ", 14) * 20) + 120
+
+
+def compact_header(doc) -> None:
+    """The ND30 header with the agency lines at 12 pt in a cell without side padding.
+
+    header_block sets them at 13 pt in a 62.5 mm column, where "CÔNG AN HUYỆN QUAN
+    SƠN" (183 pt wide) breaks in two; at 12 pt (169 pt) it fits the unpadded column (177 pt).
+    """
+    table = borderless_table(doc, [HEADER_LEFT, HEADER_RIGHT], rows=2)
+    left, right = table.rows[0].cells
+    _no_side_padding(left)
+    agency = Style(size=12, align=CENTER, indent=False, after=0)
+    paragraph(left, "{%p if issuer.superior %}", agency)
+    paragraph(left, "{{ issuer.superior }}", agency)
+    paragraph(left, "{%p endif %}", agency)
+    paragraph(left, "{{ issuer.name }}", Style(size=12, bold=True, align=CENTER, indent=False,
+                                               after=0))
+    rule_under(left, 0.4 * HEADER_LEFT / 20, cell_twips=HEADER_LEFT + CELL_MARGINS)
+    national_title(right)
+    left, right = table.rows[1].cells
+    paragraph(left, "{{ number_line }}", Style(size=13, align=CENTER, indent=False, after=0,
+                                               before=6))
+    paragraph(right, "{{ place_date }}", Style(size=14, italic=True, align=CENTER, indent=False,
+                                               after=0, before=6))
+
+
+def _no_side_padding(cell) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    margins = OxmlElement("w:tcMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tc_pr.append(margins)
+
+
+def addressee_block(doc) -> None:
+    """ND30 ô 9a, upright 14 pt: one addressee centred on the "Kính gửi:" line; several in
+    one paragraph with a hanging indent: the first "- X;" follows a tab, the others a line
+    break, so all (and any wrapped line) start under the text after the colon."""
+    plain = Style(align=CENTER, indent=False, before=6, after=6)
+    paragraph(doc, "{%p if addressee_single %}", plain)
+    paragraph(doc, "Kính gửi: {{ addressee_single }}", plain)
+    paragraph(doc, "{%p else %}", plain)
+    p = paragraph(doc, style=Style(align=LEFT, indent=False, before=6, after=6),
+                  runs=[("Kính gửi:", False, False), ("\t", False, False),
+                        ("{% for a in addressees %}{% if not loop.first %}", False, False),
+                        ("\n", False, False),
+                        ("{% endif %}{{ a }}{% endfor %}", False, False)])
+    fmt = p.paragraph_format
+    fmt.left_indent = Twips(ADDRESS_TEXT)
+    fmt.first_line_indent = Twips(ADDRESS_START - ADDRESS_TEXT)
+    fmt.tab_stops.add_tab_stop(Twips(ADDRESS_TEXT))
+    paragraph(doc, "{%p endif %}", plain)

@@ -3,11 +3,6 @@ and three figures tables (classes per unit kind, "An toàn về ANTT", change ag
 
 from __future__ import annotations
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Twips
-
-from ..metrics import text_width_pt
 from . import blocks as b
 
 TEMPLATE = "report.docx"
@@ -31,18 +26,14 @@ SPACER = b.Style(size=6, align=b.CENTER, indent=False, after=0)
 KHOAN = b.Style(bold=True, keep_next=True)
 ROMAN = b.Style(bold=True, keep_next=True, before=6)
 
-# Kính gửi with several addressees: "Kính gửi:" starts ADDRESS_START twips in from the
-# margin, the "- X;" lines hang at ADDRESS_TEXT so they align under the text after the colon.
-ADDRESS_START = 1701
-ADDRESS_TEXT = ADDRESS_START + int(text_width_pt("Kính gửi: ", 14) * 20) + 120
 
 
 def build(path) -> None:
     doc = b.new_document()
     b.page_numbers(doc.sections[0])
-    _header(doc)
+    b.compact_header(doc)
     b.title_block(doc, "BÁO CÁO", "{{ summary }}")
-    _addressees(doc)
+    b.addressee_block(doc)
     b.paragraph(doc, "{{ intro }}")
     b.paragraph(doc, "I. KẾT QUẢ TRIỂN KHAI THỰC HIỆN", ROMAN)
     b.paragraph(doc, "{%p for t in implementation %}")
@@ -69,65 +60,10 @@ def build(path) -> None:
     b.save(doc, path)
 
 
-def _header(doc) -> None:
-    """The ND30 header with the agency lines at 12 pt in a cell without side padding.
-
-    blocks.header_block sets them at 13 pt in a 62.5 mm column, where "CÔNG AN HUYỆN QUAN
-    SƠN" (183 pt wide) breaks in two; at 12 pt (169 pt) it fits the unpadded column (177 pt).
-    """
-    table = b.borderless_table(doc, [b.HEADER_LEFT, b.HEADER_RIGHT], rows=2)
-    left, right = table.rows[0].cells
-    _no_side_padding(left)
-    agency = b.Style(size=12, align=b.CENTER, indent=False, after=0)
-    b.paragraph(left, "{%p if issuer.superior %}", agency)
-    b.paragraph(left, "{{ issuer.superior }}", agency)
-    b.paragraph(left, "{%p endif %}", agency)
-    b.paragraph(left, "{{ issuer.name }}", b.Style(size=12, bold=True, align=b.CENTER,
-                                                    indent=False, after=0))
-    b.rule_under(left, 0.4 * b.HEADER_LEFT / 20, cell_twips=b.HEADER_LEFT + b.CELL_MARGINS)
-    b.national_title(right)
-    left, right = table.rows[1].cells
-    b.paragraph(left, "{{ number_line }}", b.Style(size=13, align=b.CENTER, indent=False, after=0,
-                                                   before=6))
-    b.paragraph(right, "{{ place_date }}", b.Style(size=14, italic=True, align=b.CENTER,
-                                                   indent=False, after=0, before=6))
-
-
-def _no_side_padding(cell) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    margins = OxmlElement("w:tcMar")
-    for edge in ("left", "right"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:w"), "0")
-        el.set(qn("w:type"), "dxa")
-        margins.append(el)
-    tc_pr.append(margins)
-
-
 def _loop(doc, items: str) -> None:
     b.paragraph(doc, f"{{%p for para in {items} %}}")
     b.paragraph(doc, "{{ para }}")
     b.paragraph(doc, "{%p endfor %}")
-
-
-def _addressees(doc) -> None:
-    """ND30 ô 9a, upright 14 pt: one addressee centred on the "Kính gửi:" line; several in
-    one paragraph with a hanging indent: the first "- X;" follows a tab, the others a line
-    break, so all (and any wrapped line) start under the text after the colon."""
-    plain = b.Style(align=b.CENTER, indent=False, before=6, after=6)
-    b.paragraph(doc, "{%p if addressee_single %}", plain)
-    b.paragraph(doc, "Kính gửi: {{ addressee_single }}", plain)
-    b.paragraph(doc, "{%p else %}", plain)
-    p = b.paragraph(doc, style=b.Style(align=b.LEFT, indent=False, before=6, after=6),
-                    runs=[("Kính gửi:", False, False), ("\t", False, False),
-                          ("{% for a in addressees %}{% if not loop.first %}", False, False),
-                          ("\n", False, False),
-                          ("{% endif %}{{ a }}{% endfor %}", False, False)])
-    fmt = p.paragraph_format
-    fmt.left_indent = Twips(ADDRESS_TEXT)
-    fmt.first_line_indent = Twips(ADDRESS_START - ADDRESS_TEXT)
-    fmt.tab_stops.add_tab_stop(Twips(ADDRESS_TEXT))
-    b.paragraph(doc, "{%p endif %}", plain)
 
 
 def _figures(doc) -> None:

@@ -124,3 +124,12 @@ def sentence_list(lines: list[str]) -> list[str]:
     """Lines of a list ending in ";" each and "." for the last, as legal bases are written."""
     cleaned = [line.strip().rstrip(";.,").strip() for line in lines if line.strip()]
     return [line + (";" if i < len(cleaned) - 1 else ".") for i, line in enumerate(cleaned)]
+
+
+def addressee_context(names: list[str]) -> dict:
+    """ND30 ô 9a: one addressee on the "Kính gửi:" line; several, one "- X;" per line."""
+    cleaned = [n.strip().lstrip("-–• ").rstrip(";.,").strip() for n in names]
+    if len(cleaned) == 1:
+        return {"addressee_single": f"{cleaned[0]}.", "addressees": []}
+    lines = [f"- {n}{';' if i < len(cleaned) - 1 else '.'}" for i, n in enumerate(cleaned)]
+    return {"addressee_single": "", "addressees": lines}

@@ -378,15 +378,6 @@ def _intro(data: ReportInput) -> str:
             f"trào toàn dân bảo vệ an ninh Tổ quốc năm {data.year} như sau:")
 
 
-def _addressees(names: list[str]) -> dict:
-    """ND30 ô 9a: one addressee on the "Kính gửi:" line; several, one "- X;" per line."""
-    cleaned = [n.strip().lstrip("-–• ").rstrip(";.,").strip() for n in names]
-    if len(cleaned) == 1:
-        return {"addressee_single": f"{cleaned[0]}.", "addressees": []}
-    lines = [f"- {n}{';' if i < len(cleaned) - 1 else '.'}" for i, n in enumerate(cleaned)]
-    return {"addressee_single": "", "addressees": lines}
-
-
 def _closing(data: ReportInput) -> str:
     text = data.closing or (f"Trên đây là báo cáo kết quả triển khai thực hiện Quyết định số "
                             f"510/QĐ-BCA-V05 và đánh giá, phân loại phong trào toàn dân bảo vệ an "
@@ -399,7 +390,7 @@ def context(data: ReportInput) -> dict:
                                 year=data.year)
     ctx.update(common.signature_context(data.signer))
     ctx.update(common.recipient_lines(data.recipients, data.archive))
-    ctx.update(_addressees(data.addressees))
+    ctx.update(common.addressee_context(data.addressees))
     f = compute_figures(data)
     defaults = _defaults(data, f)
     topics = ([(t.title, t.paragraphs) for t in data.implementation]
