@@ -476,7 +476,7 @@ def _submit_prefilled(client, url: str, extra: dict | None = None):
 
 @pytest.mark.parametrize("kind, body", [("plan", "BCĐ"), ("decision", "UBND"),
                                         ("commitment", "UBND"), ("registration", "UBND"),
-                                        ("report", "CAH")])
+                                        ("report", "CAH"), ("proposal", "CAH")])
 def test_every_kind_round_trips_through_its_generated_form(client, db, kind, body):
     response = _submit_prefilled(client, f"/van-ban/{kind}/moi?body={body_id(db, body)}&year=2022")
     assert response.status_code == 302, re.findall(r'role="(?:alert|status)">([^<]+)', html(response))

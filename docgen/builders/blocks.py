@@ -29,6 +29,7 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 PAGE_W, PAGE_H = 11906, 16838
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(20), Mm(20), Mm(30), Mm(15)
 TEXT_WIDTH = PAGE_W - 1701 - 851  # twips between the margins (165 mm)
+LANDSCAPE_TEXT_WIDTH = PAGE_H - 1701 - 851  # on a landscape page (252 mm)
 # The header table is a little wider than the text (centred, about 1.3 mm into each
 # margin) so the 13 pt bold Quốc hiệu fits on one line, as in ND30's own samples.
 HEADER_LEFT = 3544  # twips, the agency column (62.5 mm)
@@ -165,13 +166,15 @@ def _mark_size(p, size: float) -> None:
     ppr.append(rpr)
 
 
-def rule_under(container, width_pt: float, *, cell_twips: int | None = None, size: float = 4):
+def rule_under(container, width_pt: float, *, cell_twips: int | None = None, size: float = 4,
+               text_twips: int = TEXT_WIDTH):
     """A short solid line, centred: an empty paragraph with a bottom border `width_pt` long.
 
-    `cell_twips` is the width of the table cell holding it; None means the body text width.
+    `cell_twips` is the width of the table cell holding it; None means the body text,
+    `text_twips` wide (LANDSCAPE_TEXT_WIDTH on a landscape page).
     """
     p = container.add_paragraph()
-    inner = TEXT_WIDTH if cell_twips is None else cell_twips - CELL_MARGINS
+    inner = text_twips if cell_twips is None else cell_twips - CELL_MARGINS
     side = max(0, int((inner - width_pt * 20) / 2))
     fmt = p.paragraph_format
     fmt.alignment = CENTER
@@ -438,13 +441,14 @@ ADDRESS_START = 1701
 ADDRESS_TEXT = ADDRESS_START + int(text_width_pt("Kính gửi: ", 14) * 20) + 120
 
 
-def compact_header(doc) -> None:
-    """The ND30 header with the agency lines at 12 pt in a cell without side padding.
+def compact_header(doc, *, numbered: bool = True) -> None:
+    """The ND30 header with the agency lines at 12 pt in a cell without side padding;
+    without the Số and date row when not `numbered` (a paper attached to the document).
 
     header_block sets them at 13 pt in a 62.5 mm column, where "CÔNG AN HUYỆN QUAN
     SƠN" (183 pt wide) breaks in two; at 12 pt (169 pt) it fits the unpadded column (177 pt).
     """
-    table = borderless_table(doc, [HEADER_LEFT, HEADER_RIGHT], rows=2)
+    table = borderless_table(doc, [HEADER_LEFT, HEADER_RIGHT], rows=2 if numbered else 1)
     left, right = table.rows[0].cells
     _no_side_padding(left)
     agency = Style(size=12, align=CENTER, indent=False, after=0)
@@ -455,6 +459,8 @@ def compact_header(doc) -> None:
                                                after=0))
     rule_under(left, 0.4 * HEADER_LEFT / 20, cell_twips=HEADER_LEFT + CELL_MARGINS)
     national_title(right)
+    if not numbered:
+        return
     left, right = table.rows[1].cells
     paragraph(left, "{{ number_line }}", Style(size=13, align=CENTER, indent=False, after=0,
                                                before=6))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .. import domain
 from ..metrics import ruler_choice
 from ..schema import choice, day, integer, text, text_list
-from ..vietnamese import doc_symbol, nd30_date, upper
+from ..vietnamese import doc_symbol, fold, nd30_date, upper
 
 AUTHORITY_OPTIONS = tuple((a.code, a.label) for a in domain.AUTHORITIES)
 
@@ -133,3 +133,15 @@ def addressee_context(names: list[str]) -> dict:
         return {"addressee_single": f"{cleaned[0]}.", "addressees": []}
     lines = [f"- {n}{';' if i < len(cleaned) - 1 else '.'}" for i, n in enumerate(cleaned)]
     return {"addressee_single": "", "addressees": lines}
+
+
+def refuse_duplicate_units(units) -> None:
+    """ValueError naming the first unit listed twice (names compared without case or
+    diacritics): each unit is recognised, reported or proposed once."""
+    seen: dict[str, int] = {}
+    for i, unit in enumerate(units, 1):
+        key = fold(unit.name)
+        if key in seen:
+            raise ValueError(f"Đơn vị thứ {i} «{unit.name}» trùng tên với đơn vị thứ "
+                             f"{seen[key]}; mỗi đơn vị chỉ được ghi một lần")
+        seen[key] = i

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .. import domain
 from ..schema import choice, integer, items, record, text, text_list
-from ..vietnamese import fold, upper
+from ..vietnamese import upper
 from . import common
 from .kinds import Kind
 
@@ -61,13 +61,7 @@ class DecisionInput:
     archive: str = common.archive_field("VT")
 
     def __post_init__(self) -> None:
-        seen: dict[str, int] = {}
-        for i, unit in enumerate(self.units, 1):
-            key = fold(unit.name)
-            if key in seen:
-                raise ValueError(f"Đơn vị thứ {i} «{unit.name}» trùng tên với đơn vị thứ "
-                                 f"{seen[key]}; mỗi đơn vị chỉ được ghi một lần")
-            seen[key] = i
+        common.refuse_duplicate_units(self.units)
         if self.date and self.date.year != self.year and self.date.year != self.year + 1:
             raise ValueError(f"Ngày ban hành {self.date:%d/%m/%Y} không thuộc năm đánh giá "
                              f"{self.year} hoặc năm sau đó")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .. import domain, figures
 from ..schema import boolean, choice, integer, items, record, text, text_list
-from ..vietnamese import fold, format_number, lower_first, percent
+from ..vietnamese import format_number, lower_first, percent
 from . import common
 from .kinds import Kind
 
@@ -126,16 +126,11 @@ class ReportInput:
     archive: str = common.archive_field("VT")
 
     def __post_init__(self) -> None:
-        seen: dict[str, int] = {}
         for i, unit in enumerate(self.units, 1):
             if unit.safe is None:
                 raise ValueError(f"Đơn vị thứ {i} «{unit.name}» (units[{i}].safe) chưa ghi kết quả "
                                  "công nhận đạt tiêu chuẩn “An toàn về ANTT” (true hoặc false)")
-            key = fold(unit.name)
-            if key in seen:
-                raise ValueError(f"Đơn vị thứ {i} «{unit.name}» trùng tên với đơn vị thứ "
-                                 f"{seen[key]}; mỗi đơn vị chỉ được ghi một lần")
-            seen[key] = i
+        common.refuse_duplicate_units(self.units)
         if not self.addressees:
             if not self.issuer.superior:
                 raise ValueError("Cần ghi nơi nhận báo cáo (addressees, «Kính gửi»)")

@@ -48,7 +48,7 @@ from .numbering import (create_document, delete_document, document_input, downlo
                         get_document, issue_number, issued_count, list_documents, next_number,
                         update_document)
 from .prefill import (Prefill, commitment_inputs, decision_input, issuer_input, plan_reference,
-                      registration_rows, report_input)
+                      proposal_input, registration_rows, report_input)
 from .queries import (check_unit, delete_body, delete_household, delete_signer, delete_unit,
                       documents_citing, find_unit, get_body, get_signer, get_unit, list_bodies,
                       list_households, list_signers, list_units, save_body, save_household,
@@ -67,7 +67,7 @@ __all__ = [
     "get_assessment", "get_body", "get_document", "get_signer", "get_unit", "issue_number",
     "issued_count", "issuer_input", "list_bodies", "list_documents", "list_households",
     "list_signers", "list_units", "load_sample_district", "next_number", "parse_class",
-    "parse_safe", "parse_score", "plan_reference", "recompute_suggestions", "registration_rows",
-    "report_input", "sample_year", "save_assessment", "save_body", "save_household", "save_signer",
-    "save_unit", "summary", "update_document",
+    "parse_safe", "parse_score", "plan_reference", "proposal_input", "recompute_suggestions",
+    "registration_rows", "report_input", "sample_year", "save_assessment", "save_body",
+    "save_household", "save_signer", "save_unit", "summary", "update_document",
 ]

@@ -1,5 +1,5 @@
-"""Document inputs pre-filled from the database: the decision and the report of a year
-from the stored outcomes, commitment forms from a residential area's households, the list
+"""Document inputs pre-filled from the database: the decision, the report and the proposal
+of a year from the stored outcomes, commitment forms from a residential area's households, the list
 of units whose registration forms are printed in bulk.
 
 Each returns plain dicts valid for the kind's input (`docgen.prepare` accepts them);
@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import UserError
-from ..vietnamese import fold, lower_first, nd30_date
+from ..vietnamese import fold, format_number, lower_first, nd30_date
 from .assessments import assessment_grid
 from .models import STATUS_ISSUED, Assessment, Body, Document, Household, Signer, Unit
 from .queries import bodies_in_place, list_households, list_signers
@@ -95,10 +95,11 @@ def _note(unit: Unit, row: Assessment) -> str:
     return row.note or unit.note
 
 
-def _missing_warning(missing: list[Unit], year: int) -> str:
+def _missing_warning(missing: list[Unit], year: int,
+                     lacking: str = "xếp loại quyết định") -> str:
     names = ", ".join(f"«{u.name}»" for u in missing[:10])
     more = f" và {len(missing) - 10} đơn vị khác" if len(missing) > 10 else ""
-    return (f"{len(missing)} đơn vị chưa có xếp loại quyết định năm {year} nên không có trong "
+    return (f"{len(missing)} đơn vị chưa có {lacking} năm {year} nên không có trong "
             f"danh sách: {names}{more}")
 
 
@@ -178,6 +179,46 @@ def report_input(session: Session, body_id: int, year: int, signer_id: int | Non
     if committee and fold(body.name).startswith("cong an"):
         data["committee"] = committee
     return _finish(session, body, signer_id, year, "report", data, warnings, missing)
+
+
+def proposal_input(session: Session, body_id: int, year: int,
+                   signer_id: int | None = None) -> Prefill:
+    """The proposal of `year` by `body_id` (the police office) to the People's Committee of
+    the same place: every unit of the place's bodies with its scores and the class proposed
+    (the decided one once entered, else the policy's suggestion)."""
+    body = _body(session, body_id)
+    warnings: list[str] = []
+    units, missing = [], []
+    place = bodies_in_place(session, body)
+    for source in place:
+        for line in assessment_grid(session, source.id, year):
+            row = line.assessment
+            grade = row and (row.decided or row.suggested)
+            if not grade:
+                missing.append(line.unit)
+                continue
+            unit = {"name": line.unit.name, "kind": line.unit.kind, "grade": grade,
+                    "safe": bool(row.safe), "note": _note(line.unit, row)}
+            for key, value in (("self_score", row.self_score), ("score", row.reviewed_score)):
+                if value is not None:
+                    unit[key] = format_number(f"{value:g}")
+            units.append(unit)
+    if missing:
+        warnings.append(_missing_warning(missing, year, "xếp loại đề xuất"))
+    if not units:
+        warnings.append(f"Chưa có đơn vị nào có xếp loại đề xuất năm {year}")
+    data: dict = {"issuer": issuer_input(body), "year": year, "units": units}
+    committee = next((b.name for b in place
+                      if b.id != body.id and fold(b.name).startswith("ban chi dao")), "")
+    if committee:
+        data["committee"] = committee
+    deciding = next((b.name for b in place
+                     if b.id != body.id and fold(b.name).startswith("uy ban nhan dan")), "")
+    if deciding:
+        data["addressees"] = [deciding]
+    else:
+        warnings.append("Chưa xác định được Ủy ban nhân dân nhận tờ trình: hãy ghi «Kính gửi»")
+    return _finish(session, body, signer_id, year, "proposal", data, warnings, missing)
 
 
 def commitment_inputs(session: Session, unit_id: int, year: int) -> list[dict]:

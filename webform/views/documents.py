@@ -15,7 +15,7 @@ bp = Blueprint("documents", __name__, url_prefix="/van-ban",
                template_folder="../templates/documents")
 
 
-PREFILL = {"decision": q.decision_input, "report": q.report_input}
+PREFILL = {"decision": q.decision_input, "report": q.report_input, "proposal": q.proposal_input}
 
 
 def _kind(name: str):
