@@ -3,7 +3,7 @@ then, on its own pages, the scored list of Decision 510 Điều 11 grouped by un
 
 from __future__ import annotations
 
-from . import blocks as b
+from . import blocks as b, upward
 
 TEMPLATE = "proposal.docx"
 
@@ -22,9 +22,9 @@ KHOAN = b.Style(bold=True, keep_next=True)
 def build(path) -> None:
     doc = b.new_document()
     b.page_numbers(doc.sections[0])
-    b.compact_header(doc)
+    upward.compact_header(doc)
     b.title_block(doc, "TỜ TRÌNH", "{{ summary }}")
-    b.addressee_block(doc)
+    upward.addressee_block(doc)
     _loop(doc, "bases", "basis")
     b.paragraph(doc, "{{ lead }}")
     b.paragraph(doc, "1. Kết quả đánh giá, đề xuất xếp loại", KHOAN)
@@ -52,7 +52,7 @@ def _loop(doc, items: str, name: str) -> None:
 def _scored_list(doc) -> None:
     section = b.new_section(doc, landscape=True)
     b.page_numbers(section, restart=True)
-    b.compact_header(doc, numbered=False)
+    upward.compact_header(doc, numbered=False)
     b.paragraph(doc, "THỐNG KÊ DANH SÁCH CHẤM ĐIỂM, MỨC ĐỀ XUẤT ĐÁNH GIÁ, PHÂN LOẠI",
                 b.Style(bold=True, align=b.CENTER, indent=False, before=18, after=0,
                         keep_next=True))

@@ -3,7 +3,7 @@ and three figures tables (classes per unit kind, "An toàn về ANTT", change ag
 
 from __future__ import annotations
 
-from . import blocks as b
+from . import blocks as b, upward
 
 TEMPLATE = "report.docx"
 
@@ -31,9 +31,9 @@ ROMAN = b.Style(bold=True, keep_next=True, before=6)
 def build(path) -> None:
     doc = b.new_document()
     b.page_numbers(doc.sections[0])
-    b.compact_header(doc)
+    upward.compact_header(doc)
     b.title_block(doc, "BÁO CÁO", "{{ summary }}")
-    b.addressee_block(doc)
+    upward.addressee_block(doc)
     b.paragraph(doc, "{{ intro }}")
     b.paragraph(doc, "I. KẾT QUẢ TRIỂN KHAI THỰC HIỆN", ROMAN)
     b.paragraph(doc, "{%p for t in implementation %}")
