@@ -201,3 +201,30 @@ def test_the_store_prefills_the_proposal_from_the_years_outcomes(app):
     out = docgen.render_document("proposal", data)
     assert nd30.check(out) == []
     assert "Kính gửi: Ủy ban nhân dân huyện Quan Sơn." in texts(out)
+
+
+def test_the_decision_cites_the_issued_proposal(app, sample):
+    import datetime as dt
+    db = app.extensions["docgen_store"]
+    with db.session() as s:
+        bodies = {b.abbreviation: b for b in q.list_bodies(s)}
+        police, committee = bodies["CAH"].id, bodies["UBND"].id
+        assert q.decision_input(s, committee, 2022).data["proposer"] == "Trưởng Công an huyện"
+        data = sample("proposal")
+        del data["number"], data["date"]
+        draft = q.create_document(s, kind="proposal", body_id=police, data=data,
+                                  created_by="admin", render=docgen.render_document).id
+        other = dict(data, year=2021)  # a proposal of another year is not this decision's
+        older = q.create_document(s, kind="proposal", body_id=police, data=other,
+                                  created_by="admin", render=docgen.render_document).id
+    q.issue_number(db, older, issued_on=dt.date(2022, 1, 6), render=docgen.render_document)
+    with db.session(readonly=True) as s:  # a draft is not cited either
+        assert q.decision_input(s, committee, 2022).data["proposer"] == "Trưởng Công an huyện"
+    q.issue_number(db, draft, issued_on=dt.date(2023, 1, 5), render=docgen.render_document)
+    with db.session(readonly=True) as s:
+        prefill = q.decision_input(s, committee, 2022)
+    assert prefill.data["proposer"] == ("Trưởng Công an huyện tại Tờ trình số 01/TTr-CAH ngày "
+                                        "05 tháng 01 năm 2023")
+    out = docgen.render_document("decision", prefill.data)
+    assert ("Theo đề nghị của Trưởng Công an huyện tại Tờ trình số 01/TTr-CAH ngày 05 tháng 01 "
+            "năm 2023.") in texts(out)

@@ -78,6 +78,20 @@ def plan_reference(session: Session, body: Body, year: int) -> str:
     return f"Kế hoạch số {doc.symbol} {nd30_date(doc.issued_on)} của {doc.body.name}"
 
 
+def proposal_reference(session: Session, body: Body, year: int) -> str:
+    """"Tờ trình số 05/TTr-CAH ngày 05 tháng 01 năm 2023": the latest proposal issued by a
+    body of `body`'s place for the assessment of `year`, or "" when the register has none."""
+    ids = [b.id for b in bodies_in_place(session, body)]
+    docs = session.scalars(select(Document).where(
+        Document.kind == "proposal", Document.status == STATUS_ISSUED,
+        Document.year.in_((year, year + 1)), Document.body_id.in_(ids))
+        .order_by(Document.issued_on.desc(), Document.id.desc()))
+    for doc in docs:
+        if doc.issued_on and json.loads(doc.input_json).get("year") == year:
+            return f"Tờ trình số {doc.symbol} {nd30_date(doc.issued_on)}"
+    return ""
+
+
 def _carry_over(session: Session, body_id: int, kind: str) -> dict:
     doc = session.scalar(select(Document).where(Document.body_id == body_id,
                                                 Document.kind == kind)
@@ -137,6 +151,8 @@ def decision_input(session: Session, body_id: int, year: int,
     proposer = body.proposer or (f"Trưởng Công an {body.level}" if body.level else "")
     if not proposer:
         warnings.append("Chưa xác định được cơ quan đề nghị: hãy ghi «Theo đề nghị của»")
+    elif (reference := proposal_reference(session, body, year)):
+        proposer = f"{proposer} tại {reference}"
     data: dict = {"issuer": issuer_input(body), "year": year, "proposer": proposer,
                   "units": units}
     return _finish(session, body, signer_id, year, "decision", data, warnings, missing)
