@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-
-from . import blocks as b
-
-LIST_WIDTHS = [794, 3685, 1928, 1474, 1473]  # STT, name, kind, class, note (twips, 165 mm)
-CELL = b.Style(size=13, align=b.LEFT, indent=False, after=0, before=2)
-CELL_CENTER = b.Style(size=13, align=b.CENTER, indent=False, after=0, before=2)
-CELL_HEAD = b.Style(size=13, bold=True, align=b.CENTER, indent=False, after=0, before=2)
-GROUP = b.Style(size=13, bold=True, align=b.LEFT, indent=False, after=0, before=2)
-TAG = b.Style(size=13, align=b.LEFT, indent=False, after=0)
+from . import blocks as b, lists
 
 
 TEMPLATE = "decision.docx"
@@ -51,35 +43,9 @@ def _attached_list(doc) -> None:
     b.page_numbers(section, restart=True)
     b.header_block(doc, superior="{{ issuer.superior }}", body="{{ issuer.name }}",
                    number=None, place_date=None)
-    b.paragraph(doc, "DANH SÁCH", b.Style(bold=True, align=b.CENTER, indent=False, before=18,
-                                          after=0, keep_next=True))
-    b.paragraph(doc, "{{ list_title }}", b.Style(bold=True, align=b.CENTER, indent=False, after=0,
-                                                 keep_next=True))
-    b.paragraph(doc, "{{ attached_line }}", b.Style(italic=True, align=b.CENTER, indent=False,
-                                                    after=0, keep_next=True))
-    b.rule_under(doc, 120)
-    b.paragraph(doc, "", b.Style(size=6, align=b.CENTER, indent=False, after=0))
-    table = b.grid_table(doc, LIST_WIDTHS, rows=7)
-    head, group_for, group, unit_for, unit, unit_end, group_end = table.rows
-    for cell, label in zip(head.cells, ("STT", "Tên đơn vị", "Loại hình", "Xếp loại",
-                                        "Ghi chú")):
-        b.paragraph(cell, label, CELL_HEAD)
-    b.row_flags(head, header=True)
-    for row, tag in ((group_for, "{%tr for g in groups %}"), (unit_for, "{%tr for u in g.units %}"),
-                     (unit_end, "{%tr endfor %}"), (group_end, "{%tr endfor %}")):
-        b.paragraph(b.merge_row(row), tag, TAG)
-    b.paragraph(b.merge_row(group), "{{ g.heading }}", GROUP)
-    b.row_flags(group)
-    for cell, value, style in zip(unit.cells,
-                                  ("{{ u.stt }}", "{{ u.name }}", "{{ u.kind }}", "{{ u.grade }}",
-                                   "{{ u.note }}"),
-                                  (CELL_CENTER, CELL, CELL, CELL_CENTER, CELL)):
-        b.paragraph(cell, value, style)
-    b.row_flags(unit)
-    total = table.add_row()
-    b.paragraph(b.merge_row(total), "{{ total_line }}", GROUP)
-    b.row_flags(total)
-    for row in table.rows:
-        for cell in row.cells:
-            if not cell.paragraphs:
-                cell.add_paragraph()
+    lists.grouped_list(doc, "DANH SÁCH", [
+        lists.Column("STT", "{{ u.stt }}", 794, centred=True),
+        lists.Column("Tên đơn vị", "{{ u.name }}", 3685),
+        lists.Column("Loại hình", "{{ u.kind }}", 1928),
+        lists.Column("Xếp loại", "{{ u.grade }}", 1474, centred=True),
+        lists.Column("Ghi chú", "{{ u.note }}", 1473)])

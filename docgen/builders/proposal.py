@@ -3,19 +3,10 @@ then, on its own pages, the scored list of Decision 510 Điều 11 grouped by un
 
 from __future__ import annotations
 
-from . import blocks as b, upward
+from . import blocks as b, lists, upward
 
 TEMPLATE = "proposal.docx"
 
-# STT, name, self score, reviewed score, proposed class, "An toàn về ANTT", note: the 252 mm
-# of a landscape page (ND30 lets a table attached to a document run across the page).
-LIST_WIDTHS = [750, 4400, 1250, 1350, 1650, 1500, 3386]
-assert sum(LIST_WIDTHS) == b.LANDSCAPE_TEXT_WIDTH
-CELL = b.Style(size=13, align=b.LEFT, indent=False, after=0, before=2)
-CELL_CENTER = b.Style(size=13, align=b.CENTER, indent=False, after=0, before=2)
-CELL_HEAD = b.Style(size=13, bold=True, align=b.CENTER, indent=False, after=0, before=2)
-GROUP = b.Style(size=13, bold=True, align=b.LEFT, indent=False, after=0, before=2)
-TAG = b.Style(size=13, align=b.LEFT, indent=False, after=0)
 KHOAN = b.Style(bold=True, keep_next=True)
 
 
@@ -50,41 +41,15 @@ def _loop(doc, items: str, name: str) -> None:
 
 
 def _scored_list(doc) -> None:
+    """On landscape pages: ND30 lets a table attached to a document run across the page."""
     section = b.new_section(doc, landscape=True)
     b.page_numbers(section, restart=True)
     upward.compact_header(doc, numbered=False)
-    b.paragraph(doc, "THỐNG KÊ DANH SÁCH CHẤM ĐIỂM, MỨC ĐỀ XUẤT ĐÁNH GIÁ, PHÂN LOẠI",
-                b.Style(bold=True, align=b.CENTER, indent=False, before=18, after=0,
-                        keep_next=True))
-    b.paragraph(doc, "{{ list_title }}", b.Style(bold=True, align=b.CENTER, indent=False, after=0,
-                                                 keep_next=True))
-    b.paragraph(doc, "{{ attached_line }}", b.Style(italic=True, align=b.CENTER, indent=False,
-                                                    after=0, keep_next=True))
-    b.rule_under(doc, 120, text_twips=b.LANDSCAPE_TEXT_WIDTH)
-    b.paragraph(doc, "", b.Style(size=6, align=b.CENTER, indent=False, after=0))
-    table = b.grid_table(doc, LIST_WIDTHS, rows=7)
-    head, group_for, group, unit_for, unit, unit_end, group_end = table.rows
-    for cell, label in zip(head.cells, ("STT", "Tên đơn vị", "Điểm tự chấm", "Điểm thẩm định",
-                                        "Đề xuất xếp loại", "An toàn về ANTT", "Ghi chú")):
-        b.paragraph(cell, label, CELL_HEAD)
-    b.row_flags(head, header=True)
-    for row, tag in ((group_for, "{%tr for g in groups %}"), (unit_for, "{%tr for u in g.units %}"),
-                     (unit_end, "{%tr endfor %}"), (group_end, "{%tr endfor %}")):
-        b.paragraph(b.merge_row(row), tag, TAG)
-    b.paragraph(b.merge_row(group), "{{ g.heading }}", GROUP)
-    b.row_flags(group)
-    for cell, value, style in zip(unit.cells,
-                                  ("{{ u.stt }}", "{{ u.name }}", "{{ u.self_score }}",
-                                   "{{ u.score }}", "{{ u.grade }}", "{{ u.safe }}",
-                                   "{{ u.note }}"),
-                                  (CELL_CENTER, CELL, CELL_CENTER, CELL_CENTER, CELL_CENTER,
-                                   CELL_CENTER, CELL)):
-        b.paragraph(cell, value, style)
-    b.row_flags(unit)
-    total = table.add_row()
-    b.paragraph(b.merge_row(total), "{{ total_line }}", GROUP)
-    b.row_flags(total)
-    for row in table.rows:
-        for cell in row.cells:
-            if not cell.paragraphs:
-                cell.add_paragraph()
+    lists.grouped_list(doc, "THỐNG KÊ DANH SÁCH CHẤM ĐIỂM, MỨC ĐỀ XUẤT ĐÁNH GIÁ, PHÂN LOẠI", [
+        lists.Column("STT", "{{ u.stt }}", 750, centred=True),
+        lists.Column("Tên đơn vị", "{{ u.name }}", 4400),
+        lists.Column("Điểm tự chấm", "{{ u.self_score }}", 1250, centred=True),
+        lists.Column("Điểm thẩm định", "{{ u.score }}", 1350, centred=True),
+        lists.Column("Đề xuất xếp loại", "{{ u.grade }}", 1650, centred=True),
+        lists.Column("An toàn về ANTT", "{{ u.safe }}", 1500, centred=True),
+        lists.Column("Ghi chú", "{{ u.note }}", 3386)], text_twips=b.LANDSCAPE_TEXT_WIDTH)
