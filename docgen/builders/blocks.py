@@ -343,8 +343,15 @@ def title_block(doc, kind: str, summary: str, *, line_pt: float = 120) -> None:
     paragraph(doc, "", Style(size=6, align=CENTER, indent=False, after=0))
 
 
-def footer_block(doc, *, recipients_loop: tuple[str, str, str] | None, signature: list[tuple[str, str]],
-                 name: str) -> None:
+# The footer of every kind: Nơi nhận from `recipients`, the signer's lines and name.
+RECIPIENTS_LOOP = ("{%p for r in recipients %}", "{{ r }}", "{%p endfor %}")
+SIGNER_LINES = (("{%p for line in signer.lines %}", "tag"), ("{{ line }}", "line"),
+                ("{%p endfor %}", "tag"))
+
+
+def footer_block(doc, *, recipients_loop: tuple[str, str, str] | None = RECIPIENTS_LOOP,
+                 signature: tuple[tuple[str, str], ...] = SIGNER_LINES,
+                 name: str = "{{ signer.name }}") -> None:
     """Nơi nhận (left) and the signature (right).
 
     `recipients_loop` is (for-tag, item, endfor-tag) Jinja paragraphs; `signature` lists

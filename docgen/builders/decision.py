@@ -28,10 +28,7 @@ def build(path) -> None:
     b.paragraph(doc, "{%p endfor %}")
     b.paragraph(doc, runs=[("Điều 2. ", True, False), ("{{ article2 }}", False, False)])
     b.paragraph(doc, runs=[("Điều 3. ", True, False), ("{{ article3 }}", False, False)])
-    b.footer_block(doc, recipients_loop=("{%p for r in recipients %}", "{{ r }}", "{%p endfor %}"),
-                   signature=[("{%p for line in signer.lines %}", "tag"), ("{{ line }}", "line"),
-                              ("{%p endfor %}", "tag")],
-                   name="{{ signer.name }}")
+    b.footer_block(doc)
     _attached_list(doc)
     doc.core_properties.title = "Quyết định công nhận phân loại phong trào"
     doc.core_properties.author = "docgen"

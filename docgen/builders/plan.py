@@ -34,10 +34,7 @@ def build(path) -> None:
     _assessment(doc)
     _tasks(doc)
     _organisation(doc)
-    b.footer_block(doc, recipients_loop=("{%p for r in recipients %}", "{{ r }}", "{%p endfor %}"),
-                   signature=[("{%p for line in signer.lines %}", "tag"), ("{{ line }}", "line"),
-                              ("{%p endfor %}", "tag")],
-                   name="{{ signer.name }}")
+    b.footer_block(doc)
     # The last paragraph keeps with the footer (LEAD) and the footer never splits, so the
     # signature never stands alone at the top of a page.
     b.row_flags(doc.tables[-1].rows[0])

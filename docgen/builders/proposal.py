@@ -24,10 +24,7 @@ def build(path) -> None:
     b.paragraph(doc, "{{ safe_line }}")
     b.paragraph(doc, "{{ attached }}", b.ITALIC_BODY)
     b.paragraph(doc, "{{ closing }}")
-    b.footer_block(doc, recipients_loop=("{%p for r in recipients %}", "{{ r }}", "{%p endfor %}"),
-                   signature=[("{%p for line in signer.lines %}", "tag"), ("{{ line }}", "line"),
-                              ("{%p endfor %}", "tag")],
-                   name="{{ signer.name }}")
+    b.footer_block(doc)
     _scored_list(doc)
     doc.core_properties.title = "Tờ trình đề nghị công nhận phân loại phong trào"
     doc.core_properties.author = "docgen"

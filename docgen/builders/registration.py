@@ -34,10 +34,7 @@ def build(path) -> None:
     b.paragraph(doc, "{{ item }}")
     b.paragraph(doc, "{%p endfor %}")
     b.paragraph(doc, "{{ closing }}", b.Style(keep_next=True))
-    b.footer_block(doc, recipients_loop=("{%p for r in recipients %}", "{{ r }}", "{%p endfor %}"),
-                   signature=[("{%p for line in signer.lines %}", "tag"), ("{{ line }}", "line"),
-                              ("{%p endfor %}", "tag")],
-                   name="{{ signer.name }}")
+    b.footer_block(doc)
     b.row_flags(doc.tables[-1].rows[0])     # Nơi nhận and the signature stay on one page
     # Word wants the body to end with a paragraph; a tiny one keeps the page count.
     b.paragraph(doc, "", b.Style(size=1, align=b.LEFT, indent=False, after=0))

@@ -51,10 +51,7 @@ def build(path) -> None:
     b.paragraph(doc, "V. ĐỀ XUẤT, KIẾN NGHỊ", ROMAN)
     _loop(doc, "proposals")
     b.paragraph(doc, "{{ closing }}")
-    b.footer_block(doc, recipients_loop=("{%p for r in recipients %}", "{{ r }}", "{%p endfor %}"),
-                   signature=[("{%p for line in signer.lines %}", "tag"), ("{{ line }}", "line"),
-                              ("{%p endfor %}", "tag")],
-                   name="{{ signer.name }}")
+    b.footer_block(doc)
     doc.core_properties.title = "Báo cáo kết quả đánh giá, phân loại phong trào"
     doc.core_properties.author = "docgen"
     b.save(doc, path)
