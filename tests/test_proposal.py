@@ -18,6 +18,7 @@ from docgen.errors import InputError
 from docgen.vietnamese import percent
 from helpers import open_docx, paragraphs_with, texts
 from test_report import cells, table_with
+from test_web import db  # noqa: F401 (a fixture)
 
 CLASSES = ("Xuất sắc", "Khá", "Trung bình", "Yếu")
 KIND_ORDER = ("Khu dân cư", "Xã, thị trấn", "Cơ quan", "Doanh nghiệp", "Cơ sở giáo dục")
@@ -228,3 +229,18 @@ def test_the_decision_cites_the_issued_proposal(app, sample):
     out = docgen.render_document("decision", prefill.data)
     assert ("Theo đề nghị của Trưởng Công an huyện tại Tờ trình số 01/TTr-CAH ngày 05 tháng 01 "
             "năm 2023.") in texts(out)
+
+
+def test_a_proposal_made_in_the_web_form_is_cited_by_the_decision(client, db):
+    """Through the forms as a clerk uses them: the stored input holds the year as typed."""
+    from test_web import _submit_prefilled, body_id, html, token
+    police = body_id(db, "CAH")
+    response = _submit_prefilled(client, f"/van-ban/proposal/moi?body={police}&year=2022")
+    assert response.status_code == 302, html(response)[:2000]
+    doc_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    issued = client.post(f"/so-van-ban/{doc_id}/cap-so", follow_redirects=True, data={
+        "csrf_token": token(client, f"/so-van-ban/{doc_id}"), "issued_on": "2023-01-05"})
+    assert "Đã cấp số 01/TTr-CAH" in html(issued)  # in the police office's own register
+    page = html(client.get(f"/van-ban/decision/moi?body={body_id(db, 'UBND')}&year=2022"))
+    assert ('value="Trưởng Công an huyện tại Tờ trình số 01/TTr-CAH ngày 05 tháng 01 năm '
+            '2023"') in page

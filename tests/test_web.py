@@ -465,6 +465,7 @@ def _submit_prefilled(client, url: str, extra: dict | None = None):
         form[n] = unescape(body)
     for n, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
         chosen = re.search(r'<option selected value="([^"]*)"', options) or \
+            re.search(r'<option[^>]*value="([^"]*)"[^>]*selected', options) or \
             re.search(r'<option[^>]*value="([^"]*)"', options)
         form[n] = unescape(chosen[1]) if chosen else ""
     for n in re.findall(r'<input[^>]*checked[^>]*name="([^"]+)"', page) + \

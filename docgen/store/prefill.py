@@ -86,8 +86,8 @@ def proposal_reference(session: Session, body: Body, year: int) -> str:
         Document.kind == "proposal", Document.status == STATUS_ISSUED,
         Document.year.in_((year, year + 1)), Document.body_id.in_(ids))
         .order_by(Document.issued_on.desc(), Document.id.desc()))
-    for doc in docs:
-        if doc.issued_on and json.loads(doc.input_json).get("year") == year:
+    for doc in docs:  # the stored input is as entered: its year may be text ("2022")
+        if doc.issued_on and str(json.loads(doc.input_json).get("year")).strip() == str(year):
             return f"Tờ trình số {doc.symbol} {nd30_date(doc.issued_on)}"
     return ""
 

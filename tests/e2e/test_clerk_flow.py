@@ -201,3 +201,34 @@ def test_clerk_prints_the_registrations_of_the_communes_units(server, page, tmp_
     page.click("text=Tạo đợt khác")
     assert page.url.endswith("/dang-ky/")
     page.screenshot(path=str(DOCS / "batch-registrations.png"), full_page=True)
+
+
+def test_police_propose_the_classes_then_the_decision_cites_the_proposal(server, page):
+    # The police office writes the Tờ trình from the year's grid and gets its number.
+    page.goto(server + "/van-ban/")
+    page.select_option("select#body", label="Công an huyện Quan Sơn")
+    page.fill("input#year", "2022")
+    page.click("#kind-proposal")
+    assert page.locator("textarea[name=addressees]").input_value() == \
+        "Ủy ban nhân dân huyện Quan Sơn"
+    page.fill("input#created_by", "Lò Thị Mai")
+    page.click("#generate")
+    assert "Đã tạo dự thảo" in page.locator(".flash.success").inner_text()
+    assert page.locator(".preview img").count() == 2  # the body, then the landscape list
+    page.fill("input#issued_on", "2023-01-05")
+    page.click("#issue")
+    assert "Đã cấp số 01/TTr-CAH" in page.locator(".flash.success").inner_text()
+    page.screenshot(path=str(DOCS / "proposal.png"), full_page=True)
+    with page.expect_download() as info:
+        page.click("#download-pdf")
+    pdf = Path(info.value.path()).read_bytes()
+    text = pdf_text(pdf)
+    assert "TỜ TRÌNH" in text and "Số: 01/TTr-CAH" in text
+    assert "THỐNG KÊ DANH SÁCH CHẤM ĐIỂM, MỨC ĐỀ XUẤT ĐÁNH GIÁ, PHÂN LOẠI" in text
+    # The People's Committee's decision, pre-filled, says whose proposal it follows.
+    page.goto(server + "/van-ban/")
+    page.select_option("select#body", label="Ủy ban nhân dân huyện Quan Sơn")
+    page.fill("input#year", "2022")
+    page.click("#kind-decision")
+    assert page.locator("input#proposer").input_value() == (
+        "Trưởng Công an huyện tại Tờ trình số 01/TTr-CAH ngày 05 tháng 01 năm 2023")
