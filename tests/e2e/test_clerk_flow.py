@@ -29,6 +29,24 @@ def units_xlsx(path: Path) -> Path:
     return path
 
 
+def draft_issue_download(page, clerk: str, issued_on: str, symbol: str, screenshot: str,
+                         button: str, *, previews: int | None = None) -> bytes:
+    """On a filled document form: store the draft, issue its number on `issued_on`, keep a
+    screenshot in docs/, and download it with `button`; the downloaded file's bytes."""
+    page.fill("input#created_by", clerk)
+    page.click("#generate")
+    assert "Đã tạo dự thảo" in page.locator(".flash.success").inner_text()
+    if previews is not None:
+        assert page.locator(".preview img").count() == previews
+    page.fill("input#issued_on", issued_on)
+    page.click("#issue")
+    assert f"Đã cấp số {symbol}" in page.locator(".flash.success").inner_text()
+    page.screenshot(path=str(DOCS / screenshot), full_page=True)
+    with page.expect_download() as info:
+        page.click(button)
+    return Path(info.value.path()).read_bytes()
+
+
 def test_clerk_goes_from_excel_to_a_numbered_decision(server, page, tmp_path):
     # 1. Import units from Excel, looking at the preview first.
     page.goto(server + "/don-vi/")
@@ -61,18 +79,9 @@ def test_clerk_goes_from_excel_to_a_numbered_decision(server, page, tmp_path):
     page.fill("input#year", "2022")
     page.click("#kind-decision")
     assert page.locator("input[value='Bản Hậu']").count() == 1
-    page.fill("input#created_by", "Hà Thị Thu")
-    page.click("#generate")
-    assert "Đã tạo dự thảo" in page.locator(".flash.success").inner_text()
-
-    # 4. Issue its number, then download it.
-    page.fill("input#issued_on", "2023-02-10")
-    page.click("#issue")
-    assert "Đã cấp số 01/QĐ-UBND" in page.locator(".flash.success").inner_text()
-    page.screenshot(path=str(DOCS / "decision.png"), full_page=True)
-    with page.expect_download() as info:
-        page.click("#download-docx")
-    data = Path(info.value.path()).read_bytes()
+    # 4. Store the draft, issue its number, then download it.
+    data = draft_issue_download(page, "Hà Thị Thu", "2023-02-10", "01/QĐ-UBND", "decision.png",
+                                "#download-docx")
 
     body = texts(data)
     assert "Số: 01/QĐ-UBND" in body
@@ -211,17 +220,8 @@ def test_police_propose_the_classes_then_the_decision_cites_the_proposal(server,
     page.click("#kind-proposal")
     assert page.locator("textarea[name=addressees]").input_value() == \
         "Ủy ban nhân dân huyện Quan Sơn"
-    page.fill("input#created_by", "Lò Thị Mai")
-    page.click("#generate")
-    assert "Đã tạo dự thảo" in page.locator(".flash.success").inner_text()
-    assert page.locator(".preview img").count() == 2  # the body, then the landscape list
-    page.fill("input#issued_on", "2023-01-05")
-    page.click("#issue")
-    assert "Đã cấp số 01/TTr-CAH" in page.locator(".flash.success").inner_text()
-    page.screenshot(path=str(DOCS / "proposal.png"), full_page=True)
-    with page.expect_download() as info:
-        page.click("#download-pdf")
-    pdf = Path(info.value.path()).read_bytes()
+    pdf = draft_issue_download(page, "Lò Thị Mai", "2023-01-05", "01/TTr-CAH", "proposal.png",
+                               "#download-pdf", previews=2)  # the body, the landscape list
     text = pdf_text(pdf)
     assert "TỜ TRÌNH" in text and "Số: 01/TTr-CAH" in text
     assert "THỐNG KÊ DANH SÁCH CHẤM ĐIỂM, MỨC ĐỀ XUẤT ĐÁNH GIÁ, PHÂN LOẠI" in text
