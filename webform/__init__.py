@@ -54,8 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .jobs import Jobs
     app.extensions["docgen_jobs"] = Jobs(Path(app.instance_path) / "tmp")
 
-    from .views import assessments, auth, batch, bodies, documents, home, register, units
-    for module in (auth, home, bodies, units, assessments, documents, register, batch):
+    from .views import (assessments, auth, batch, bodies, documents, home, households, register,
+                        units)
+    for module in (auth, home, bodies, units, assessments, documents, register, batch, households):
         app.register_blueprint(module.bp)
     from docgen.vietnamese import format_number, lower_first
     app.jinja_env.filters["number"] = format_number  # 11988 → "11.988"

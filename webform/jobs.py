@@ -131,6 +131,14 @@ class Jobs:
             return sum(1 for j in self._jobs.values() if j.active and j.created < job.created
                        and j is not job)
 
+    def forget_erased(self) -> None:
+        """Forget finished jobs whose folder was erased (the purge of the household lists
+        their forms were printed from): their pages say they are gone."""
+        with self._lock:
+            gone = [j for j in self._jobs.values() if j.state == DONE and not j.folder.exists()]
+            for job in gone:
+                del self._jobs[job.id]
+
     def sweep(self) -> None:
         """Forget finished jobs older than `keep_seconds`, and delete their files."""
         now = time.time()
