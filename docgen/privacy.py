@@ -10,7 +10,9 @@ is masked the same way. Only the printed commitment form shows the full number.
 
 from __future__ import annotations
 
+import logging
 import re
+import traceback
 
 MASK = "•"
 KEEP_HEAD, KEEP_TAIL = 3, 2
@@ -40,3 +42,16 @@ def mask_text(text: str) -> str:
 def personal_detail(people: int) -> str:
     """The audit detail of an export holding people's data: «có dữ liệu cá nhân của 5 người»."""
     return f"có dữ liệu cá nhân của {people} người"
+
+
+class MaskingFilter(logging.Filter):
+    """A logging filter masking CCCD-like numbers in a record's message and traceback (an
+    error can quote a row: a database error lists the values it failed to write)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if record.exc_info:
+            text += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
+            record.exc_info, record.exc_text = None, None
+        record.msg, record.args = mask_text(text), ()
+        return True

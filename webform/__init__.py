@@ -43,6 +43,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or \
         os.environ.get("DOCGEN_SECRET_KEY") or _instance_secret(Path(app.instance_path))
     csrf.init_app(app)
+    from docgen.privacy import MaskingFilter
+    app.logger.addFilter(MaskingFilter())  # an error logged with a row's values: numbers masked
 
     from docgen.store import Store
     store = Store(app.config["DATABASE_URL"], instance_path=app.instance_path)
