@@ -369,7 +369,8 @@ def fill(kind: str, rows: Table | Iterable[Row | dict], out: Output, *, fmt: str
     record = documents.get(kind)
     notes: list[str] = []
     if isinstance(rows, Table) and rows.ignored:
-        notes.append(f"Cột không dùng đến, đã bỏ qua: {mask_text(', '.join(rows.ignored))}")
+        ignored = mask_text(", ".join(rows.ignored))
+        notes.append(f"Cột không dùng đến, đã bỏ qua: {ignored}")
     good, problems = validate(kind, rows, defaults, notes)
     result = Result(written=0, skipped=problems, notes=notes)
     if problems and strict:

@@ -21,6 +21,7 @@ from docgen import render_document, store as q
 from docgen.cli import main
 from docgen.privacy import mask_cccd, mask_text
 from helpers import full_text, login
+from test_store import pg, postgres_url  # noqa: F401  (the PostgreSQL fixtures)
 
 PASSWORD = "mat-khau-van-thu-xa-1"
 YEAR = 2025
@@ -370,6 +371,23 @@ def test_cli_purge_erases_the_rows_from_the_database_files(runner, tmp_path, mon
         details = [(e.username, e.detail) for e in q.list_audit(s, action="xóa danh sách hộ")]
     store.dispose()
     assert details[-1][0] == "cli" and details[-1][1].startswith("5 hộ của 1 khu dân cư")
+
+
+def test_postgresql_lists_and_purges_a_years_households(pg):  # noqa: F811
+    pg.seed_sample_if_empty()
+    with pg.session() as s:
+        na_meo = next(u.id for u in q.list_units(s) if u.name == "Bản Na Mèo")
+        for name, born, cccd, address in PEOPLE:
+            q.save_household(s, unit_id=na_meo, year=YEAR, full_name=name, birth_year=born,
+                             id_number=cccd, address=address)
+    with pg.session(readonly=True) as s:
+        assert [(i.year, i.unit_name, i.count) for i in q.household_lists(s)] == [
+            (YEAR, "Bản Na Mèo", 3), (2022, "Bản Na Mèo", 5), (2022, "Khu phố Sơn Lư 1", 4)]
+    plan = q.purge(pg, 2022, username="admin", expected=9)
+    assert plan.people == 9 and len(plan.lists) == 2
+    with pg.session(readonly=True) as s:
+        assert [(i.year, i.count) for i in q.household_lists(s)] == [(YEAR, 3)]
+        assert q.list_audit(s)[0].detail.startswith("9 hộ của 2 khu dân cư năm 2022")
 
 
 # ---- 4. who exported personal data -----------------------------------------------------

@@ -103,7 +103,8 @@ def household_lists(session: Session, *, year: int | None = None,
     query = (select(Household.year, Unit.id, Unit.name, Unit.commune, Unit.body_id,
                     func.count(Household.id))
              .join(Unit, Unit.id == Household.unit_id)
-             .group_by(Household.year, Unit.id, Unit.name, Unit.commune, Unit.body_id)
+             .group_by(Household.year, Unit.id, Unit.name, Unit.name_key, Unit.commune,
+                       Unit.body_id)
              .order_by(Household.year.desc(), Unit.name_key, Unit.id))
     if year is not None:
         query = query.where(Household.year == year)

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from ..errors import UserError
 from ..vietnamese import fold, format_number, lower_first, nd30_date
 from .assessments import assessment_grid
-from .models import STATUS_ISSUED, Assessment, Body, Document, Signer, Unit
 from .households import latest_counts, list_households
+from .models import STATUS_ISSUED, Assessment, Body, Document, Signer, Unit
 from .queries import bodies_in_place, list_signers
 
 # Settings a clerk keeps from one year's document to the next of the same kind and body.
@@ -263,11 +263,12 @@ def commitment_inputs(session: Session, unit_id: int, year: int) -> list[dict]:
 
 def registration_rows(session: Session, units: list[Unit]) -> list[dict]:
     """The list of units for bulk registration forms (importers' columns of "registration"),
-    filled with what the store knows: name, kind, commune; for a residential area its
-    households (of its latest stored list) and its superior, the commune's People's Committee, which also receives it
-    (Circular 124 Điều 10.1, the form's default); for a commune, the district's People's
-    Committee that recognises it (Điều 10.2). Who signs is not stored: the clerk fills it
-    in, and the recipient of an agency, firm or school, which depends on who manages it."""
+    filled with what the store knows: name, kind, commune; for a residential area the
+    households of its latest stored list and its superior, the commune's People's Committee,
+    which also receives it (Circular 124 Điều 10.1, the form's default); for a commune, the
+    district's People's Committee that recognises it (Điều 10.2). Who signs is not stored:
+    the clerk fills it in, and the recipient of an agency, firm or school, which depends on
+    who manages it."""
     counts = {unit_id: count for unit_id, (_, count)
               in latest_counts(session, [u.id for u in units]).items()}
     districts: dict[int, str] = {}

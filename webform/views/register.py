@@ -101,14 +101,14 @@ def download_pdf(doc_id: int):
 def preview(doc_id: int, page: int):
     """A page of the document as an image, from the preview cache."""
     data, name, _, personal = _docx(doc_id)
-    if personal:  # the image shows the person's name and CCCD
-        log("xem trước văn bản", name, f"trang {page}, {personal}")
     try:
         pages = _previews(data)
     except UserError:
         pages = []
     if not 1 <= page <= len(pages):
         or_404(None)
+    if personal:  # the image shows the person's name and CCCD
+        log("xem trước văn bản", name, f"trang {page}, {personal}")
     return send_file(pages[page - 1], mimetype="image/png", max_age=3600)
 
 
