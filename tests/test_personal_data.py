@@ -20,7 +20,7 @@ from sqlalchemy import inspect
 from docgen import render_document, store as q
 from docgen.cli import main
 from docgen.privacy import mask_cccd, mask_text
-from helpers import full_text, login
+from helpers import full_text, have, login
 from test_store import pg, postgres_url  # noqa: F401  (the PostgreSQL fixtures)
 
 PASSWORD = "mat-khau-van-thu-xa-1"
@@ -412,6 +412,23 @@ def test_downloads_holding_people_are_audited_with_their_number(client, db):
             "có dữ liệu cá nhân của 5 người") in entries
     personal = [e for e in entries if e[0] == "tải văn bản"]
     assert [e[2] for e in personal] == ["", "có dữ liệu cá nhân của 1 người"]  # newest first
+
+
+@pytest.mark.skipif(not (have("soffice") and have("pdftoppm")),
+                    reason="LibreOffice and poppler-utils make the previews")
+def test_a_preview_of_a_commitment_form_is_audited(client, db):
+    with db.session() as s:
+        ubnd = next(b for b in q.list_bodies(s) if b.abbreviation == "UBND")
+        form = q.create_document(s, kind="commitment", body_id=ubnd.id, data={
+            "full_name": "Lò Văn A", "year": YEAR, "commune": "Xã Na Mèo", "area": "Bản Na Mèo",
+            "id_number": PEOPLE[0][2]}, created_by="admin", render=render_document).id
+    assert client.get(f"/so-van-ban/{form}/trang-9.png").status_code == 404  # not logged
+    image = client.get(f"/so-van-ban/{form}/trang-1.png")
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    image.close()
+    with db.session(readonly=True) as s:
+        entries = [(e.action, e.detail) for e in q.list_audit(s, action="xem trước văn bản")]
+    assert entries == [("xem trước văn bản", "trang 1, có dữ liệu cá nhân của 1 người")]
 
 
 def test_the_audit_trail_masks_numbers(db):
