@@ -29,6 +29,7 @@ from . import documents, importers, render, schema
 from .errors import InputError, TemplateProblem, UserError
 from .importers import Problem, Row, Table
 from .output import atomic_output
+from .privacy import mask_text
 from .vietnamese import slug
 
 Output = Union[str, os.PathLike, BinaryIO]
@@ -320,7 +321,8 @@ def validate(kind: str, table: Table | Iterable[Row | dict], defaults: dict | No
             lines.append(f"«{path}»: {message}{hint}")
         raise UserError("Dữ liệu chung của các mẫu chưa đúng: " + "; ".join(lines))
     problems.sort(key=lambda p: p.row)
-    return good, problems
+    # Messages quote cells; they reach job pages, the terminal and logs: mask CCCD numbers.
+    return good, [Problem(p.row, mask_text(p.column), mask_text(p.message)) for p in problems]
 
 
 def _get(data: dict, path: str) -> Any:
@@ -367,7 +369,8 @@ def fill(kind: str, rows: Table | Iterable[Row | dict], out: Output, *, fmt: str
     record = documents.get(kind)
     notes: list[str] = []
     if isinstance(rows, Table) and rows.ignored:
-        notes.append(f"Cột không dùng đến, đã bỏ qua: {', '.join(rows.ignored)}")
+        ignored = mask_text(", ".join(rows.ignored))
+        notes.append(f"Cột không dùng đến, đã bỏ qua: {ignored}")
     good, problems = validate(kind, rows, defaults, notes)
     result = Result(written=0, skipped=problems, notes=notes)
     if problems and strict:

@@ -195,6 +195,48 @@ def batch(kind: str, data: Path, output: Path, strict: bool, defaults: Path | No
 _register_users()
 
 
+@main.group(name="households")
+def households() -> None:
+    """Danh sách hộ đã lưu (dữ liệu cá nhân): xem theo năm, xóa sau khi đã in bản cam kết."""
+
+
+@households.command(name="list")
+def households_list() -> None:
+    """Liệt kê các danh sách hộ đã lưu: năm, mã và tên khu dân cư, số hộ."""
+    from . import settings, store as q
+    with settings.open_store().session(readonly=True) as s:
+        lists = q.household_lists(s)
+    for item in lists:
+        click.echo(f"{item.year}	{item.unit_id}	{item.label}")
+    if not lists:
+        click.echo("Không còn danh sách hộ nào được lưu.")
+
+
+@households.command(name="purge")
+@click.option("--year", type=int, required=True, help="Năm của các danh sách hộ cần xóa.")
+@click.option("--unit", "unit_ids", type=int, multiple=True,
+              help="Chỉ xóa danh sách của khu dân cư có mã này (xem «docgen households list»); "
+                   "ghi nhiều lần cho nhiều khu; bỏ trống là mọi khu dân cư.")
+@click.option("--yes", is_flag=True, help="Không hỏi lại trước khi xóa.")
+def households_purge(year: int, unit_ids: tuple[int, ...], yes: bool) -> None:
+    """Xóa vĩnh viễn danh sách hộ của năm --year (sau khi đã in bản cam kết), cùng các tệp
+    in hàng loạt làm từ các danh sách đó; ghi vào nhật ký thao tác."""
+    from . import settings, store as q
+    db, instance = settings.open_store(), settings.instance_path()
+    chosen = list(unit_ids) or None
+    with db.session(readonly=True) as s:
+        plan = q.purge_plan(s, year, chosen, instance_path=instance)
+    files = f", cùng {len(plan.folders)} tệp in hàng loạt" if plan.folders else ""
+    click.echo(f"Sẽ xóa vĩnh viễn {plan.describe()}{files}.")
+    if not yes and not click.confirm("Xóa?", default=False):
+        click.echo("Đã hủy; chưa xóa gì.", err=True)
+        sys.exit(1)
+    done = q.purge(db, year, chosen, username="cli", instance_path=instance,
+                   expected=plan.people)
+    click.echo(f"Đã xóa {done.people} hộ của {len(done.lists)} khu dân cư năm {year}"
+               + (f" và {len(done.folders)} tệp in hàng loạt." if done.folders else "."))
+
+
 @main.command(name="backup")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--instance", type=click.Path(path_type=Path), default=None,

@@ -43,6 +43,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or \
         os.environ.get("DOCGEN_SECRET_KEY") or _instance_secret(Path(app.instance_path))
     csrf.init_app(app)
+    from docgen.privacy import MaskingFilter
+    app.logger.addFilter(MaskingFilter())  # an error logged with a row's values: numbers masked
 
     from docgen.store import Store
     store = Store(app.config["DATABASE_URL"], instance_path=app.instance_path)
@@ -54,8 +56,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .jobs import Jobs
     app.extensions["docgen_jobs"] = Jobs(Path(app.instance_path) / "tmp")
 
-    from .views import assessments, auth, batch, bodies, documents, home, register, units
-    for module in (auth, home, bodies, units, assessments, documents, register, batch):
+    from .views import (assessments, auth, batch, bodies, documents, home, households, register,
+                        units)
+    for module in (auth, home, bodies, units, assessments, documents, register, batch, households):
         app.register_blueprint(module.bp)
     from docgen.vietnamese import format_number, lower_first
     app.jinja_env.filters["number"] = format_number  # 11988 → "11.988"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from docgen.errors import UserError
+from docgen.privacy import mask_text
 
 KEEP_SECONDS = 2 * 3600  # a finished job's file can be downloaded for two hours
 WAITING, RUNNING, DONE, FAILED = "waiting", "running", "done", "failed"
@@ -111,7 +112,7 @@ class Jobs:
         except UserError as exc:
             message = exc.message
         except Exception:  # reported on the page; the details go to the service's log
-            traceback.print_exc(file=sys.stderr)
+            sys.stderr.write(mask_text(traceback.format_exc()))  # it may quote a row
             message = ("Đã có lỗi ngoài dự kiến khi tạo tệp; chưa có tệp nào được tạo. "
                        "Hãy thử lại hoặc báo quản trị.")
         if state == FAILED:
@@ -130,6 +131,14 @@ class Jobs:
         with self._lock:
             return sum(1 for j in self._jobs.values() if j.active and j.created < job.created
                        and j is not job)
+
+    def forget_erased(self) -> None:
+        """Forget finished jobs whose folder was erased (the purge of the household lists
+        their forms were printed from): their pages say they are gone."""
+        with self._lock:
+            gone = [j for j in self._jobs.values() if j.state == DONE and not j.folder.exists()]
+            for job in gone:
+                del self._jobs[job.id]
 
     def sweep(self) -> None:
         """Forget finished jobs older than `keep_seconds`, and delete their files."""

@@ -112,7 +112,10 @@ class CommitmentInput:
 
     def __post_init__(self) -> None:
         if self.id_number and not re.fullmatch(r"[0-9]{12}", self.id_number):
-            raise ValueError(f"Số CCCD «{self.id_number}» phải gồm đúng 12 chữ số")
+            # The number is not quoted: messages reach pages and logs (personal data).
+            digits = sum(c in "0123456789" for c in self.id_number)
+            raise ValueError(f"Số CCCD phải gồm đúng 12 chữ số (số đã ghi có "
+                             f"{len(self.id_number)} ký tự, {digits} chữ số)")
         if not self.place and not self.commune:
             raise ValueError("Cần ghi địa danh nơi ký hoặc tên xã của người cam kết")
         if not self.area and not self.unit:

@@ -49,10 +49,12 @@ from .numbering import (create_document, delete_document, document_input, downlo
                         update_document)
 from .prefill import (Prefill, commitment_inputs, decision_input, issuer_input, plan_reference,
                       proposal_input, registration_rows, report_input)
-from .queries import (check_unit, delete_body, delete_household, delete_signer, delete_unit,
-                      documents_citing, find_unit, get_body, get_signer, get_unit, list_bodies,
-                      list_households, list_signers, list_units, save_body, save_household,
-                      save_signer, save_unit)
+from .households import (HouseholdList, PurgePlan, delete_household, household_lists,
+                         household_years, latest_counts, list_households, mark_job_folder,
+                         purge, purge_plan, save_household)
+from .queries import (check_unit, delete_body, delete_signer, delete_unit, documents_citing,
+                      find_unit, get_body, get_signer, get_unit, list_bodies, list_signers,
+                      list_units, save_body, save_signer, save_unit)
 from .seed import load_sample_district, sample_year
 
 __all__ = [
@@ -70,4 +72,6 @@ __all__ = [
     "parse_safe", "parse_score", "plan_reference", "proposal_input", "recompute_suggestions",
     "registration_rows", "report_input", "sample_year", "save_assessment", "save_body",
     "save_household", "save_signer", "save_unit", "summary", "update_document",
+    "HouseholdList", "PurgePlan", "household_lists", "household_years", "latest_counts",
+    "mark_job_folder", "purge", "purge_plan",
 ]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import InputError, UserError
+from ..privacy import mask_text
 from ..vietnamese import fold
 from .models import (ROLE_COMMUNE, ROLE_DISTRICT, ROLE_VIEWER, ROLES, AuditEntry, Body, User,
                      utcnow)
@@ -197,9 +198,11 @@ def ensure_admin(session: Session, password: str | None = None) -> str | None:
 
 def audit(session: Session, username: str, action: str, target: str = "", detail: str = "",
           address: str = "") -> None:
-    """Record one action in the audit trail (in the caller's transaction)."""
-    session.add(AuditEntry(username=username[:60], action=action[:40], target=target[:200],
-                           detail=detail[:2000], address=address[:60]))
+    """Record one action in the audit trail (in the caller's transaction); CCCD-like
+    numbers in the target and detail are masked (docgen.privacy)."""
+    session.add(AuditEntry(username=username[:60], action=action[:40],
+                           target=mask_text(target)[:200], detail=mask_text(detail)[:2000],
+                           address=address[:60]))
 
 
 def list_audit(session: Session, *, username: str | None = None, action: str | None = None,

@@ -136,17 +136,19 @@ class Assessment(Base):
 
 
 class Household(Base):
-    """A household head of a residential area, who signs a commitment form."""
+    """A household head of a residential area's list for one year, who signs that year's
+    commitment form. Personal data: only what the form prints is kept (no note)."""
 
     __tablename__ = "household"
+    __table_args__ = (Index("ix_household_year_unit", "year", "unit_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)  # the assessment year the list was collected for
     full_name: Mapped[str] = mapped_column(String(100))
     birth_year: Mapped[int | None] = mapped_column(Integer)
     id_number: Mapped[str] = mapped_column(String(20), default="")
     address: Mapped[str] = mapped_column(String(200), default="")
-    note: Mapped[str] = mapped_column(String(300), default="")
 
     unit: Mapped[Unit] = relationship()
 

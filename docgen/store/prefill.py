@@ -12,14 +12,15 @@ import json
 import re
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import UserError
 from ..vietnamese import fold, format_number, lower_first, nd30_date
 from .assessments import assessment_grid
-from .models import STATUS_ISSUED, Assessment, Body, Document, Household, Signer, Unit
-from .queries import bodies_in_place, list_households, list_signers
+from .households import latest_counts, list_households
+from .models import STATUS_ISSUED, Assessment, Body, Document, Signer, Unit
+from .queries import bodies_in_place, list_signers
 
 # Settings a clerk keeps from one year's document to the next of the same kind and body.
 CARRY_OVER = {
@@ -238,7 +239,7 @@ def proposal_input(session: Session, body_id: int, year: int,
 
 
 def commitment_inputs(session: Session, unit_id: int, year: int) -> list[dict]:
-    """One commitment-form input per stored household of a residential area."""
+    """One commitment-form input per household of a residential area's list of `year`."""
     unit = session.get(Unit, unit_id)
     if unit is None:
         raise UserError(f"Không tìm thấy khu dân cư (mã {unit_id})")
@@ -247,7 +248,7 @@ def commitment_inputs(session: Session, unit_id: int, year: int) -> list[dict]:
     district = (f"{body.level.capitalize()} {body.place}"
                 if body.level.lower() in _DISTRICT_LEVELS else "")
     out = []
-    for h in list_households(session, unit_id):
+    for h in list_households(session, unit_id, year):
         data = {"full_name": h.full_name, "year": year, "place": place, "area": unit.name,
                 "commune": unit.commune, "district": district}
         if h.birth_year:
@@ -262,14 +263,14 @@ def commitment_inputs(session: Session, unit_id: int, year: int) -> list[dict]:
 
 def registration_rows(session: Session, units: list[Unit]) -> list[dict]:
     """The list of units for bulk registration forms (importers' columns of "registration"),
-    filled with what the store knows: name, kind, commune; for a residential area its
-    households and its superior, the commune's People's Committee, which also receives it
-    (Circular 124 Điều 10.1, the form's default); for a commune, the district's People's
-    Committee that recognises it (Điều 10.2). Who signs is not stored: the clerk fills it
-    in, and the recipient of an agency, firm or school, which depends on who manages it."""
-    counts = dict(session.execute(
-        select(Household.unit_id, func.count()).where(
-            Household.unit_id.in_([u.id for u in units])).group_by(Household.unit_id)).all())
+    filled with what the store knows: name, kind, commune; for a residential area the
+    households of its latest stored list and its superior, the commune's People's Committee,
+    which also receives it (Circular 124 Điều 10.1, the form's default); for a commune, the
+    district's People's Committee that recognises it (Điều 10.2). Who signs is not stored:
+    the clerk fills it in, and the recipient of an agency, firm or school, which depends on
+    who manages it."""
+    counts = {unit_id: count for unit_id, (_, count)
+              in latest_counts(session, [u.id for u in units]).items()}
     districts: dict[int, str] = {}
     rows = []
     for unit in units:

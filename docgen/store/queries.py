@@ -1,4 +1,4 @@
-"""Bodies, signers, units and households: list, get, save (validated), delete (refused while
+"""Bodies, signers and units: list, get, save (validated), delete (refused while
 something still refers to the row). Every function takes an open Session and flushes; the
 caller's `Store.session()` block commits."""
 
@@ -11,7 +11,7 @@ from .. import domain, schema
 from ..documents import common
 from ..errors import InputError, UserError
 from ..vietnamese import fold
-from .models import Body, Document, DocumentUnit, Household, Signer, Unit
+from .models import Body, Document, DocumentUnit, Signer, Unit
 
 LEVEL_MAX = 30
 COMMUNE_MAX = 100
@@ -232,44 +232,6 @@ def delete_unit(session: Session, unit_id: int) -> None:
         raise UserError(f"Không xóa được đơn vị «{unit.name}»: văn bản số {refs}{more} đang "
                         "dẫn chiếu đơn vị này")
     session.delete(unit)
-    session.flush()
-
-
-# ---- households -----------------------------------------------------------------------
-
-def list_households(session: Session, unit_id: int) -> list[Household]:
-    return list(session.scalars(select(Household).where(Household.unit_id == unit_id)
-                                .order_by(Household.id)))
-
-
-def save_household(session: Session, *, id: int | None = None, unit_id: int, full_name,
-                   birth_year=None, id_number="", address="", note="") -> Household:
-    """Create or update a household head; the CCCD number, when given, has 12 digits."""
-    _get(session, Unit, unit_id, "khu dân cư")
-    full_name = clean(full_name, "full_name", "Họ và tên", max_len=100, required=True)
-    id_number = clean(id_number, "id_number", "Số CCCD", max_len=20).replace(" ", "")
-    if id_number and not (id_number.isdigit() and len(id_number) == 12):
-        raise InputError([("id_number", f"Số CCCD «{id_number}» phải gồm đúng 12 chữ số")])
-    if birth_year in (None, ""):
-        year = None
-    else:
-        try:
-            year = int(str(birth_year).strip())
-        except ValueError:
-            raise InputError([("birth_year", f"Năm sinh «{birth_year}» không phải số")]) from None
-        if not 1900 <= year <= 2100:
-            raise InputError([("birth_year", f"Năm sinh {year} không hợp lệ")])
-    row = Household() if id is None else _get(session, Household, id, "hộ gia đình")
-    row.unit_id, row.full_name, row.birth_year, row.id_number = unit_id, full_name, year, id_number
-    row.address = clean(address, "address", "Địa chỉ", max_len=200)
-    row.note = clean(note, "note", "Ghi chú", max_len=NOTE_MAX)
-    session.add(row)
-    session.flush()
-    return row
-
-
-def delete_household(session: Session, household_id: int) -> None:
-    session.delete(_get(session, Household, household_id, "hộ gia đình"))
     session.flush()
 
 

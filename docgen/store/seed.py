@@ -123,7 +123,7 @@ def load_sample_district(session: Session, *, policy: Policy | None = None) -> N
         session.add(_outcome(unit.id, YEAR - 1, _previous_class(code, i), i + 1, policy))
     for area, people in HOUSEHOLDS.items():
         for full_name, birth_year, id_number, address in people:
-            session.add(Household(unit_id=units[area].id, full_name=full_name,
+            session.add(Household(unit_id=units[area].id, year=YEAR, full_name=full_name,
                                   birth_year=birth_year, id_number=id_number, address=address))
     session.flush()
 

@@ -15,11 +15,12 @@ from wtforms import SelectField, StringField
 
 from docgen import batch as bulk, documents, importers, schema, store as q
 from docgen.errors import InputError, UserError
+from docgen.privacy import personal_detail
 from docgen.vietnamese import format_number, slug
 
 from ..forms import choices
 from ..jobs import Job
-from . import as_id, file_label, jobs, scope, store
+from . import as_id, file_label, jobs, log, scope, store
 
 bp = Blueprint("batch", __name__, template_folder="../templates/batch")
 MIMES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -66,16 +67,24 @@ def _year(form) -> int | None:
 def _areas():
     with store().session(readonly=True) as s:
         areas = [u for u in q.list_units(s, kind="khu_dan_cu") if scope().unit(u)]
-        counts = {u.id: len(q.list_households(s, u.id)) for u in areas}
+        counts = q.latest_counts(s, [u.id for u in areas])
     return areas, counts
+
+
+def _stored(counts: dict, unit_id: int) -> str:
+    """What an area's choice says of its stored list: «danh sách năm 2022: 5 hộ»."""
+    if unit_id not in counts:
+        return "chưa lưu danh sách hộ"
+    year, count = counts[unit_id]
+    return f"danh sách năm {year}: {format_number(count)} hộ"
 
 
 @bp.get("/cam-ket/")
 def index():
     areas, counts = _areas()
     form = BatchForm()
-    form.unit_id.choices = choices((str(u.id), f"{u.name} — {u.commune} ({counts[u.id]} hộ)")
-                                   for u in areas)
+    form.unit_id.choices = choices((str(u.id), f"{u.name} — {u.commune} "
+                                               f"({_stored(counts, u.id)})") for u in areas)
     return render_template("batch.html", form=form, areas=areas, counts=counts)
 
 
@@ -99,6 +108,7 @@ def make():
             if unit is None or unit.kind != "khu_dan_cu" or not scope().unit(unit):
                 raise UserError("Hãy chọn một khu dân cư trong danh sách.")
             stored = q.commitment_inputs(s, unit_id, year)
+            years = [] if stored else q.household_years(s, unit_id)
         if upload is not None and upload.filename:
             table = importers.read(upload.read(), "commitment", name=file_label(upload.filename))
             defaults = {k: v for k, v in (stored[0] if stored else {}).items()
@@ -107,14 +117,18 @@ def make():
             rows = table
         else:
             if not stored:
-                raise UserError(f"Khu dân cư «{unit.name}» chưa có danh sách hộ; hãy tải lên "
-                                "tệp Excel danh sách hộ.")
+                saved = (f" (đã lưu danh sách năm {', '.join(map(str, years))})"
+                         if years else "")
+                raise UserError(f"Khu dân cư «{unit.name}» chưa có danh sách hộ năm {year}"
+                                f"{saved}; hãy chọn năm của danh sách hoặc tải lên tệp Excel "
+                                "danh sách hộ.")
             rows, defaults = stored, None
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".index"))
     return _start("commitment", rows, defaults, fmt, f"Bản cam kết — {unit.name} — năm {year}",
-                  target=unit.name, file_name=f"cam-ket-{slug(unit.name)}-{year}.{fmt}")
+                  target=unit.name, file_name=f"cam-ket-{slug(unit.name)}-{year}.{fmt}",
+                  printed_from=(unit_id, year))
 
 
 @bp.get("/dang-ky/")
@@ -198,22 +212,27 @@ NOUNS = {"commitment": ("bản cam kết", "hộ"), "registration": ("bản đă
 BULK_PAGES = {"commitment": "batch.index", "registration": "batch.registrations"}
 
 
-def _start(kind: str, rows, defaults, fmt: str, title: str, *, target: str, file_name: str):
-    """Queue the job that fills `kind`'s forms, and send the clerk to its page."""
+def _start(kind: str, rows, defaults, fmt: str, title: str, *, target: str, file_name: str,
+           printed_from: tuple[int, int] | None = None):
+    """Queue the job that fills `kind`'s forms, and send the clerk to its page;
+    `printed_from` (area id, year) names the household list the forms hold."""
     back = url_for(BULK_PAGES[kind])
     work = _work(kind, rows, defaults, fmt, target, file_name, user=g.user.username,
-                 address=request.remote_addr or "", database=store())
+                 address=request.remote_addr or "", database=store(),
+                 printed_from=printed_from)
     job = jobs().start(g.user.id, title, work, back=back)
     return redirect(url_for(".job", job_id=job.id))
 
 
 def _work(kind: str, rows, defaults, fmt: str, target: str, file_name: str, *, user: str,
-          address: str, database) -> Callable[[Job], None]:
+          address: str, database, printed_from=None) -> Callable[[Job], None]:
     """The job: fill the forms into the job's folder, then record it in the audit trail."""
     noun, each = NOUNS[kind]
 
     def work(job: Job) -> None:
         path = job.folder / f"forms.{fmt}"
+        if printed_from is not None:  # the purge of that list erases this folder too
+            q.mark_job_folder(job.folder, unit_id=printed_from[0], year=printed_from[1])
         job.stage = f"Đang kiểm tra danh sách {each}"
 
         def progress(done: int, total: int) -> None:
@@ -255,6 +274,8 @@ def download(job_id: str):
     job = _job(job_id)
     if job.file is None or not job.file.exists():
         abort(404)
+    if (job.folder / q.households.JOB_MARK).exists():  # commitment forms: people's data
+        log("tải bản cam kết hàng loạt", job.download_name, personal_detail(job.done))
     response = send_file(job.file, mimetype=job.mimetype, as_attachment=True,
                          download_name=job.download_name, max_age=0)
     response.headers["X-Docgen-Forms"] = str(job.done)

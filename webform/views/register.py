@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 
 from docgen import documents, exchange, render_document, store as q
 from docgen.errors import UserError
+from docgen.privacy import personal_detail
 from docgen.schema import parse_date
 
 from . import log, or_404, scope, store, visible
@@ -21,6 +22,7 @@ from .units import XLSX
 bp = Blueprint("register", __name__, url_prefix="/so-van-ban",
                template_folder="../templates/register")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PERSONAL_KINDS = {"commitment"}  # kinds whose document holds a person's name and CCCD
 
 
 @bp.get("/")
@@ -54,11 +56,14 @@ def show(doc_id: int):
                            preview_problem=problem)
 
 
-def _docx(doc_id: int) -> tuple[bytes, str, str]:
+def _docx(doc_id: int) -> tuple[bytes, str, str, str]:
+    """The document's DOCX, its two download names, and what its audit entry says of the
+    personal data it holds (a commitment form: one person's)."""
     with store().session(readonly=True) as s:
         doc = visible(q.get_document(s, doc_id), scope().document)
         name = download_name(doc)
-        return doc.docx, f"{name}.docx", f"{name}.pdf"
+        personal = personal_detail(1) if doc.kind in PERSONAL_KINDS else ""
+        return doc.docx, f"{name}.docx", f"{name}.pdf", personal
 
 
 def download_name(doc) -> str:
@@ -74,20 +79,20 @@ def download_name(doc) -> str:
 
 @bp.get("/<int:doc_id>/tai-ve.docx")
 def download(doc_id: int):
-    data, name, _ = _docx(doc_id)
-    log("tải văn bản", name)
+    data, name, _, personal = _docx(doc_id)
+    log("tải văn bản", name, personal)
     return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name)
 
 
 @bp.get("/<int:doc_id>/tai-ve.pdf")
 def download_pdf(doc_id: int):
-    data, _, name = _docx(doc_id)
+    data, _, name, personal = _docx(doc_id)
     try:
         pdf = _pdf(data)
     except UserError as exc:
         flash(exc.message + " Bạn vẫn tải được bản DOCX.", "error")
         return redirect(url_for(".show", doc_id=doc_id))
-    log("tải văn bản", name)
+    log("tải văn bản", name, personal)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=name)
 
@@ -95,13 +100,15 @@ def download_pdf(doc_id: int):
 @bp.get("/<int:doc_id>/trang-<int:page>.png")
 def preview(doc_id: int, page: int):
     """A page of the document as an image, from the preview cache."""
-    data, _, _ = _docx(doc_id)
+    data, name, _, personal = _docx(doc_id)
     try:
         pages = _previews(data)
     except UserError:
         pages = []
     if not 1 <= page <= len(pages):
         or_404(None)
+    if personal:  # the image shows the person's name and CCCD
+        log("xem trước văn bản", name, f"trang {page}, {personal}")
     return send_file(pages[page - 1], mimetype="image/png", max_age=3600)
 
 

@@ -1,0 +1,219 @@
+"""Households: each residential area's yearly list of household heads, from which that
+year's commitment forms are printed. Personal data (Law on Personal Data Protection 2025):
+only what the form prints is kept — name, year of birth, CCCD, address — and a year's lists
+are erased with `purge` once the forms are printed, with the batch files made from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session
+
+from ..errors import InputError, UserError
+from ..vietnamese import format_number
+from .accounts import audit
+from .models import Household, Unit
+from .queries import _get, clean
+
+# The web app's batch jobs keep their files under <instance>/tmp/docgen-batch-<id>/; a job
+# that filled commitment forms leaves this file there, naming the list it printed.
+JOBS_FOLDER = "tmp"
+JOB_MARK = "personal.json"
+
+
+def list_households(session: Session, unit_id: int, year: int | None = None) -> list[Household]:
+    """The households of a residential area in entry order: of `year`'s list, or of every
+    year's when None."""
+    query = select(Household).where(Household.unit_id == unit_id)
+    if year is not None:
+        query = query.where(Household.year == year)
+    return list(session.scalars(query.order_by(Household.id)))
+
+
+def household_years(session: Session, unit_id: int) -> list[int]:
+    """The years for which a residential area has a stored list, latest first."""
+    return list(session.scalars(select(Household.year).where(Household.unit_id == unit_id)
+                                .group_by(Household.year).order_by(Household.year.desc())))
+
+
+def save_household(session: Session, *, id: int | None = None, unit_id: int,
+                   year: int | None = None, full_name, birth_year=None, id_number="",
+                   address="") -> Household:
+    """Create or update a household head of `year`'s list (None: this year's). Only what the
+    commitment form prints is accepted; the CCCD number, when given, has 12 digits."""
+    _get(session, Unit, unit_id, "khu dân cư")
+    year = dt.date.today().year if year is None else year
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise InputError([("year", f"Năm của danh sách hộ «{year}» không hợp lệ")])
+    full_name = clean(full_name, "full_name", "Họ và tên", max_len=100, required=True)
+    id_number = clean(id_number, "id_number", "Số CCCD", max_len=20).replace(" ", "")
+    if id_number and not (id_number.isdigit() and len(id_number) == 12):
+        digits = sum(c.isdigit() for c in id_number)
+        raise InputError([("id_number", f"Số CCCD phải gồm đúng 12 chữ số (số đã ghi có "
+                                        f"{len(id_number)} ký tự, {digits} chữ số)")])
+    if birth_year in (None, ""):
+        born = None
+    else:
+        try:
+            born = int(str(birth_year).strip())
+        except ValueError:
+            raise InputError([("birth_year", f"Năm sinh «{birth_year}» không phải số")]) from None
+        if not 1900 <= born <= 2100:
+            raise InputError([("birth_year", f"Năm sinh {born} không hợp lệ")])
+    row = Household() if id is None else _get(session, Household, id, "hộ gia đình")
+    row.unit_id, row.year, row.full_name = unit_id, year, full_name
+    row.birth_year, row.id_number = born, id_number
+    row.address = clean(address, "address", "Địa chỉ", max_len=200)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def delete_household(session: Session, household_id: int) -> None:
+    session.delete(_get(session, Household, household_id, "hộ gia đình"))
+    session.flush()
+
+
+@dataclass(frozen=True)
+class HouseholdList:
+    """One stored list: a residential area's households of one year (counted, not read)."""
+
+    year: int
+    unit_id: int
+    unit_name: str
+    commune: str
+    body_id: int
+    count: int
+
+    @property
+    def label(self) -> str:
+        where = f" — {self.commune}" if self.commune else ""
+        return f"{self.unit_name}{where} ({format_number(self.count)} hộ)"
+
+
+def household_lists(session: Session, *, year: int | None = None,
+                    unit_ids: list[int] | None = None) -> list[HouseholdList]:
+    """The stored lists, latest year first, then by area name; of one year and of some
+    areas when given."""
+    query = (select(Household.year, Unit.id, Unit.name, Unit.commune, Unit.body_id,
+                    func.count(Household.id))
+             .join(Unit, Unit.id == Household.unit_id)
+             .group_by(Household.year, Unit.id, Unit.name, Unit.name_key, Unit.commune,
+                       Unit.body_id)
+             .order_by(Household.year.desc(), Unit.name_key, Unit.id))
+    if year is not None:
+        query = query.where(Household.year == year)
+    if unit_ids is not None:
+        query = query.where(Household.unit_id.in_(unit_ids))
+    return [HouseholdList(*row) for row in session.execute(query)]
+
+
+def latest_counts(session: Session, unit_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """For each area with a stored list: (year of its latest list, households in it)."""
+    out: dict[int, tuple[int, int]] = {}
+    for item in household_lists(session, unit_ids=unit_ids):
+        out.setdefault(item.unit_id, (item.year, item.count))  # latest year comes first
+    return out
+
+
+def mark_job_folder(folder: Path, *, unit_id: int, year: int) -> None:
+    """Note in a batch job's folder which list its forms were printed from, so that the
+    purge of that list also erases the files."""
+    (Path(folder) / JOB_MARK).write_text(json.dumps({"unit_id": unit_id, "year": year}),
+                                         encoding="utf-8")
+
+
+def job_folders(instance_path: str | Path | None, year: int, unit_ids: set[int]) -> list[Path]:
+    """The batch job folders holding forms printed from the lists of `year` of `unit_ids`."""
+    if instance_path is None:
+        return []
+    found = []
+    for mark in sorted((Path(instance_path) / JOBS_FOLDER).glob(f"docgen-batch-*/{JOB_MARK}")):
+        try:
+            data = json.loads(mark.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if data.get("year") == year and data.get("unit_id") in unit_ids:
+            found.append(mark.parent)
+    return found
+
+
+@dataclass
+class PurgePlan:
+    """What a purge of `year` erases: the lists, and the batch job folders printed from them."""
+
+    year: int
+    lists: list[HouseholdList]
+    folders: list[Path] = field(default_factory=list)
+
+    @property
+    def people(self) -> int:
+        return sum(item.count for item in self.lists)
+
+    @property
+    def unit_ids(self) -> set[int]:
+        return {item.unit_id for item in self.lists}
+
+    def describe(self) -> str:
+        """«9 hộ của 2 khu dân cư năm 2022: Bản Na Mèo — Xã Na Mèo (5 hộ), …»."""
+        return (f"{format_number(self.people)} hộ của {len(self.lists)} khu dân cư năm "
+                f"{self.year}: " + ", ".join(item.label for item in self.lists))
+
+
+def purge_plan(session: Session, year: int, unit_ids: list[int] | None = None, *,
+               instance_path: str | Path | None = None) -> PurgePlan:
+    """What `purge` would erase now; UserError naming an unknown area or an empty choice."""
+    for unit_id in unit_ids or ():
+        _get(session, Unit, unit_id, "khu dân cư")
+    lists = household_lists(session, year=year, unit_ids=unit_ids)
+    if not lists:
+        where = "" if not unit_ids else " của khu dân cư đã chọn"
+        raise UserError(f"Không có danh sách hộ nào năm {year}{where} để xóa")
+    plan = PurgePlan(year, lists)
+    plan.folders = job_folders(instance_path, year, plan.unit_ids)
+    return plan
+
+
+def purge(store, year: int, unit_ids: list[int] | None = None, *, username: str,
+          address: str = "", instance_path: str | Path | None = None,
+          expected: int | None = None) -> PurgePlan:
+    """Erase the household lists of `year` (of `unit_ids`, else of every area) and the batch
+    job files printed from them, with an audit entry; returns what was erased.
+
+    `expected` is the number of households the user confirmed: a list that changed since is
+    refused with a UserError. On SQLite the freed pages are overwritten (secure_delete) and
+    the write-ahead log is emptied, so the rows leave the files too.
+    """
+    with store.session() as s:
+        if store.is_sqlite:
+            s.execute(text("PRAGMA secure_delete = ON"))
+        plan = purge_plan(s, year, unit_ids, instance_path=instance_path)
+        if expected is not None and plan.people != expected:
+            raise UserError(f"Danh sách hộ năm {year} đã thay đổi từ lúc xác nhận "
+                            f"(nay có {format_number(plan.people)} hộ, không phải "
+                            f"{format_number(expected)}); chưa xóa gì, hãy xem lại và xác "
+                            "nhận lần nữa")
+        s.execute(delete(Household).where(Household.year == year,
+                                          Household.unit_id.in_(plan.unit_ids)))
+        files = f"; {len(plan.folders)} tệp in hàng loạt" if plan.folders else ""
+        audit(s, username, "xóa danh sách hộ", f"năm {year}", plan.describe() + files, address)
+    for folder in plan.folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    if store.is_sqlite:
+        _empty_wal(store)
+    return plan
+
+
+def _empty_wal(store) -> None:
+    """Copy the write-ahead log into the database and truncate it (pages that held the
+    erased rows must not linger in it). Best effort: a busy reader leaves it to SQLite."""
+    raw = store.engine.raw_connection()
+    try:
+        raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        raw.close()
