@@ -106,6 +106,16 @@ def test_an_administrators_reset_ends_the_users_sessions(app, client, clerk_id):
     assert works(client)
 
 
+def test_a_reset_from_the_command_line_ends_the_users_sessions(app, clerk_id, runner,
+                                                               monkeypatch):
+    from docgen.cli import main
+    clerk = signed_in(app, CLERK, CLERK_PASSWORD)
+    monkeypatch.setenv("DOCGEN_INSTANCE", app.instance_path)
+    monkeypatch.delenv("DOCGEN_DATABASE_URL", raising=False)
+    assert runner.invoke(main, ["user", "reset", CLERK]).exit_code == 0
+    assert not works(clerk)
+
+
 def test_deactivating_a_user_ends_their_sessions_for_good(app, client, clerk_id, db):
     clerk = signed_in(app, CLERK, CLERK_PASSWORD)
     with db.session(readonly=True) as s:
