@@ -80,7 +80,7 @@ def main() -> None:
                 times[name].append(attempt(username, password, expect, f"10.1.{i}.1"))
 
         print(f"Python {platform.python_version()}, {platform.machine()}, "
-              f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC")
+              f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
         print("Failed sign-ins (POST /dang-nhap):")
         for name, values in times.items():
             print(f"  {name:18} {summary(values)}")

@@ -82,6 +82,13 @@ def test_a_copied_cookie_stops_working_after_logout(app):
     assert not works(browser)
 
 
+def test_signing_in_again_ends_the_session_it_replaces(app):
+    browser = signed_in(app)
+    copied = copy_of(app, browser)
+    assert login(browser).status_code == 302
+    assert works(browser) and not works(copied)
+
+
 def test_logout_ends_the_users_other_sessions(app):
     office, home = signed_in(app), signed_in(app)
     office.post("/dang-xuat", data={"csrf_token": token(office)})

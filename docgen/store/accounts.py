@@ -3,7 +3,9 @@
 Passwords are hashed with the standard library's scrypt (`passwords`). Five wrong passwords
 in a row lock an account for 15 minutes; every failure, whether the account is unknown,
 locked or the password wrong, gives one message after one hash check. Changing, resetting
-or deactivating ends the account's sessions (`signins`). A `Scope` says which bodies, units and documents a
+or deactivating ends the account's sessions (`signins`).
+
+A `Scope` says which bodies, units and documents a
 user may see: everything for the district role; for a commune clerk (or a viewer tied to
 a body) their body, the bodies under it and the units of their commune.
 """

@@ -32,8 +32,8 @@ SELF_SERVICE = {"auth.logout", "auth.password"}
 EXPIRED = {
     signins.EXPIRED_IDLE: "Phiên đăng nhập đã hết hạn sau 60 phút không dùng; hãy đăng nhập lại.",
     signins.EXPIRED_MAX_AGE: "Phiên đăng nhập đã quá 8 giờ; hãy đăng nhập lại.",
-    "ended": "Phiên đăng nhập đã kết thúc (đã đăng xuất, đổi hoặc đặt lại mật khẩu); "
-             "hãy đăng nhập lại.",
+    "ended": "Phiên đăng nhập đã kết thúc (đã đăng xuất, mật khẩu đã đổi hoặc được đặt lại, "
+             "hoặc tài khoản đã bị khóa); hãy đăng nhập lại.",
 }
 
 
@@ -130,12 +130,15 @@ def login():
     if form.validate_on_submit():
         ip = request.remote_addr or ""
         blocked, failure, token = False, None, None
+        previous = session.get("sid")
         with store().session() as s:  # committed either way: the failure count must stick
             if signins.address_blocked(s, ip):
                 blocked = True
             else:
                 try:
                     user = q.authenticate(s, form.username.data or "", form.password.data or "")
+                    if isinstance(previous, str):  # a new sign-in replaces this browser's
+                        signins.end_session(s, signins.token_key(previous))
                     token = signins.start_session(s, user.id, ip)
                     q.audit(s, user.username, "đăng nhập", "", "", ip)
                 except UserError as exc:
