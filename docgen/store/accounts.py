@@ -1,7 +1,11 @@
 """Accounts, roles and what each may see; the audit trail of who did what.
 
-Passwords are hashed with werkzeug's vetted scrypt/pbkdf2 hashing. Five wrong passwords in
-a row lock an account for 15 minutes. A `Scope` says which bodies, units and documents a
+Passwords are hashed with the standard library's scrypt (`passwords`). Five wrong passwords
+in a row lock an account for 15 minutes; every failure, whether the account is unknown,
+locked or the password wrong, gives one message after one hash check. Changing, resetting
+or deactivating ends the account's sessions (`signins`).
+
+A `Scope` says which bodies, units and documents a
 user may see: everything for the district role; for a commune clerk (or a viewer tied to
 a body) their body, the bodies under it and the units of their commune.
 """
@@ -15,20 +19,22 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import InputError, UserError
 from ..privacy import mask_text
 from ..vietnamese import fold
 from .models import (ROLE_COMMUNE, ROLE_DISTRICT, ROLE_VIEWER, ROLES, AuditEntry, Body, User,
                      utcnow)
+from .passwords import burn, hash_password, needs_rehash, verify_password
+from .signins import end_sessions
 
 MAX_FAILED = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 10
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,59}")
-# Verified against when the username is unknown, so both paths take the same time.
-_DUMMY_HASH = generate_password_hash("docgen-not-a-password")
+# One answer to every failed sign-in: it must not tell which accounts exist or are locked.
+SIGN_IN_FAILED = (f"Tên đăng nhập hoặc mật khẩu không đúng (sau {MAX_FAILED} lần sai liên tiếp, "
+                  f"tài khoản bị tạm khóa {LOCK_MINUTES} phút)")
 
 
 @dataclass(frozen=True)
@@ -124,8 +130,10 @@ def save_user(session: Session, *, id: int | None = None, username: str, full_na
     if user is None:
         raise UserError(f"Không tìm thấy người dùng (mã {id})")
     if id is None:
-        user.password_hash = generate_password_hash(check_password(password or ""))
+        user.password_hash = hash_password(check_password(password or ""))
         user.must_change_password = must_change
+    elif not active:
+        end_sessions(session, id)  # a deactivated account is signed out everywhere
     user.username, user.full_name = key, (full_name or "").strip()[:100]
     user.role, user.body_id, user.active = role, body_id if role != ROLE_DISTRICT else None, active
     session.add(user)
@@ -134,19 +142,23 @@ def save_user(session: Session, *, id: int | None = None, username: str, full_na
 
 
 def reset_password(session: Session, user_id: int) -> str:
-    """A new one-time password for the user, who must change it at the next sign-in."""
+    """A new one-time password for the user, who must change it at the next sign-in; every
+    session of the user ends."""
     user = session.get(User, user_id)
     if user is None:
         raise UserError(f"Không tìm thấy người dùng (mã {user_id})")
     password = new_password()
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     user.must_change_password, user.failed_logins, user.locked_until = True, 0, None
+    end_sessions(session, user_id)
     session.flush()
     return password
 
 
-def change_password(session: Session, user: User, old: str, new: str) -> None:
-    if not check_password_hash(user.password_hash, old or ""):
+def change_password(session: Session, user: User, old: str, new: str, *,
+                    keep: str | None = None) -> None:
+    """Set `user`'s password; ends every session of the user but the one keyed `keep`."""
+    if not verify_password(user.password_hash, old or ""):
         raise InputError([("old", "Mật khẩu hiện tại không đúng")])
     if old == new:
         raise InputError([("new", "Mật khẩu mới phải khác mật khẩu cũ")])
@@ -154,29 +166,37 @@ def change_password(session: Session, user: User, old: str, new: str) -> None:
         check_password(new)
     except InputError as exc:
         raise InputError([("new", m) for _, m in exc.problems]) from None
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = hash_password(new)
     user.must_change_password = False
+    end_sessions(session, user.id, keep=keep)
     session.flush()
 
 
 def authenticate(session: Session, username: str, password: str,
                  now: dt.datetime | None = None) -> User:
-    """The user with these credentials; UserError (one message for every failure, so a
-    guesser learns nothing) or the lock-out message when locked."""
+    """The user with these credentials, its hash upgraded to the current format if older.
+
+    Every failure (unknown or inactive account, locked account, wrong password) raises
+    UserError(SIGN_IN_FAILED) after checking one password hash, so neither the message nor
+    the time tells a guesser which accounts exist or are locked.
+    """
     now = now or utcnow()
+    password = password or ""
     user = find_user(session, username)
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password or "")
-        raise UserError("Tên đăng nhập hoặc mật khẩu không đúng")
+        burn(password)
+        raise UserError(SIGN_IN_FAILED)
+    right = verify_password(user.password_hash, password)
     if user.locked_until and user.locked_until > now:
-        raise UserError(f"Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau "
-                        f"{max(1, int((user.locked_until - now).total_seconds() // 60) + 1)} phút")
-    if not check_password_hash(user.password_hash, password or ""):
+        raise UserError(SIGN_IN_FAILED)  # even the right password waits out the lock
+    if not right:
         user.failed_logins += 1
         if user.failed_logins >= MAX_FAILED:
             user.locked_until, user.failed_logins = now + dt.timedelta(minutes=LOCK_MINUTES), 0
         session.flush()
-        raise UserError("Tên đăng nhập hoặc mật khẩu không đúng")
+        raise UserError(SIGN_IN_FAILED)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None
     session.flush()
     return user

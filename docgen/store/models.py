@@ -254,3 +254,29 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
     address: Mapped[str] = mapped_column(String(60), default="")
+
+
+class LoginSession(Base):
+    """A signed-in browser. The cookie carries a random token; `id` is its SHA-256 (hex)."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"),
+                                         index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)  # for the 8 h limit
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)  # for the idle limit
+    address: Mapped[str] = mapped_column(String(60), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class LoginFailure(Base):
+    """One failed sign-in from an address: the per-address limit, shared by every process."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_address_at", "address", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(60), default="")
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

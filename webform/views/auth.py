@@ -1,14 +1,15 @@
 """Sign-in, sign-out, passwords, users (district role) and the audit trail.
 
-Every page needs a signed-in user (`require_login`, run before each request); a viewer
-may not change anything; pages of other communes answer 404.
+Every page needs a signed-in user (`require_login`, run before each request): the cookie
+carries a session token whose record in the database says who and until when
+(`docgen.store.signins`). A viewer may not change anything; pages of other communes answer 404.
 """
 
 from __future__ import annotations
 
 import io
-import threading
-import time
+import unicodedata
+from urllib.parse import unquote, urlsplit
 
 import openpyxl
 from flask import (Blueprint, abort, flash, g, redirect, render_template, request, send_file,
@@ -19,6 +20,8 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from docgen import store as q
 from docgen.errors import UserError
 from docgen.exchange import neutralise
+from docgen.store import signins
+from docgen.store.models import utcnow
 
 from ..forms import choices
 from . import as_id, form_page, log, or_404, show_problems, store
@@ -26,11 +29,12 @@ from . import as_id, form_page, log, or_404, show_problems, store
 bp = Blueprint("auth", __name__, template_folder="../templates/auth")
 PUBLIC = {"auth.login", "static"}
 SELF_SERVICE = {"auth.logout", "auth.password"}
-IDLE_SECONDS = 60 * 60
-SEEN_STEP = 60  # the last-seen time is kept to the minute
-IP_FAILURES, IP_WINDOW = 20, 15 * 60
-_failures: dict[str, list[float]] = {}
-_failures_lock = threading.Lock()
+EXPIRED = {
+    signins.EXPIRED_IDLE: "Phiên đăng nhập đã hết hạn sau 60 phút không dùng; hãy đăng nhập lại.",
+    signins.EXPIRED_MAX_AGE: "Phiên đăng nhập đã quá 8 giờ; hãy đăng nhập lại.",
+    "ended": "Phiên đăng nhập đã kết thúc (đã đăng xuất, mật khẩu đã đổi hoặc được đặt lại, "
+             "hoặc tài khoản đã bị khóa); hãy đăng nhập lại.",
+}
 
 
 class LoginForm(FlaskForm):
@@ -54,28 +58,14 @@ class UserForm(FlaskForm):
 
 
 def require_login():
-    """Before every request: a signed-in, active user with a fresh session, or the login page."""
+    """Before every request: a signed-in, active user with a live session, or the login page."""
     if request.endpoint in PUBLIC or request.endpoint is None:
         return None
-    uid, seen = session.get("uid"), session.get("seen", 0)
-    if uid and time.time() - seen > IDLE_SECONDS:
-        session.clear()
-        flash("Phiên đăng nhập đã hết hạn sau 60 phút không dùng; hãy đăng nhập lại.", "warning")
-        uid = None
-    user = None
-    if uid:
-        with store().session(readonly=True) as s:
-            user = q.get_user(s, uid)
-            if user is not None and user.active:
-                g.scope = q.scope_for(s, user)
-    if user is None or not user.active:
-        session.clear()
+    user = _signed_in()
+    if user is None:
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET"
                                 else None))
     g.user = user
-    now = int(time.time())
-    if now - seen >= SEEN_STEP:  # a new cookie only when the idle clock moves a step
-        session["seen"] = now
     if user.must_change_password and request.endpoint not in SELF_SERVICE:
         flash("Hãy đổi mật khẩu dùng một lần trước khi làm việc.", "warning")
         return redirect(url_for("auth.password"))
@@ -84,22 +74,54 @@ def require_login():
     return None
 
 
+def _signed_in():
+    """The user of the request's session token (setting g.scope and g.session_key), or None
+    after clearing the cookie and saying why the session ended."""
+    token = session.get("sid")
+    if not isinstance(token, str) or not token:
+        session.clear()
+        return None
+    key, now = signins.token_key(token), utcnow()
+    with store().session(readonly=True) as s:
+        row = signins.get_session(s, key)
+        why = "ended" if row is None else signins.expiry(row, now)
+        user = row.user if not why and row.user.active else None
+        if user is not None:
+            g.scope = q.scope_for(s, user)
+    if why or user is None:
+        if row is not None:
+            with store().session() as s:
+                signins.end_session(s, key)
+        session.clear()
+        flash(EXPIRED.get(why, EXPIRED["ended"]), "warning")
+        return None
+    if signins.needs_touch(row, now):  # one write a minute at most moves the idle clock
+        with store().session() as s:
+            signins.touch(s, key, now)
+    g.session_key = key
+    return user
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` when it is a path of this site, else None: no scheme or host, no "//" start,
+    no backslash, control, format or space character (browsers drop some and turn "\\" into
+    "/"), also once percent-decoded."""
+    if not target or len(target) > 2000:
+        return None
+    for text in (target, unquote(target)):
+        if not text.startswith("/") or text.startswith("//"):
+            return None
+        if any(ch == "\\" or unicodedata.category(ch)[0] in "CZ" for ch in text):
+            return None
+        parts = urlsplit(text)
+        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+            return None
+    return target
+
+
 def district_only() -> None:
     if not g.scope.is_district:
         abort(404)
-
-
-def _ip_blocked(ip: str) -> bool:
-    now = time.time()
-    with _failures_lock:
-        recent = [t for t in _failures.get(ip, []) if now - t < IP_WINDOW]
-        _failures[ip] = recent
-        return len(recent) >= IP_FAILURES
-
-
-def _ip_failed(ip: str) -> None:
-    with _failures_lock:
-        _failures.setdefault(ip, []).append(time.time())
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
@@ -107,37 +129,41 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         ip = request.remote_addr or ""
-        if _ip_blocked(ip):
+        blocked, failure, token = False, None, None
+        previous = session.get("sid")
+        with store().session() as s:  # committed either way: the failure count must stick
+            if signins.address_blocked(s, ip):
+                blocked = True
+            else:
+                try:
+                    user = q.authenticate(s, form.username.data or "", form.password.data or "")
+                    if isinstance(previous, str):  # a new sign-in replaces this browser's
+                        signins.end_session(s, signins.token_key(previous))
+                    token = signins.start_session(s, user.id, ip)
+                    q.audit(s, user.username, "đăng nhập", "", "", ip)
+                except UserError as exc:
+                    failure = exc.message
+                    signins.record_failure(s, ip)
+                    q.audit(s, (form.username.data or "")[:60], "đăng nhập sai", "", failure, ip)
+        if blocked:
             flash("Có quá nhiều lần đăng nhập sai từ máy này; hãy thử lại sau 15 phút.", "error")
             return render_template("login.html", form=form), 429
-        failure = None
-        with store().session() as s:  # committed either way: the failure count must stick
-            try:
-                user = q.authenticate(s, form.username.data or "", form.password.data or "")
-                uid, name = user.id, user.username
-                q.audit(s, name, "đăng nhập", "", "", ip)
-            except UserError as exc:
-                failure = exc.message
-                q.audit(s, (form.username.data or "")[:60], "đăng nhập sai", "", failure, ip)
         if failure:
-            _ip_failed(ip)
             flash(failure, "error")
             return render_template("login.html", form=form), 401
         session.clear()
         session.permanent = True
-        session["uid"], session["seen"] = uid, int(time.time())
-        target = request.args.get("next") or ""
-        # Only a path on this site: never an absolute URL an attacker planted.
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("home.index")
-        return redirect(target)
+        session["sid"] = token
+        return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
     return render_template("login.html", form=form)
 
 
 @bp.post("/dang-xuat")
 def logout():
-    if FlaskForm().validate_on_submit():
-        log("đăng xuất")
+    # Every session of the user ends, so a copy of this cookie stops working too.
+    with store().session() as s:
+        signins.end_sessions(s, g.user.id)
+        log("đăng xuất", tx=s)
     session.clear()
     flash("Đã đăng xuất.", "success")
     return redirect(url_for("auth.login"))
@@ -149,7 +175,8 @@ def password():
     if form.validate_on_submit():
         try:
             with store().session() as s:
-                q.change_password(s, q.get_user(s, g.user.id), form.old.data, form.new.data)
+                q.change_password(s, q.get_user(s, g.user.id), form.old.data, form.new.data,
+                                  keep=g.session_key)
                 q.audit(s, g.user.username, "đổi mật khẩu", "", "", request.remote_addr or "")
         except UserError as exc:
             show_problems(form, exc)
