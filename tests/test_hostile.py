@@ -31,6 +31,7 @@ from lxml import etree
 
 import docgen
 from docgen import batch, documents, exchange, importers, schema, store
+from docgen.documents import plan
 from docgen.errors import InputError, UserError
 from docgen.samples import load_sample, sample_path
 from docgen.schema import Spec, clean_text
@@ -231,7 +232,10 @@ def assert_names_field(exc: InputError, field: Field, value=None) -> None:
 
 def expected_lines(field: Field, value: str) -> list[str]:
     cleaned = clean_text(value, multiline=field.spec.multiline or field.spec.kind == "text_list")
-    return [line.strip() for line in cleaned.split("\n") if line.strip()]
+    lines = [line.strip() for line in cleaned.split("\n") if line.strip()]
+    if field.spec.help == plan.MARKUP_HELP:  # "*&*" prints "&" in italics, as documented
+        lines = ["".join(piece for piece, _, _ in plan.spans(line)).strip() for line in lines]
+    return [line for line in lines if line]
 
 
 def render_or_refuse(field: Field, data: dict, value):
