@@ -173,6 +173,7 @@ def test_no_sequence_of_clerk_requests_changes_what_the_clerk_reaches(app, world
     hostile_bodies = [
         {"commune": "Xã Kín Đáo"}, {"commune": ""}, {"place": "Quan Sơn"},
         {"parent_id": str(b)}, {"parent_id": ""}, {"parent_id": "99999999999999999999"},
+        {"parent_id": "123456"},
         {"name": "Ủy ban nhân dân xã Kín Đáo"},
         {"commune": "Xã Kín Đáo", "place": "Kín Đáo", "parent_id": str(b)},
     ]

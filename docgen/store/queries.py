@@ -101,6 +101,14 @@ def save_body(session: Session, *, id: int | None = None, name, abbreviation, pl
     commune = clean(commune, "commune", "Xã, phường", max_len=COMMUNE_MAX)
     proposer = clean(proposer, "proposer", "Người đề nghị", max_len=200)
     body = Body() if id is None else _get(session, Body, id, "cơ quan")
+    if _restricted(scope):  # before the parent is looked up: no answer tells which ids exist
+        wanted = {"name": issuer.name, "place": issuer.place, "commune": commune,
+                  "parent_id": parent_id}
+        refused = [(field, f"{label}: {DISTRICT_ONLY}")
+                   for field, label in BODY_SCOPE_FIELDS.items()
+                   if wanted[field] != getattr(body, field)]
+        if refused:
+            raise InputError(refused)
     if parent_id is not None:
         parent = _get(session, Body, parent_id, "cơ quan cấp trên")
         ancestor = parent
@@ -109,14 +117,6 @@ def save_body(session: Session, *, id: int | None = None, name, abbreviation, pl
                 raise InputError([("parent_id", "Cơ quan cấp trên không được là chính cơ quan "
                                                 "này hoặc cơ quan cấp dưới của nó")])
             ancestor = ancestor.parent
-    if _restricted(scope):
-        wanted = {"name": issuer.name, "place": issuer.place, "commune": commune,
-                  "parent_id": parent_id}
-        refused = [(field, f"{label}: {DISTRICT_ONLY}")
-                   for field, label in BODY_SCOPE_FIELDS.items()
-                   if wanted[field] != getattr(body, field)]
-        if refused:
-            raise InputError(refused)
     body.name, body.abbreviation, body.place = issuer.name, issuer.abbreviation, issuer.place
     body.superior, body.parent_id = issuer.superior, parent_id
     body.level, body.commune, body.proposer = level, commune, proposer
