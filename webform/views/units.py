@@ -74,6 +74,7 @@ def edit(unit_id: int | None):
         form.body_id.choices = choices([(str(owner.id), owner.name)])
         for name in OWNER_FIELDS:
             form[name].render_kw = {**(form[name].render_kw or {}), "disabled": True}
+            form[name].description = f"Do {owner.name} hoặc tài khoản cấp huyện quản lý"
     if unit is not None:
         # A field the browser did not send (read-only) keeps its stored value: saving
         # never moves a unit unless the user picked another body on purpose.
