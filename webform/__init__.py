@@ -56,6 +56,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .jobs import Jobs
     app.extensions["docgen_jobs"] = Jobs(Path(app.instance_path) / "tmp")
 
+    from .views import IdConverter
+    app.url_map.converters["int"] = IdConverter  # an id beyond the database's answers 404
     from .views import (assessments, auth, batch, bodies, documents, home, households, register,
                         units)
     for module in (auth, home, bodies, units, assessments, documents, register, batch, households):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from sqlalchemy import Integer, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -21,6 +21,9 @@ from .. import documents, prepare
 from ..errors import InputError, UserError
 from ..vietnamese import doc_symbol, fold, short_date, slug
 from .models import STATUS_DRAFT, STATUS_ISSUED, Body, Counter, Document, DocumentUnit, Unit, utcnow
+
+if TYPE_CHECKING:
+    from .accounts import Scope
 
 Render = Callable[[str, dict], bytes]
 
@@ -34,14 +37,28 @@ def _symbol(kind: str, parsed, body: Body, number: int | None) -> str:
     return doc_symbol(number, record.abbreviation, abbr).strip()
 
 
-def _link_units(session: Session, doc: Document, parsed, *, new: bool = False) -> None:
-    """Link the stored units a document lists (matched by name, the body's own first)."""
+def _link_units(session: Session, doc: Document, parsed, *, new: bool = False,
+                scope: Scope | None = None) -> None:
+    """Link the stored units a document lists (matched by name, the body's own first),
+    only among the units `scope` (the author's) reaches; None: every unit."""
     if not new:
         session.execute(delete(DocumentUnit).where(DocumentUnit.document_id == doc.id))
     keys = {fold(u.name) for u in getattr(parsed, "units", None) or () if hasattr(u, "name")}
     if not keys:
         return
-    session.execute(_LINK_UNITS, {"doc": doc.id, "body": doc.body_id, "keys": sorted(keys)})
+    if scope is None or scope.body_ids is None:
+        session.execute(_LINK_UNITS, {"doc": doc.id, "body": doc.body_id, "keys": sorted(keys)})
+        return
+    # A commune's author: another commune's unit of the same name is never linked (its
+    # owner could no longer delete it, and the link would tell which names exist).
+    found = [row for row in session.execute(
+        select(Unit.id, Unit.body_id, Unit.commune, Unit.name_key)
+        .where(Unit.name_key.in_(sorted(keys)))) if scope.unit(row)]
+    owned = {row.name_key for row in found if row.body_id == doc.body_id}
+    links = [{"document_id": doc.id, "unit_id": row.id} for row in found
+             if row.body_id == doc.body_id or row.name_key not in owned]
+    if links:
+        session.execute(insert(DocumentUnit.__table__), links)
 
 
 def _link_statement():
@@ -73,7 +90,8 @@ def _checked_render(kind: str, data: dict, render: Render, parsed=None):
     return record, parsed, render(kind, data)
 
 
-def _fill(session: Session, doc: Document, body: Body, data: dict, rendered) -> None:
+def _fill(session: Session, doc: Document, body: Body, data: dict, rendered,
+          scope: Scope | None = None) -> None:
     new = doc.id is None
     record, parsed, docx = rendered
     doc.docx = docx
@@ -84,15 +102,16 @@ def _fill(session: Session, doc: Document, body: Body, data: dict, rendered) -> 
     doc.symbol = _symbol(doc.kind, parsed, body, None)
     session.add(doc)  # only now: a refused input leaves nothing pending in the session
     session.flush()
-    _link_units(session, doc, parsed, new=new)
+    _link_units(session, doc, parsed, new=new, scope=scope)
 
 
 def create_document(session: Session, *, kind: str, body_id: int, data: dict, created_by: str,
-                    render: Render, parsed=None) -> Document:
+                    render: Render, parsed=None, scope: Scope | None = None) -> Document:
     """Register a draft of `kind` for `body_id`: validated, rendered with `render(kind, data)`
     (pass `docgen.render_document`), number None. InputError if `data` is invalid.
     `parsed`: the result of `schema.parse` of `data` for `kind`, if the caller already has
-    it (the web form validates before saving); the register's summary and links use it."""
+    it (the web form validates before saving); the register's summary and links use it.
+    `scope`: the author's; the units listed are linked only within it (None: anywhere)."""
     data = dict(data)
     # Validate and render before the first statement: on SQLite that statement takes the
     # write lock, which other writers would otherwise wait on during the render. A
@@ -108,18 +127,20 @@ def create_document(session: Session, *, kind: str, body_id: int, data: dict, cr
         raise failure
     doc = Document(body_id=body_id, kind=kind, year=dt.date.today().year, number=None,
                    status=STATUS_DRAFT, created_by=(created_by or "")[:100], created_at=utcnow())
-    _fill(session, doc, body, data, rendered)
+    _fill(session, doc, body, data, rendered, scope)
     return doc
 
 
-def update_document(session: Session, document_id: int, *, data: dict, render: Render) -> Document:
-    """Replace a draft's input and file; an issued document is never changed."""
+def update_document(session: Session, document_id: int, *, data: dict, render: Render,
+                    scope: Scope | None = None) -> Document:
+    """Replace a draft's input and file; an issued document is never changed. `scope`: as
+    for create_document."""
     doc = _document(session, document_id)
     if doc.is_issued:
         raise UserError(f"Văn bản số {doc.symbol} đã cấp số: không được sửa; hãy soạn văn bản "
                         "mới nếu cần thay thế")
     data = dict(data)
-    _fill(session, doc, doc.body, data, _checked_render(doc.kind, data, render))
+    _fill(session, doc, doc.body, data, _checked_render(doc.kind, data, render), scope)
     return doc
 
 

@@ -4,6 +4,8 @@ caller's `Store.session()` block commits."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -13,7 +15,16 @@ from ..errors import InputError, UserError
 from ..vietnamese import fold
 from .models import Body, Document, DocumentUnit, Signer, Unit
 
+if TYPE_CHECKING:
+    from .accounts import Scope
+
 LEVEL_MAX = 30
+# The fields of a body that decide what users see or which records a name resolves to:
+# set by the district role only (field → its label on the form).
+BODY_SCOPE_FIELDS = {"name": "Tên cơ quan", "place": "Địa danh", "commune": "Thuộc xã, phường",
+                     "parent_id": "Cơ quan cấp trên"}
+DISTRICT_ONLY = ("chỉ tài khoản cấp huyện được thay đổi, vì trường này xác định dữ liệu mà "
+                 "các tài khoản được xem")
 COMMUNE_MAX = 100
 NOTE_MAX = 300
 
@@ -67,13 +78,22 @@ def get_body(session: Session, body_id: int) -> Body | None:
     return session.get(Body, body_id)
 
 
+def _restricted(scope: Scope | None) -> bool:
+    return scope is not None and not scope.is_district
+
+
 def save_body(session: Session, *, id: int | None = None, name, abbreviation, place,
               superior="", parent_id: int | None = None, level="", commune="",
-              proposer="") -> Body:
+              proposer="", scope: Scope | None = None) -> Body:
     """Create (id None) or update a body; InputError naming the field when a value is wrong.
 
     Name, abbreviation, place and superior follow the document input's issuer rules.
+    `scope`, a commune user's: only a body within it is updated, and its BODY_SCOPE_FIELDS
+    must keep their stored values (InputError naming each); None or the district: no limit.
     """
+    if _restricted(scope) and (id is None or not scope.body(id)):
+        raise UserError("Chỉ tài khoản cấp huyện được thêm cơ quan" if id is None
+                        else f"Không tìm thấy cơ quan (mã {id})")
     issuer = _parse(common.Issuer, {"name": name, "abbreviation": abbreviation,
                                     "place": place, "superior": superior or ""},
                     lambda message: "abbreviation")
@@ -81,6 +101,14 @@ def save_body(session: Session, *, id: int | None = None, name, abbreviation, pl
     commune = clean(commune, "commune", "Xã, phường", max_len=COMMUNE_MAX)
     proposer = clean(proposer, "proposer", "Người đề nghị", max_len=200)
     body = Body() if id is None else _get(session, Body, id, "cơ quan")
+    if _restricted(scope):  # before the parent is looked up: no answer tells which ids exist
+        wanted = {"name": issuer.name, "place": issuer.place, "commune": commune,
+                  "parent_id": parent_id}
+        refused = [(field, f"{label}: {DISTRICT_ONLY}")
+                   for field, label in BODY_SCOPE_FIELDS.items()
+                   if wanted[field] != getattr(body, field)]
+        if refused:
+            raise InputError(refused)
     if parent_id is not None:
         parent = _get(session, Body, parent_id, "cơ quan cấp trên")
         ancestor = parent
@@ -198,16 +226,44 @@ def check_unit(name, kind, commune="", note="") -> tuple[str, str, str, str]:
     return name, record.code, commune, note
 
 
+def _unit_boundary(scope: Scope, unit: Unit | None, name: str, body_id: int,
+                   commune: str) -> None:
+    """Refuse what a commune user may not do to a unit: reach one outside their scope, put
+    one under a body outside it, or change the body, name or commune of a unit assessed
+    outside it (one they see through their commune: those fields are its assessing
+    body's, and changing them would move it across the boundary or probe other names)."""
+    if unit is not None and not scope.unit(unit):
+        raise UserError(f"Không tìm thấy đơn vị (mã {unit.id})")
+    if (unit is None or body_id != unit.body_id) and not scope.body(body_id):
+        raise InputError([("body_id", "Cơ quan đánh giá: hãy chọn một cơ quan trong danh "
+                                      "sách của tài khoản")])
+    if unit is None or scope.body(unit.body_id):
+        return
+    owner = f"đơn vị «{unit.name}» do {unit.body.name} đánh giá"
+    changed = {"body_id": body_id != unit.body_id, "name": name != unit.name,
+               "commune": commune != unit.commune}
+    labels = {"body_id": "Cơ quan đánh giá", "name": "Tên đơn vị", "commune": "Xã, thị trấn"}
+    refused = [(field, f"{labels[field]}: {owner}; chỉ cơ quan đó hoặc tài khoản cấp huyện "
+                       "được thay đổi")
+               for field, moved in changed.items() if moved]
+    if refused:
+        raise InputError(refused)
+
+
 def save_unit(session: Session, *, id: int | None = None, name, kind, body_id: int,
-              commune="", note="") -> Unit:
-    """Create or update a unit; a second unit of the same name for the same body is refused."""
+              commune="", note="", scope: Scope | None = None) -> Unit:
+    """Create or update a unit; a second unit of the same name for the same body is refused.
+    `scope`, a commune user's: see `_unit_boundary`; None or the district: no limit."""
     name, kind_code, commune, note = check_unit(name, kind, commune, note)
+    unit = None if id is None else _get(session, Unit, id, "đơn vị")
+    if _restricted(scope):
+        _unit_boundary(scope, unit, name, body_id, commune)
     body = _get(session, Body, body_id, "cơ quan đánh giá")
     twin = find_unit(session, body_id, name)
     if twin is not None and twin.id != id:
         raise InputError([("name", f"Đơn vị «{twin.name}» đã có trong danh sách đơn vị do "
                                    f"{body.name} đánh giá")])
-    unit = Unit() if id is None else _get(session, Unit, id, "đơn vị")
+    unit = Unit() if unit is None else unit
     unit.name, unit.name_key, unit.kind = name, fold(name), kind_code
     unit.commune, unit.note, unit.body_id = commune, note, body_id
     session.add(unit)
@@ -221,9 +277,15 @@ def documents_citing(session: Session, unit_id: int) -> list[Document]:
     return list(session.scalars(query))
 
 
-def delete_unit(session: Session, unit_id: int) -> None:
-    """Delete a unit with its assessments and households; refused while a document lists it."""
+def delete_unit(session: Session, unit_id: int, *, scope: Scope | None = None) -> None:
+    """Delete a unit with its assessments and households; refused while a document lists it.
+    `scope`, a commune user's: only a unit assessed by a body within it."""
     unit = _get(session, Unit, unit_id, "đơn vị")
+    if _restricted(scope) and not scope.body(unit.body_id):
+        if not scope.unit(unit):
+            raise UserError(f"Không tìm thấy đơn vị (mã {unit_id})")
+        raise UserError(f"Không xóa được đơn vị «{unit.name}»: đơn vị do {unit.body.name} "
+                        "đánh giá; chỉ cơ quan đó hoặc tài khoản cấp huyện được xóa")
     citing = documents_citing(session, unit_id)
     if citing:
         refs = ", ".join(doc.symbol if doc.number else f"{doc.symbol} (dự thảo)"

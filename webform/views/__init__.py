@@ -9,6 +9,7 @@ from typing import Callable
 from flask import abort, current_app, flash, g, render_template, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.routing import IntegerConverter
 
 from docgen import store as q
 from docgen.errors import InputError, UserError
@@ -38,13 +39,17 @@ def log(action: str, target: str = "", detail: str = "", *, tx: Session | None =
         q.audit(s, *entry)
 
 
-def save_from_form(form, what: str, save: Callable[[Session], str], detail: str = "") -> bool:
-    """Run `save(session)` — it stores the form's record and returns its name — in one
-    transaction with the audit entry «lưu <what>»; then flash «Đã lưu <what> «name».» and
-    True. On a UserError its messages go next to the form's fields, and False."""
+def save_from_form(form, what: str, save: Callable[[Session], str | tuple[str, str]],
+                   detail: str = "") -> bool:
+    """Run `save(session)` — it stores the form's record and returns its name, or (name,
+    detail) to record more than `detail` — in one transaction with the audit entry «lưu
+    <what>»; then flash «Đã lưu <what> «name».» and True. On a UserError its messages go
+    next to the form's fields, and False."""
     try:
         with store().session() as s:
             name = save(s)
+            if isinstance(name, tuple):
+                name, detail = name
             log(f"lưu {what}", name, detail, tx=s)
     except UserError as exc:
         show_problems(form, exc)
@@ -86,10 +91,45 @@ def latest_year() -> int:
     return year or dt.date.today().year - 1
 
 
+# Ids are INTEGER columns: 32-bit on PostgreSQL, so no row has a larger id on either
+# database, and a larger number must never reach a query (SQLite raises OverflowError,
+# PostgreSQL "integer out of range": a 500 either way).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in routes: a whole number from 0 to MAX_ID; a larger one matches no
+    route, so it answers 404 (registered as "int" in create_app)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def as_id(value) -> int | None:
-    """A row id from form text, or None for anything that is not a positive whole number."""
+    """A row id from form text, or None for anything that is not a whole number from 1 to
+    MAX_ID (so a form field answers with its own message)."""
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID else None
+
+
+def row_id(value) -> int:
+    """An id from a query string or form: `request.args.get("body", type=row_id)`.
+    ValueError (the caller's default, usually None) when it is not a whole number; 404 when
+    it is one that no row can have (0, negative, beyond MAX_ID)."""
+    number = int(str(value).strip())
+    if not 0 < number <= MAX_ID:
+        abort(404)
+    return number
+
+
+def year_arg(value) -> int:
+    """A year from a query string or form: `type=year_arg`; ValueError (the default) unless
+    it is a year from 1900 to 2100, so no other number reaches a query."""
+    year = int(str(value).strip())
+    if not 1900 <= year <= 2100:
+        raise ValueError(f"year out of range: {year}")
+    return year
 
 
 def scope():

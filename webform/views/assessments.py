@@ -12,7 +12,7 @@ from docgen import domain, exchange, store as q
 from docgen.errors import InputError, UserError
 from docgen.policy import load_policy
 
-from . import file_label, latest_year, log, or_404, scope, store, uploads
+from . import file_label, latest_year, log, or_404, row_id, scope, store, uploads, year_arg
 from .units import XLSX
 
 bp = Blueprint("assessments", __name__, url_prefix="/danh-gia",
@@ -25,7 +25,7 @@ class ImportForm(FlaskForm):
 
 
 def _year() -> int:
-    year = request.args.get("year", type=int) or request.form.get("year", type=int)
+    year = request.args.get("year", type=year_arg) or request.form.get("year", type=year_arg)
     return year if year and 2000 <= year <= 2100 else latest_year()
 
 
@@ -35,7 +35,7 @@ def _bodies():
 
 
 def _body_id(bodies) -> int | None:
-    wanted = request.args.get("body", type=int) or request.form.get("body", type=int)
+    wanted = request.args.get("body", type=row_id) or request.form.get("body", type=row_id)
     if wanted and any(b.id == wanted for b in bodies):
         return wanted
     if wanted:
@@ -111,7 +111,7 @@ def _blank(values: dict) -> bool:
 
 @bp.get("/xuat.xlsx")
 def export():
-    body_id = request.args.get("body", type=int)
+    body_id = request.args.get("body", type=row_id)
     if not scope().body(body_id):
         or_404(None)
     year = _year()
@@ -124,7 +124,7 @@ def export():
 
 @bp.post("/nhap")
 def import_preview():
-    body_id = request.form.get("body", type=int)
+    body_id = request.form.get("body", type=row_id)
     if body_id is not None and not scope().body(body_id):
         or_404(None)
     year = _year()
@@ -148,7 +148,7 @@ def import_preview():
 
 @bp.post("/nhap/xac-nhan")
 def import_apply():
-    body_id = request.form.get("body_id", type=int)
+    body_id = request.form.get("body_id", type=row_id)
     if body_id is not None and not scope().body(body_id):
         or_404(None)
     year = _year()

@@ -20,7 +20,7 @@ from docgen.vietnamese import format_number, slug
 
 from ..forms import choices
 from ..jobs import Job
-from . import as_id, file_label, jobs, log, scope, store
+from . import as_id, file_label, jobs, log, row_id, scope, store
 
 bp = Blueprint("batch", __name__, template_folder="../templates/batch")
 MIMES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -190,7 +190,7 @@ def _registration_defaults(form: RegistrationForm, year: int) -> dict:
 def unit_list():
     """The units the user may see (of one body with ?body=), filled with what the store
     knows, for the clerk to add who signs and upload back."""
-    body_id = request.args.get("body", type=int)
+    body_id = request.args.get("body", type=row_id)
     with store().session(readonly=True) as s:
         body = q.get_body(s, body_id) if body_id else None
         if body_id and (body is None or not scope().body(body_id)):

@@ -8,6 +8,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
 from docgen import domain, store as q
 from docgen.errors import UserError
+from docgen.store.queries import BODY_SCOPE_FIELDS
 
 from ..forms import choices
 from . import as_id, form_page, log, or_404, save_from_form, scope, store
@@ -45,6 +46,32 @@ def _parents(form: BodyForm, bodies, exclude: int | None = None) -> None:
                                                                   if b.id != exclude])
 
 
+def _lock_scope_fields(form: BodyForm, body, parent) -> None:
+    """For a commune user: the fields that decide what users see are shown read-only (the
+    browser does not send them); the current parent is shown even outside their scope."""
+    for name in BODY_SCOPE_FIELDS:
+        form[name].render_kw = {**(form[name].render_kw or {}), "disabled": True}
+        form[name].description = "Do tài khoản cấp huyện quản lý"
+        if body is not None and name not in request.form and request.method == "POST":
+            stored = getattr(body, name)
+            form[name].data = str(stored or "") if name == "parent_id" else stored
+    if parent is not None:
+        form.parent_id.choices = choices([(str(parent.id), parent.name)])
+
+
+def _posted(form: BodyForm, body) -> dict:
+    """The values to save: a scope field the browser did not send (read-only) keeps the
+    stored value; one it sent goes to save_body, which refuses a change by a commune."""
+    values = {k: form[k].data for k in ("name", "abbreviation", "place", "superior", "level",
+                                        "commune", "proposer")}
+    values["parent_id"] = as_id(form.parent_id.data)
+    if body is not None:
+        for name in BODY_SCOPE_FIELDS:
+            if name not in request.form:
+                values[name] = getattr(body, name)
+    return values
+
+
 @bp.get("/")
 def index():
     with store().session(readonly=True) as s:  # render inside: the page reads relationships
@@ -61,18 +88,17 @@ def edit(body_id: int | None):
     with store().session(readonly=True) as s:
         bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
         body = or_404(q.get_body(s, body_id)) if body_id else None
+        parent = body.parent if body is not None else None
     form = BodyForm(obj=body) if request.method == "GET" else BodyForm()
     if request.method == "GET" and body is not None:
         form.parent_id.data = str(body.parent_id or "")
     _parents(form, bodies, body_id)
+    if not scope().is_district:
+        _lock_scope_fields(form, body, parent)
     if form.validate_on_submit():
-        values = {k: form[k].data for k in ("name", "abbreviation", "place", "superior", "level",
-                                            "commune", "proposer")}
-        # Only the district re-parents bodies; a commune keeps its place in the tree.
-        parent = as_id(form.parent_id.data) if scope().is_district else \
-            (body.parent_id if body else None)
+        values = _posted(form, body)
         if save_from_form(form, "cơ quan", lambda s: q.save_body(
-                s, id=body_id, parent_id=parent, **values).name):
+                s, id=body_id, scope=scope(), **values).name):
             return redirect(url_for(".index"))
     return form_page("body_form.html", form, body=body)
 

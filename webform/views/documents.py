@@ -9,7 +9,7 @@ from docgen.errors import InputError, UserError
 from docgen.samples import load_sample, sample_path
 
 from .. import forms
-from . import latest_year, log, or_404, scope, store
+from . import latest_year, log, or_404, row_id, scope, store, year_arg
 
 bp = Blueprint("documents", __name__, url_prefix="/van-ban",
                template_folder="../templates/documents")
@@ -53,8 +53,8 @@ def _prefill(kind, body_id: int | None, year: int | None) -> tuple[dict, list[st
 def new(name: str):
     kind = _kind(name)
     form_cls = forms.form_class(kind.input)
-    body_id = request.args.get("body", type=int)
-    year = request.args.get("year", type=int)
+    body_id = request.args.get("body", type=row_id)
+    year = request.args.get("year", type=year_arg)
     if body_id is not None and not scope().body(body_id):
         or_404(None)
     if request.method == "GET":
@@ -82,16 +82,18 @@ def new(name: str):
         flash("Biểu mẫu còn lỗi; hãy sửa các ô được đánh dấu đỏ.", "error")
         return _page(kind, form, body_id, status=422)
     author = (request.form.get("created_by") or "").strip()[:100] or "Văn thư"
-    target_body = request.form.get("body_id", type=int) or body_id
-    if not scope().body(target_body):
+    target_body = request.form.get("body_id", type=row_id) or body_id
+    if target_body is None and not scope().is_district:
         flash("Hãy chọn cơ quan ban hành trong danh sách.", "error")
         return _page(kind, form or form_cls(), body_id, status=422)
+    if not scope().body(target_body):  # another commune's body
+        or_404(None)
     try:
         with store().session() as s:
             doc = q.create_document(
                 s, kind=kind.name, body_id=target_body, data=data, created_by=author,
                 render=lambda name, data: render_document(name, data, parsed=parsed),
-                parsed=parsed)
+                parsed=parsed, scope=scope())
             doc_id = doc.id
             log("tạo văn bản", kind.label, f"dự thảo số {doc_id}", tx=s)
     except UserError as exc:

@@ -16,7 +16,7 @@ from docgen.errors import UserError
 from docgen.privacy import personal_detail
 from docgen.schema import parse_date
 
-from . import log, or_404, scope, store, visible
+from . import log, or_404, row_id, scope, store, visible, year_arg
 from .units import XLSX
 
 bp = Blueprint("register", __name__, url_prefix="/so-van-ban",
@@ -27,8 +27,10 @@ PERSONAL_KINDS = {"commitment"}  # kinds whose document holds a person's name an
 
 @bp.get("/")
 def index():
-    year = request.args.get("year", type=int)
-    body_id = request.args.get("body", type=int)
+    year = request.args.get("year", type=year_arg)
+    body_id = request.args.get("body", type=row_id)
+    if body_id is not None and not scope().body(body_id):
+        or_404(None)
     with store().session(readonly=True) as s:
         bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
         docs = [d for d in q.list_documents(s, body_id=body_id, year=year) if scope().document(d)]
@@ -179,8 +181,8 @@ def delete(doc_id: int):
 
 @bp.get("/xuat.xlsx")
 def export():
-    year = request.args.get("year", type=int)
-    body_id = request.args.get("body", type=int)
+    year = request.args.get("year", type=year_arg)
+    body_id = request.args.get("body", type=row_id)
     if body_id is None and not scope().is_district:
         body_id = g.user.body_id
     if not scope().body(body_id) and not (body_id is None and scope().is_district):

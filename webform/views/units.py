@@ -10,11 +10,11 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, StringField
 
 from docgen import domain, exchange, store as q
-from docgen.errors import UserError
+from docgen.errors import InputError, UserError
 
 from ..forms import choices
-from . import (as_id, file_label, form_page, log, or_404, save_from_form, scope, store, uploads,
-               visible)
+from . import (as_id, file_label, form_page, log, or_404, row_id, save_from_form, scope, store,
+               uploads, visible)
 
 bp = Blueprint("units", __name__, url_prefix="/don-vi", template_folder="../templates/units")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,7 +42,9 @@ def _bodies(form, bodies) -> None:
 def index():
     search = request.args.get("q", "").strip()[:100]
     kind = request.args.get("kind") or None
-    body_id = request.args.get("body", type=int)
+    body_id = request.args.get("body", type=row_id)
+    if body_id is not None and not scope().body(body_id):
+        or_404(None)
     with store().session(readonly=True) as s:  # render inside: the page reads unit.body
         bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
         units = [u for u in q.list_units(s, search=search or None, body_id=body_id, kind=kind)
@@ -53,24 +55,52 @@ def index():
                                search=search, kind=kind, body_id=body_id, import_form=form)
 
 
+# The fields of a unit its assessing body decides: read-only for a commune user who sees
+# the unit only through their commune (q.save_unit refuses a change of them).
+OWNER_FIELDS = ("name", "commune", "body_id")
+
+
 @bp.route("/moi", methods=["GET", "POST"], defaults={"unit_id": None})
 @bp.route("/<int:unit_id>", methods=["GET", "POST"])
 def edit(unit_id: int | None):
     with store().session(readonly=True) as s:
         bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
         unit = visible(q.get_unit(s, unit_id), scope().unit) if unit_id else None
+        owner = unit.body if unit is not None else None
     form = UnitForm(obj=unit) if request.method == "GET" else UnitForm()
     _bodies(form, bodies)
-    if request.method == "GET" and unit is not None:
-        form.body_id.data = str(unit.body_id)
-    if form.validate_on_submit() and not scope().body(as_id(form.body_id.data)):
-        form.body_id.errors = ["Hãy chọn một cơ quan đánh giá trong danh sách"]
-    elif form.validate_on_submit() and save_from_form(form, "đơn vị", lambda s: q.save_unit(
-            s, id=unit_id, name=form.name.data, kind=form.kind.data,
-            body_id=as_id(form.body_id.data), commune=form.commune.data,
-            note=form.note.data).name):
+    locked = unit is not None and not scope().body(unit.body_id)
+    if locked:  # its body is shown, though outside the user's list, and cannot be changed
+        form.body_id.choices = choices([(str(owner.id), owner.name)])
+        for name in OWNER_FIELDS:
+            form[name].render_kw = {**(form[name].render_kw or {}), "disabled": True}
+            form[name].description = f"Do {owner.name} hoặc tài khoản cấp huyện quản lý"
+    if unit is not None:
+        # A field the browser did not send (read-only) keeps its stored value: saving
+        # never moves a unit unless the user picked another body on purpose.
+        for name in OWNER_FIELDS:
+            if request.method == "GET" or name not in request.form:
+                stored = getattr(unit, name)
+                form[name].data = str(stored) if name == "body_id" else stored
+    if form.validate_on_submit() and save_from_form(form, "đơn vị",
+                                                    lambda s: _save(s, form, unit)):
         return redirect(url_for(".index"))
     return form_page("unit_form.html", form, unit=unit)
+
+
+def _save(s, form: UnitForm, unit) -> tuple[str, str]:
+    """Store the posted unit within the user's scope: (its name, the audit detail, which
+    records a change of assessing body «từ … sang …»)."""
+    body_id = as_id(form.body_id.data)
+    if body_id is None:
+        raise InputError([("body_id", "Hãy chọn một cơ quan đánh giá trong danh sách")])
+    saved = q.save_unit(s, id=unit.id if unit else None, name=form.name.data,
+                        kind=form.kind.data, body_id=body_id, commune=form.commune.data,
+                        note=form.note.data, scope=scope())
+    if unit is None or saved.body_id == unit.body_id:
+        return saved.name, ""
+    before, after = q.get_body(s, unit.body_id).name, q.get_body(s, saved.body_id).name
+    return saved.name, f"cơ quan đánh giá: từ «{before}» sang «{after}»"
 
 
 @bp.post("/<int:unit_id>/xoa")
@@ -79,7 +109,7 @@ def delete(unit_id: int):
         try:
             with store().session() as s:
                 name = visible(q.get_unit(s, unit_id), scope().unit).name
-                q.delete_unit(s, unit_id)
+                q.delete_unit(s, unit_id, scope=scope())
                 log("xóa đơn vị", name, tx=s)
             flash(f"Đã xóa đơn vị «{name}».", "success")
         except UserError as exc:
@@ -89,7 +119,7 @@ def delete(unit_id: int):
 
 @bp.get("/xuat.xlsx")
 def export():
-    body_id = request.args.get("body", type=int)
+    body_id = request.args.get("body", type=row_id)
     if body_id is None and not scope().is_district:
         body_id = g.user.body_id  # a commune exports its own list
     if body_id is not None and not scope().body(body_id):
@@ -118,14 +148,14 @@ def import_preview():
         bodies = q.list_bodies(s)
     form = ImportForm()
     _bodies(form, bodies)
+    body_id = request.form.get("body_id", type=row_id)
+    if not scope().body(body_id):  # another commune's body, before anything else is said
+        or_404(None)
     upload = request.files.get("file")
     if not form.validate_on_submit() or upload is None or not upload.filename:
         flash("Hãy chọn một tệp Excel (.xlsx) để nhập.", "error")
         return redirect(url_for(".index"))
     data = upload.read()
-    body_id = as_id(form.body_id.data)
-    if not scope().body(body_id):
-        or_404(None)
     try:
         with store().session(readonly=True) as s:
             plan = within_scope(exchange.preview_units_import(s, data, body_id))
@@ -144,7 +174,7 @@ def import_apply():
         return redirect(url_for(".index"))
     token = request.form.get("token", "")
     data = uploads.fetch(token)
-    body_id = request.form.get("body_id", type=int)
+    body_id = request.form.get("body_id", type=row_id)
     if body_id is not None and not scope().body(body_id):
         or_404(None)
     if data is None or body_id is None:
