@@ -317,3 +317,27 @@ def describe(cls: type, indent: str = "  ") -> list[str]:
         if spec.kind in ("record", "items"):
             lines.extend(describe(_item_type(hints[field.name]), indent + "    "))
     return lines
+
+
+# --------------------------------------------------------------------------- list columns
+
+@dataclass(frozen=True)
+class Column:
+    """One column a kind's list (Excel/CSV, read by `docgen.importers`) may have.
+
+    `field` is the input field it fills ("signer.name" for a nested one); `kind` says how
+    a cell is read (text, year, cccd, integer, list); `required` rows without it are
+    reported; `personal` values belong to each row and are never taken from the defaults;
+    `used` False marks a column that is recognised and ignored (STT, Ghi chú).
+    """
+
+    field: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "text"
+    required: bool = False
+    personal: bool = False
+    used: bool = True
+    help: str = ""
+    example: str = ""
+    width: int = 16
