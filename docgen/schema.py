@@ -303,6 +303,61 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+def dump(value: Any) -> Any:
+    """The canonical JSON-ready form of a validated input (from `parse`): a dict of its
+    fields in declaration order, dates as ISO text, choices as their codes, nested
+    records as dicts. `parse` of it gives the same input back; `load` rebuilds it."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _dump_value(spec_of(f), getattr(value, f.name))
+                for f in dataclasses.fields(value) if "spec" in f.metadata}
+    raise TypeError(f"not a schema record: {value!r}")
+
+
+def _dump_value(spec: Spec, value: Any) -> Any:
+    if value is None:
+        return None
+    if spec.kind == "day":
+        return value.isoformat()
+    if spec.kind == "choice":
+        return getattr(value, "code", value)
+    if spec.kind == "record":
+        return dump(value)
+    if spec.kind == "items":
+        return [dump(item) for item in value]
+    if spec.kind == "text_list":
+        return list(value)
+    return value
+
+
+def load(cls: type, data: dict) -> Any:
+    """A `cls` rebuilt from its canonical form (`dump`), without validating it again;
+    ValueError, TypeError or KeyError when `data` is not such a form."""
+    hints = _hints(cls)
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(cls):
+        if "spec" not in field.metadata:
+            continue
+        spec = spec_of(field)
+        raw = data[field.name]
+        if raw is None:
+            values[field.name] = None
+        elif spec.kind == "day":
+            values[field.name] = dt.date.fromisoformat(raw)
+        elif spec.kind == "choice":
+            values[field.name] = spec.resolve(raw)
+            if values[field.name] is None:
+                raise ValueError(f"{field.name}: unknown code {raw!r}")
+        elif spec.kind == "record":
+            values[field.name] = load(_item_type(hints[field.name]), raw)
+        elif spec.kind == "items":
+            values[field.name] = [load(_item_type(hints[field.name]), item) for item in raw]
+        elif spec.kind == "text_list":
+            values[field.name] = list(raw)
+        else:
+            values[field.name] = raw
+    return cls(**values)
+
+
 def describe(cls: type, indent: str = "  ") -> list[str]:
     """Human-readable lines describing the fields of an input, for `docgen kinds`."""
     lines = []

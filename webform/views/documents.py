@@ -90,8 +90,7 @@ def new(name: str):
         with store().session() as s:
             doc = q.create_document(
                 s, kind=kind.name, body_id=target_body, data=data, created_by=author,
-                render=lambda name, data: render_document(name, data, parsed=parsed),
-                parsed=parsed)
+                render=render_document, parsed=parsed)
             doc_id = doc.id
             log("tạo văn bản", kind.label, f"dự thảo số {doc_id}", tx=s)
     except UserError as exc:
