@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import functools
 import io
 import os
 import threading
@@ -114,11 +115,31 @@ def sanitize(value: Any, path: str = "") -> Any:
     return value
 
 
+class _DocxTemplate(DocxTemplate):
+    """docxtpl's template, without repeating two pure text passes for nothing: the
+    `patch_xml` of a template part (the same on every render) is kept, and
+    `resolve_listing` is skipped for XML holding no tab, line or page break (it only
+    rewrites those)."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _patched(src_xml)
+
+    def resolve_listing(self, xml: str) -> str:
+        if "\t" in xml or "\n" in xml or "\a" in xml or "\f" in xml:
+            return super().resolve_listing(xml)
+        return xml
+
+
+@functools.lru_cache(maxsize=128)
+def _patched(src_xml: str) -> str:
+    return DocxTemplate.patch_xml(None, src_xml)    # it does not use its instance
+
+
 def render(template: str | os.PathLike, context: dict[str, Any]) -> bytes:
     """Render `template` with `context` and return the DOCX bytes."""
     name = template_path(template).name
     safe = sanitize(context)
-    doc = DocxTemplate(io.BytesIO(template_bytes(template)))
+    doc = _DocxTemplate(io.BytesIO(template_bytes(template)))
     try:
         doc.render(safe, jinja_env=environment(), autoescape=True)
     except jinja2.UndefinedError as exc:
