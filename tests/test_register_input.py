@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from html.parser import HTMLParser
 
 import pytest
+from sqlalchemy import select
 
 import docgen
 from docgen import schema, store
@@ -128,3 +130,64 @@ def test_an_issue_date_outside_the_assessment_years_is_refused_naming_it(db):
                            render=docgen.render_document)
     with db.session(readonly=True) as s:
         assert s.get(Document, doc_id).number is None
+
+
+class _FormFields(HTMLParser):
+    """The fields a browser would post from a page's first form."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._first_option: str | None = None
+        self._chosen = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name"):
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.fields.append((a["name"], a.get("value") or ""))
+        elif tag == "select":
+            self._select, self._first_option, self._chosen = a.get("name"), None, False
+        elif tag == "option" and self._select:
+            if self._first_option is None:
+                self._first_option = a.get("value", "")
+            if "selected" in a and not self._chosen:
+                self.fields.append((self._select, a.get("value", "")))
+                self._chosen = True
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self.fields.append((self._textarea, ""))
+
+    def handle_data(self, data):
+        if self._textarea:
+            name, value = self.fields[-1]
+            self.fields[-1] = (name, value + data)
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select:
+            if not self._chosen and self._first_option is not None:
+                self.fields.append((self._select, self._first_option))
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def test_the_web_form_stores_what_it_validated_once(client, app, monkeypatch):
+    page = client.get("/van-ban/commitment/moi").get_data(as_text=True)
+    parser = _FormFields()
+    parser.feed(page[page.index('id="document-form"'):])
+    fields = dict(parser.fields)
+    fields.update({"full_name": "  Hà Văn   «Bình» & <Con> ", "birth_year": " 1978 "})
+    calls = count_parses(monkeypatch)
+    response = client.post("/van-ban/commitment/moi", data=fields)
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    assert calls == ["CommitmentInput"]
+    monkeypatch.undo()
+    with app.extensions["docgen_store"].session(readonly=True) as s:
+        doc = s.scalars(select(Document).order_by(Document.id.desc())).first()
+        saved = doc.input_json
+    data = json.loads(saved)
+    assert data["full_name"] == "Hà Văn «Bình» & <Con>" and data["birth_year"] == 1978
+    assert saved == canonical_input("commitment", data)
