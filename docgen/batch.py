@@ -14,9 +14,10 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Union
+from typing import Any, BinaryIO
 
 from . import documents, importers, schema
 from .errors import InputError, UserError
@@ -25,7 +26,7 @@ from .importers import Problem, Row, Table
 from .output import atomic_output
 from .vietnamese import slug
 
-Output = Union[str, os.PathLike, BinaryIO]
+Output = str | os.PathLike | BinaryIO
 FORMATS = {".docx": "docx", ".zip": "zip", ".pdf": "pdf"}
 
 

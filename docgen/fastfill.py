@@ -17,7 +17,8 @@ import copy
 import io
 import os
 import zipfile
-from typing import BinaryIO, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO
 
 import jinja2
 from docx.oxml import OxmlElement
@@ -92,7 +93,7 @@ class FastTemplate:
         blocks = [copy.deepcopy(b) for b in blocks]
         for block in blocks:
             for drawing in block.iter(qn("wp:docPr")):
-                drawing.set("id", "{{ %s() }}" % _DOCPR)
+                drawing.set("id", f"{{{{ {_DOCPR}() }}}}")
         source = self._docx.patch_xml(_serialise(blocks))
         return source.replace("<w:p>", "\n<w:p>").replace("<w:p ", "\n<w:p ")
 

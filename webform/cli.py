@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 import threading
@@ -16,10 +17,8 @@ def _warm_pdf_converter() -> None:
     from docgen.errors import UserError
 
     def start() -> None:
-        try:
+        with contextlib.suppress(UserError):  # the first real conversion reports it
             pdf.converter().start()
-        except UserError:
-            pass  # the first real conversion reports it to the user
 
     if pdf.available():
         threading.Thread(target=start, daemon=True).start()
