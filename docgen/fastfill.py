@@ -99,7 +99,9 @@ class FastTemplate:
 
     def _compile(self, source: str) -> jinja2.Template:
         try:
-            return render.environment().from_string(source, globals={_DOCPR: self._ids})
+            # Globals only when drawings need them: they cost a lookup chain on every render.
+            names = {_DOCPR: self._ids} if _DOCPR in source else None
+            return render.environment().from_string(source, globals=names)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateProblem(f"Mẫu «{self.name}» có lỗi cú pháp ở dòng {exc.lineno}: "
                                   f"{exc.message}") from None
