@@ -19,9 +19,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ROOT / "docgen"
 WEB = {"flask", "werkzeug", "flask_wtf", "wtforms", "webform"}
-# Another change replaces werkzeug's password hashing in this module; until it lands
-# the test for it is an expected failure (strict: it must be removed once it passes).
-WEB_PENDING = {"docgen.store.accounts"}
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:
@@ -124,9 +121,7 @@ def test_no_import_cycle_in_docgen(level):
     assert cycles(graph(level)) == []
 
 
-@pytest.mark.parametrize("module", [
-    pytest.param(m, marks=pytest.mark.xfail(strict=True, reason="werkzeug still imported"))
-    if m in WEB_PENDING else m for m in sorted(MODULES)])
+@pytest.mark.parametrize("module", sorted(MODULES))
 def test_the_core_does_not_import_the_web(module):
     web = {name for name in _imports(module) if name.split(".")[0] in WEB}
     assert web == set(), f"{module} imports {sorted(web)}"
