@@ -114,7 +114,7 @@ def renderer(case: str, data: dict):
         return lambda: docgen.render_document("decision", data)
     if case == "docgen-docxtpl":
         kind = documents.get("decision")
-        return lambda: render._render_docxtpl(
+        return lambda: render.render(
             kind.template, kind.context(schema.parse(kind.input, data)))
     if case == "baseline":
         from docxtpl import DocxTemplate

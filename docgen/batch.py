@@ -2,42 +2,33 @@
 
 `fill(kind, rows, out)` validates every row with the kind's schema first (bad rows are
 reported by row number and column, and skipped — or, with `strict`, stop everything),
-then renders with `FastTemplate`: the template's body is turned into Jinja source once
-(docxtpl's own `patch_xml`), compiled once in the strict autoescaping environment of
-`docgen.render`, rendered per row to an XML fragment with the kind's own `context()`,
-and streamed into `word/document.xml` of a ZIP written entry by entry. Memory does not
-grow with the number of rows, and output is written atomically.
+then renders each row's `context()` with `docgen.fastfill.FastTemplate` (the template
+prepared once, each form streamed into the output). Memory does not grow with the
+number of rows, and output is written atomically.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable, Iterator, Union
+from typing import Any, BinaryIO
 
-import jinja2
-from docxtpl import DocxTemplate
-from lxml import etree
-
-from . import documents, importers, render, schema
-from .errors import InputError, TemplateProblem, UserError
+from . import documents, importers, schema
+from .errors import InputError, UserError
+from .fastfill import FastTemplate, Progress
 from .importers import Problem, Row, Table
 from .output import atomic_output
 from .privacy import mask_text
 from .vietnamese import slug
 
-Output = Union[str, os.PathLike, BinaryIO]
-Progress = Callable[[int, int], None]
+Output = str | os.PathLike | BinaryIO
 FORMATS = {".docx": "docx", ".zip": "zip", ".pdf": "pdf"}
-_PPR_HEAD = re.compile(r"<w:pPr>((?:<w:pStyle [^>]*/>)?(?:<w:keepNext(?: [^>]*)?/>)?"
-                       r"(?:<w:keepLines(?: [^>]*)?/>)?)")
-_DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 
 
 @dataclass
@@ -67,177 +58,6 @@ def output_format(path: str | os.PathLike) -> str:
         raise UserError(f"Không hỗ trợ tệp kết quả «{Path(path).name}»: hãy đặt tên có đuôi "
                         ".docx (một tệp gộp), .zip (mỗi mẫu một tệp) hoặc .pdf")
     return FORMATS[suffix]
-
-
-# --------------------------------------------------------------------------- template
-
-class FastTemplate:
-    """A DOCX template prepared once for many renders of its body."""
-
-    def __init__(self, template: str | os.PathLike):
-        data = render.template_bytes(template)
-        self.name = render.template_path(template).name
-        self._docx = DocxTemplate(io.BytesIO(data))     # patch_xml, resolve_listing
-        self._docx.init_docx()
-        self.document_part = str(self._docx.docx.part.partname).lstrip("/")
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            self.parts = [(info, zf.read(info)) for info in zf.infolist()]
-        raw = dict((i.filename, b) for i, b in self.parts)[self.document_part].decode("utf-8")
-        start = re.search(r"<w:body\b[^>]*>", raw)
-        self.head = raw[:start.start()] + "<w:body>"
-        self.tail = "</w:body></w:document>"
-        body = etree.tostring(self._docx.docx.element.body, encoding="unicode")
-        inner = body[body.index(">") + 1:body.rindex("</w:body>")]
-        cut = inner.rfind("<w:sectPr")
-        self.sect_pr, inner = (inner[cut:], inner[:cut]) if cut >= 0 else ("", inner)
-        source = self._docx.patch_xml(inner)
-        # A template with running headers (page numbers) gets one section per form, so
-        # numbering restarts and page 1 of every form hides its number; otherwise a page
-        # break before the first paragraph of each following form is enough.
-        self.sections = "<w:headerReference" in self.sect_pr or not source.startswith("<w:p")
-        self.last_sect_pr = self.sect_pr          # the merged file's final section
-        if self.sections:
-            self.last_sect_pr = _restart_numbering(self.sect_pr)
-            joined = _end_with_section(source, self.last_sect_pr)
-        else:
-            joined = _page_break_before(source)
-        env = render.environment()
-        self._plain = self._compile(env, source)
-        self._joined = self._compile(env, joined)
-        self._has_docpr = "docPr" in source
-        self._docpr = 1000
-
-    def _compile(self, env: jinja2.Environment, source: str) -> jinja2.Template:
-        try:
-            return env.from_string(source)
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateProblem(f"Mẫu «{self.name}» có lỗi cú pháp: {exc.message}") from None
-
-    def fragment(self, context: dict, *, joined: bool = False) -> str:
-        """The body XML of one form (no w:body, no final sectPr); `joined` adds the
-        separator to the next form (a page break before it, or a section break after)."""
-        template = self._joined if joined else self._plain
-        try:
-            xml = template.render(render.sanitize(context))
-        except jinja2.UndefinedError as exc:
-            raise TemplateProblem(f"Mẫu «{self.name}» dùng biến không có trong dữ liệu của "
-                                  f"loại văn bản này: {exc.message}") from None
-        except jinja2.TemplateError as exc:
-            raise TemplateProblem(f"Mẫu «{self.name}» không kết xuất được: {exc}") from None
-        if "{_" in xml or "_}" in xml:
-            xml = (xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%")
-                   .replace("%_}", "%}"))
-        if "\t" in xml or "\n" in xml or "\a" in xml or "\f" in xml:
-            xml = self._docx.resolve_listing(xml)      # tabs, line breaks in user text
-        if self._has_docpr:                             # drawing ids must stay unique
-            xml = _DOCPR_ID.sub(self._next_docpr, xml)
-        return xml
-
-    def _next_docpr(self, m: re.Match) -> str:
-        self._docpr += 1
-        return f"{m.group(1)}{self._docpr}{m.group(2)}"
-
-    def other_parts(self, context: dict) -> Iterator[tuple[zipfile.ZipInfo, bytes]]:
-        """Every part but the main document; headers, footers and core properties holding
-        Jinja tags are rendered once with `context` (the first form's)."""
-        for info, data in self.parts:
-            if info.filename == self.document_part:
-                continue
-            if (info.filename.startswith(("word/header", "word/footer"))
-                    or info.filename == "docProps/core.xml") and (b"{{" in data or b"{%" in data):
-                source = self._docx.patch_xml(data.decode("utf-8"))
-                xml = self._compile(render.environment(), source).render(render.sanitize(context))
-                data = self._docx.resolve_listing(xml).encode("utf-8")
-            yield info, data
-
-    def write(self, out: BinaryIO, contexts: Iterable[dict], count: int,
-              progress: Progress | None = None) -> int:
-        """Write one DOCX holding `count` forms, one per context, streamed; returns count."""
-        done = 0
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-            contexts = iter(contexts)
-            first = next(contexts, None)
-            if first is None:
-                raise UserError("Không có mẫu nào để điền")
-            for info, data in self.other_parts(first):
-                zf.writestr(_entry(info.filename), data)
-            with zf.open(_entry(self.document_part), "w") as fh:
-                fh.write(self.head.encode("utf-8"))
-                for ctx in _chain(first, contexts):
-                    done += 1
-                    last = done == count
-                    joined = (not last) if self.sections else done > 1
-                    fh.write(self.fragment(ctx, joined=joined).encode("utf-8"))
-                    if progress:
-                        progress(done, count)
-                fh.write((self.last_sect_pr + self.tail).encode("utf-8"))
-        return done
-
-    def single(self, context: dict, base: bytes) -> bytes:
-        """One form as DOCX bytes: `base` (the other parts, see `base_package`) plus it."""
-        buf = io.BytesIO(base)
-        buf.seek(0, io.SEEK_END)
-        with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as zf:
-            body = self.head + self.fragment(context) + self.sect_pr + self.tail
-            zf.writestr(_entry(self.document_part), body.encode("utf-8"))
-        return buf.getvalue()
-
-    def base_package(self, context: dict) -> bytes:
-        """A DOCX package without its main document, written once for many `single` calls."""
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-            for info, data in self.other_parts(context):
-                zf.writestr(_entry(info.filename), data)
-        return buf.getvalue()
-
-
-def _chain(first: dict, rest: Iterator[dict]) -> Iterator[dict]:
-    yield first
-    yield from rest
-
-
-def _entry(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    return info
-
-
-def _page_break_before(source: str) -> str:
-    """`source` with w:pageBreakBefore on its first paragraph (after the properties that
-    CT_PPr's order puts before it)."""
-    start = re.match(r"<w:p(?: [^>]*)?>", source)
-    rest = source[start.end():]
-    m = _PPR_HEAD.match(rest)
-    if m:
-        rest = rest[:m.end()] + "<w:pageBreakBefore/>" + rest[m.end():]
-    else:
-        rest = "<w:pPr><w:pageBreakBefore/></w:pPr>" + rest
-    return source[:start.end()] + rest
-
-
-def _restart_numbering(sect_pr: str) -> str:
-    """A sectPr whose page numbers restart at 1 (w:pgNumType before w:cols, per CT_SectPr)."""
-    if "<w:pgNumType" in sect_pr:
-        return re.sub(r"<w:pgNumType\b[^>]*/>", '<w:pgNumType w:start="1"/>', sect_pr)
-    m = re.search(r"<w:cols\b|<w:formProt\b|<w:vAlign\b|<w:noEndnote\b|<w:titlePg\b|"
-                  r"<w:textDirection\b|<w:bidi\b|<w:rtlGutter\b|<w:docGrid\b|</w:sectPr>", sect_pr)
-    return sect_pr[:m.start()] + '<w:pgNumType w:start="1"/>' + sect_pr[m.start():]
-
-
-def _end_with_section(source: str, sect_pr: str) -> str:
-    """`source` whose last paragraph carries a section break (a copy of the final sectPr)."""
-    start = max(source.rfind("<w:p>"), source.rfind("<w:p "))
-    last = source[start:] if start >= 0 else ""
-    if last.endswith("</w:p>") and "{%" not in last and "<w:tbl" not in last \
-            and "</w:tc>" not in last:
-        if last.startswith("<w:p><w:pPr>") or re.match(r"<w:p [^>]*><w:pPr>", last):
-            cut = start + last.index("</w:pPr>")
-            return source[:cut] + sect_pr + source[cut:]
-        open_end = start + last.index(">") + 1
-        return source[:open_end] + f"<w:pPr>{sect_pr}</w:pPr>" + source[open_end:]
-    # The body ends with a table or a loop: add a tiny paragraph to hold the break.
-    return (source + '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" '
-            f'w:lineRule="exact"/><w:rPr><w:sz w:val="2"/></w:rPr>{sect_pr}</w:pPr></w:p>')
 
 
 # --------------------------------------------------------------------------- rows

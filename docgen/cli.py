@@ -1,7 +1,9 @@
-"""`docgen` command line: kinds, render, check, serve. Every command calls the core."""
+"""`docgen` command line: kinds, render, check, batch…; `serve` comes from the web package
+(entry point group `docgen.commands`). Every command calls the core."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import sys
 from pathlib import Path
@@ -14,8 +16,23 @@ from .output import write_atomic
 from .schema import describe
 
 
+PLUGINS = "docgen.commands"  # entry point group of commands other packages add (`serve`)
+
+
 class Group(click.Group):
-    """A click group that turns user errors into one Vietnamese line and exit status 2."""
+    """A click group that turns user errors into one Vietnamese line and exit status 2,
+    and lists the commands of the `docgen.commands` entry points, loading one only when
+    it is shown or run."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(_plugins()))
+
+    def get_command(self, ctx, name: str):
+        command = super().get_command(ctx, name)
+        if command is None and name in _plugins():
+            command = _plugins()[name].load()
+            self.add_command(command, name)
+        return command
 
     def invoke(self, ctx):
         try:
@@ -32,25 +49,13 @@ class Group(click.Group):
             sys.exit(130)
 
 
+def _plugins() -> dict[str, importlib.metadata.EntryPoint]:
+    return {ep.name: ep for ep in importlib.metadata.entry_points(group=PLUGINS)}
+
+
 @click.group(cls=Group)
 def main() -> None:
     """docgen: văn bản hành chính theo Nghị định 30/2020/NĐ-CP."""
-
-
-def _warm_pdf_converter() -> None:
-    """Start LibreOffice in the background so the first preview or PDF does not wait."""
-    import threading
-
-    from . import pdf
-    if pdf.available():
-        threading.Thread(target=lambda: _quietly(pdf.converter().start), daemon=True).start()
-
-
-def _quietly(action) -> None:
-    try:
-        action()
-    except UserError:
-        pass  # the first real conversion reports it to the user
 
 
 def _register_users() -> None:
@@ -127,24 +132,6 @@ def check(file: Path) -> None:
         click.echo(nd30.format_findings(findings))
         sys.exit(1)
     click.echo(f"{file}: đúng thể thức Nghị định 30 (không có lỗi).")
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Chạy biểu mẫu web (cơ sở dữ liệu SQLite nhúng, tạo ở lần chạy đầu)."""
-    from webform import create_app
-    app = create_app()
-    _warm_pdf_converter()
-    click.echo(f"docgen đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
-    import signal
-    # systemd and `kill` stop a service with SIGTERM: exit normally so clean-up runs
-    # (LibreOffice and its profile folder are removed at exit).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    import waitress  # a production WSGI server: threads, timeouts, no debugger
-    waitress.serve(app, host=host, port=port, threads=8, ident="docgen",
-                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + (1 << 20))
 
 
 @main.command()

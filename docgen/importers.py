@@ -27,33 +27,11 @@ from .errors import UserError
 from .workbooks import (HEADER_SEARCH_ROWS, MAX_ROWS, Sheet, check_package,  # noqa: F401
                         has_value as _filled, letter as _letter, neutralise, pick_sheet,
                         unneutralise)
-from .schema import clean_text
+from .schema import Column, clean_text  # noqa: F401  (Column: kinds' list columns)
 from .vietnamese import fold, short_date
 
 Source = Union[str, os.PathLike, bytes, BinaryIO]
 FIRST_YEAR = 1900
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column a kind's list may have.
-
-    `field` is the input field it fills ("signer.name" for a nested one); `kind` says how
-    a cell is read (text, year, cccd, integer, list); `required` rows without it are
-    reported; `personal` values belong to each row and are never taken from the defaults;
-    `used` False marks a column that is recognised and ignored (STT, Ghi chú).
-    """
-
-    field: str
-    header: str
-    aliases: tuple[str, ...] = ()
-    kind: str = "text"
-    required: bool = False
-    personal: bool = False
-    used: bool = True
-    help: str = ""
-    example: str = ""
-    width: int = 16
 
 
 IGNORED = (

@@ -303,6 +303,61 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+def dump(value: Any) -> Any:
+    """The canonical JSON-ready form of a validated input (from `parse`): a dict of its
+    fields in declaration order, dates as ISO text, choices as their codes, nested
+    records as dicts. `parse` of it gives the same input back; `load` rebuilds it."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _dump_value(spec_of(f), getattr(value, f.name))
+                for f in dataclasses.fields(value) if "spec" in f.metadata}
+    raise TypeError(f"not a schema record: {value!r}")
+
+
+def _dump_value(spec: Spec, value: Any) -> Any:
+    if value is None:
+        return None
+    if spec.kind == "day":
+        return value.isoformat()
+    if spec.kind == "choice":
+        return getattr(value, "code", value)
+    if spec.kind == "record":
+        return dump(value)
+    if spec.kind == "items":
+        return [dump(item) for item in value]
+    if spec.kind == "text_list":
+        return list(value)
+    return value
+
+
+def load(cls: type, data: dict) -> Any:
+    """A `cls` rebuilt from its canonical form (`dump`), without validating it again;
+    ValueError, TypeError or KeyError when `data` is not such a form."""
+    hints = _hints(cls)
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(cls):
+        if "spec" not in field.metadata:
+            continue
+        spec = spec_of(field)
+        raw = data[field.name]
+        if raw is None:
+            values[field.name] = None
+        elif spec.kind == "day":
+            values[field.name] = dt.date.fromisoformat(raw)
+        elif spec.kind == "choice":
+            values[field.name] = spec.resolve(raw)
+            if values[field.name] is None:
+                raise ValueError(f"{field.name}: unknown code {raw!r}")
+        elif spec.kind == "record":
+            values[field.name] = load(_item_type(hints[field.name]), raw)
+        elif spec.kind == "items":
+            values[field.name] = [load(_item_type(hints[field.name]), item) for item in raw]
+        elif spec.kind == "text_list":
+            values[field.name] = list(raw)
+        else:
+            values[field.name] = raw
+    return cls(**values)
+
+
 def describe(cls: type, indent: str = "  ") -> list[str]:
     """Human-readable lines describing the fields of an input, for `docgen kinds`."""
     lines = []
@@ -317,3 +372,27 @@ def describe(cls: type, indent: str = "  ") -> list[str]:
         if spec.kind in ("record", "items"):
             lines.extend(describe(_item_type(hints[field.name]), indent + "    "))
     return lines
+
+
+# --------------------------------------------------------------------------- list columns
+
+@dataclass(frozen=True)
+class Column:
+    """One column a kind's list (Excel/CSV, read by `docgen.importers`) may have.
+
+    `field` is the input field it fills ("signer.name" for a nested one); `kind` says how
+    a cell is read (text, year, cccd, integer, list); `required` rows without it are
+    reported; `personal` values belong to each row and are never taken from the defaults;
+    `used` False marks a column that is recognised and ignored (STT, Ghi chú).
+    """
+
+    field: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "text"
+    required: bool = False
+    personal: bool = False
+    used: bool = True
+    help: str = ""
+    example: str = ""
+    width: int = 16

@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 import docgen
-from docgen import batch, documents, importers, nd30, schema
+from docgen import batch, documents, fastfill, importers, nd30, schema
 from docgen.errors import UserError
 from docgen.samples import SAMPLES_DIR
 from helpers import have, open_docx, pdf_text, texts
@@ -293,7 +293,7 @@ def test_fast_path_renders_exactly_what_docxtpl_renders(sample):
     for kind_name in ("commitment", "registration"):
         data = sample(kind_name)
         kind = documents.get(kind_name)
-        fast = batch.FastTemplate(kind.template)
+        fast = fastfill.FastTemplate(kind.template)
         ctx = kind.context(schema.parse(kind.input, data))
         single = fast.single(ctx, fast.base_package(ctx))
         assert body(single) == body(docgen.render_document(kind_name, data)), kind_name

@@ -322,12 +322,12 @@ def test_register_export(db):
         prefill = store.decision_input(s, 1, 2022)
         first = store.create_document(s, kind="decision", body_id=1, data=prefill.data,
                                       created_by="Nguyễn Thị Văn Thư",
-                                      render=lambda kind, data: json.dumps(data).encode())
+                                      render=lambda kind, data, parsed: json.dumps(data).encode())
         store.create_document(s, kind="decision", body_id=1, data=prefill.data,
                               created_by="=cmd|' /C calc'!A0",
-                              render=lambda kind, data: b"draft")
+                              render=lambda kind, data, parsed: b"draft")
     store.issue_number(db, first.id, issued_on=ISSUED,
-                       render=lambda kind, data: json.dumps(data).encode())
+                       render=lambda kind, data, parsed: json.dumps(data).encode())
     with db.session(readonly=True) as s:
         data = exchange.export_register(s, body_id=1)
         assert exchange.export_register(s, year=1999) != b""

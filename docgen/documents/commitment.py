@@ -8,8 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..importers import Column
-from ..schema import boolean, day, integer, text, text_list
+from ..schema import Column, boolean, day, integer, text, text_list
 from ..vietnamese import nd30_date, upper
 from . import common
 from .kinds import Kind

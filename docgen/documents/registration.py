@@ -14,8 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import domain
-from ..importers import Column
-from ..schema import choice, day, integer, record, text, text_list
+from ..schema import Column, choice, day, integer, record, text, text_list
 from ..vietnamese import nd30_date, upper
 from ..metrics import ruler_choice
 from . import common

@@ -8,6 +8,7 @@ stores the file in ONE transaction: if rendering fails, the number is not consum
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -17,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from .. import documents, prepare
+from .. import documents, prepare, schema
 from ..errors import InputError, UserError
 from ..vietnamese import doc_symbol, fold, short_date, slug
 from .models import STATUS_DRAFT, STATUS_ISSUED, Body, Counter, Document, DocumentUnit, Unit, utcnow
@@ -25,7 +26,9 @@ from .models import STATUS_DRAFT, STATUS_ISSUED, Body, Counter, Document, Docume
 if TYPE_CHECKING:
     from .accounts import Scope
 
-Render = Callable[[str, dict], bytes]
+# `render(kind, data, parsed=…)` -> DOCX bytes; `parsed` is `data` validated for `kind`
+# (pass `docgen.render_document`, which then does not validate it again).
+Render = Callable[..., bytes]
 
 
 def _symbol(kind: str, parsed, body: Body, number: int | None) -> str:
@@ -78,6 +81,32 @@ def _link_statement():
 _LINK_UNITS = _link_statement()
 
 
+def canonical_input(kind: str, data: dict) -> str:
+    """The register's stored form of an input of `kind`: `data` validated, then
+    serialised canonically (`schema.dump`, JSON). Migrates a row stored before the
+    register kept canonical inputs (raw form data); InputError if it does not validate."""
+    _, parsed = prepare(kind, data)
+    return _serialise(parsed)
+
+
+def _serialise(parsed) -> str:
+    return json.dumps(schema.dump(parsed), ensure_ascii=False)
+
+
+def _stored_input(kind: str, stored: str):
+    """The validated input a register row holds, rebuilt from its canonical form without
+    validating it again; a row stored before canonical inputs is validated once."""
+    data = json.loads(stored)
+    cls = documents.get(kind).input
+    try:
+        parsed = schema.load(cls, data)
+        if schema.dump(parsed) == data:
+            return parsed
+    except (KeyError, TypeError, ValueError, AttributeError):
+        pass
+    return schema.parse(cls, data)
+
+
 def _checked_render(kind: str, data: dict, render: Render, parsed=None):
     """Validate and render `data` (no database work): (kind record, parsed input, DOCX).
     `parsed`, when the caller has it, is `data` already validated for `kind`."""
@@ -87,7 +116,7 @@ def _checked_render(kind: str, data: dict, render: Render, parsed=None):
                                      "trống số văn bản và dùng «Cấp số» sau khi ký")])
     if parsed is None:
         record, parsed = prepare(kind, data)
-    return record, parsed, render(kind, data)
+    return record, parsed, render(kind, data, parsed=parsed)
 
 
 def _fill(session: Session, doc: Document, body: Body, data: dict, rendered,
@@ -95,7 +124,7 @@ def _fill(session: Session, doc: Document, body: Body, data: dict, rendered,
     new = doc.id is None
     record, parsed, docx = rendered
     doc.docx = docx
-    doc.input_json = json.dumps(data, ensure_ascii=False, default=str)
+    doc.input_json = _serialise(parsed)  # the validated input, never the raw form data
     doc.summary = record.summary(parsed)[:500]
     signer = getattr(parsed, "signer", None)
     doc.signer_name = signer.name if signer is not None else ""
@@ -107,8 +136,9 @@ def _fill(session: Session, doc: Document, body: Body, data: dict, rendered,
 
 def create_document(session: Session, *, kind: str, body_id: int, data: dict, created_by: str,
                     render: Render, parsed=None, scope: Scope | None = None) -> Document:
-    """Register a draft of `kind` for `body_id`: validated, rendered with `render(kind, data)`
-    (pass `docgen.render_document`), number None. InputError if `data` is invalid.
+    """Register a draft of `kind` for `body_id`: validated, rendered with
+    `render(kind, data, parsed=…)` (pass `docgen.render_document`), number None, its input
+    stored in canonical form (`canonical_input`). InputError if `data` is invalid.
     `parsed`: the result of `schema.parse` of `data` for `kind`, if the caller already has
     it (the web form validates before saving); the register's summary and links use it.
     `scope`: the author's; the units listed are linked only within it (None: anywhere)."""
@@ -215,11 +245,13 @@ def issue_number(target, document_id: int, *, issued_on: dt.date, render: Render
                             f"{later.symbol} đã cấp ngày {short_date(later.issued_on)}: số văn "
                             "bản phải theo thứ tự thời gian ban hành")
         number = next_number(session, doc.body_id, issued_on.year)
-        data = json.loads(doc.input_json)
-        data["number"], data["date"] = number, issued_on.isoformat()
-        _, parsed = prepare(doc.kind, data)
-        docx = render(doc.kind, data)
-        doc.docx, doc.input_json = docx, json.dumps(data, ensure_ascii=False, default=str)
+        try:  # the stored input is already valid: only the number and the date change
+            parsed = dataclasses.replace(_stored_input(doc.kind, doc.input_json),
+                                         number=number, date=issued_on)
+        except ValueError as exc:  # a cross-field rule of the input (the date's year)
+            raise InputError([("", str(exc))]) from None
+        docx = render(doc.kind, schema.dump(parsed), parsed=parsed)
+        doc.docx, doc.input_json = docx, _serialise(parsed)
         doc.number, doc.issued_on, doc.year = number, issued_on, issued_on.year
         doc.symbol = _symbol(doc.kind, parsed, doc.body, number)
         doc.status = STATUS_ISSUED
@@ -251,7 +283,8 @@ def get_document(session: Session, document_id: int) -> Document | None:
 
 
 def document_input(doc: Document) -> dict:
-    """The stored input of a document (with its number and date once issued)."""
+    """The stored input of a document in canonical form (`schema.dump` of the validated
+    input, with its number and date once issued)."""
     return json.loads(doc.input_json)
 
 

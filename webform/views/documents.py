@@ -92,8 +92,7 @@ def new(name: str):
         with store().session() as s:
             doc = q.create_document(
                 s, kind=kind.name, body_id=target_body, data=data, created_by=author,
-                render=lambda name, data: render_document(name, data, parsed=parsed),
-                parsed=parsed, scope=scope())
+                render=render_document, parsed=parsed, scope=scope())
             doc_id = doc.id
             log("tạo văn bản", kind.label, f"dự thảo số {doc_id}", tx=s)
     except UserError as exc:

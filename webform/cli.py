@@ -1,0 +1,42 @@
+"""`docgen serve`: the web form's command, attached to the `docgen` group through the
+`docgen.commands` entry point group (the core never imports the web package)."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+import threading
+
+import click
+
+
+def _warm_pdf_converter() -> None:
+    """Start LibreOffice in the background so the first preview or PDF does not wait."""
+    from docgen import pdf
+    from docgen.errors import UserError
+
+    def start() -> None:
+        with contextlib.suppress(UserError):  # the first real conversion reports it
+            pdf.converter().start()
+
+    if pdf.available():
+        threading.Thread(target=start, daemon=True).start()
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Chạy biểu mẫu web (cơ sở dữ liệu SQLite nhúng, tạo ở lần chạy đầu)."""
+    import waitress  # a production WSGI server: threads, timeouts, no debugger
+
+    from . import create_app
+    app = create_app()
+    _warm_pdf_converter()
+    click.echo(f"docgen đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
+    # systemd and `kill` stop a service with SIGTERM: exit normally so clean-up runs
+    # (LibreOffice and its profile folder are removed at exit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    waitress.serve(app, host=host, port=port, threads=8, ident="docgen",
+                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + (1 << 20))
