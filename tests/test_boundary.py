@@ -74,7 +74,8 @@ def build_world(app) -> dict:
                              commune="Xã Kín Đáo", note="Ghi chú Kín Đáo")
         hidden = q.save_unit(s, name="Bản Khuất Nẻo", kind="khu_dan_cu", body_id=district.id,
                              commune="Xã Kín Đáo", note="Ghi chú Khuất Nẻo")
-        q.save_household(s, unit_id=b_unit.id, full_name="Hộ Kín Đáo", birth_year=1970)
+        q.save_household(s, unit_id=b_unit.id, full_name="Hộ Kín Đáo", birth_year=1970,
+                          year=2022)
         for unit in (own, b_unit, hidden):
             q.save_assessment(s, unit.id, 2022, reviewed_score=80, safe=True, decided="kha",
                               reason="Lý do Kín Đáo" if unit is not own else "")
@@ -421,7 +422,7 @@ def rules(app):
 def build(rule, ids: dict) -> str:
     values = dict(rule.defaults or {})
     for arg in set(rule.arguments) - set(rule.defaults or {}):
-        values[arg] = ids.get(arg, {"name": "decision", "page": 1}.get(arg))
+        values[arg] = ids.get(arg, {"name": "decision", "page": 1, "year": 2022}.get(arg))
     return rule.build(values, append_unknown=False)[1]
 
 

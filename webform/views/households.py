@@ -11,7 +11,7 @@ from docgen import store as q
 from docgen.errors import UserError
 from docgen.privacy import mask_cccd
 
-from . import jobs, scope, store, visible
+from . import jobs, row_id, scope, store, visible, year_arg
 
 bp = Blueprint("households", __name__, url_prefix="/ho-gia-dinh",
                template_folder="../templates/households")
@@ -46,8 +46,8 @@ def _district_only() -> None:
 def _choice() -> tuple[int | None, list[int] | None]:
     """The year and the area (None: every area) a purge request names."""
     source = request.form if request.method == "POST" else request.args
-    year = source.get("year", type=int)
-    unit = source.get("unit", type=int)
+    year = source.get("year", type=year_arg)
+    unit = source.get("unit", type=row_id)
     return year, ([unit] if unit else None)
 
 
