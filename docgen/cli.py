@@ -58,6 +58,11 @@ def _register_users() -> None:
     main.add_command(user)
 
 
+def _register_db() -> None:
+    from .db_cli import db
+    main.add_command(db)
+
+
 @main.command()
 def kinds() -> None:
     """Liệt kê các loại văn bản và dữ liệu đầu vào của chúng."""
@@ -135,6 +140,8 @@ def check(file: Path) -> None:
 def serve(host: str, port: int) -> None:
     """Chạy biểu mẫu web (cơ sở dữ liệu SQLite nhúng, tạo ở lần chạy đầu)."""
     from webform import create_app
+    # Refuses (exit status 2, the Group prints why) a damaged SQLite file and a schema older
+    # or newer than the code: `docgen db upgrade` is the only way a schema changes.
     app = create_app()
     _warm_pdf_converter()
     click.echo(f"docgen đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
@@ -193,6 +200,7 @@ def batch(kind: str, data: Path, output: Path, strict: bool, defaults: Path | No
 
 
 _register_users()
+_register_db()
 
 
 @main.command(name="backup")
