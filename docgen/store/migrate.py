@@ -23,6 +23,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import Connection, Engine
 
@@ -46,6 +47,7 @@ class SchemaState:
     current: str | None
     head: str
     tables: frozenset[str]   # the tables other than alembic_version and sqlite_*
+    script_location: str | None = None   # None: the scripts shipped in the package
 
     @property
     def empty(self) -> bool:
@@ -58,12 +60,17 @@ class SchemaState:
     @property
     def known(self) -> bool:
         """Whether the code knows the revision (a newer docgen may have written another)."""
-        return self.current is None or _script().get_revision(self.current) is not None
+        if self.current is None:
+            return True
+        try:
+            return _script(self.script_location).get_revision(self.current) is not None
+        except CommandError:
+            return False
 
     @property
     def ahead(self) -> bool:
         return self.current is not None and not self.up_to_date and (
-            not self.known or self.current not in _ancestors(self.head))
+            not self.known or self.current not in _ancestors(self.head, self.script_location))
 
 
 def config(connection: Connection | None = None,
@@ -91,8 +98,8 @@ def head(script_location: str | None = None) -> str:
     return _script(script_location).get_current_head()
 
 
-def _ancestors(revision: str) -> set[str]:
-    return {r.revision for r in _script().walk_revisions("base", revision)}
+def _ancestors(revision: str, script_location: str | None = None) -> set[str]:
+    return {r.revision for r in _script(script_location).walk_revisions("base", revision)}
 
 
 def describe(engine: Engine) -> str:
@@ -109,7 +116,7 @@ def state(engine_or_connection: Engine | Connection,
         tables = _tables(conn)
         current = MigrationContext.configure(conn).get_current_revision() \
             if VERSION_TABLE in set(inspect(conn).get_table_names()) else None
-    return SchemaState(current, head(script_location), frozenset(tables))
+    return SchemaState(current, head(script_location), frozenset(tables), script_location)
 
 
 @contextlib.contextmanager
@@ -126,13 +133,13 @@ def _tables(conn: Connection) -> set[str]:
             if t != VERSION_TABLE and not t.startswith("sqlite_")}
 
 
-def ensure_current(engine: Engine) -> SchemaState:
+def ensure_current(engine: Engine, script_location: str | None = None) -> SchemaState:
     """The start-up check: create the schema on an empty database, else refuse (SchemaError)
     one older or newer than the code, saying what to do."""
-    found = state(engine)
+    found = state(engine, script_location)
     if found.empty:
-        upgrade(engine)
-        return state(engine)
+        upgrade(engine, script_location=script_location)
+        return state(engine, script_location)
     if not found.up_to_date:
         raise SchemaError(refusal(found, engine))
     return found
