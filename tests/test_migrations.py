@@ -95,14 +95,18 @@ def drift(engine) -> list:
             "compare_type": True, "compare_server_default": True}), store.Base.metadata)
 
 
+EXTRA = "9999"
+
+
 def extra_revision(tmp_path: Path, body: str) -> str:
-    """A copy of the shipped scripts with a revision 0002 whose upgrade() is `body`."""
+    """A copy of the shipped scripts with a revision EXTRA after the head, whose upgrade()
+    is `body`."""
     folder = tmp_path / "scripts"
     shutil.copytree(migrate._scripts_folder(), folder,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0002_test.py").write_text(
-        'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "0002"\n'
-        'down_revision = "0001"\nbranch_labels = None\ndepends_on = None\n\n\n'
+    (folder / "versions" / f"{EXTRA}_test.py").write_text(
+        f'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "{EXTRA}"\n'
+        f'down_revision = "{migrate.head()}"\nbranch_labels = None\ndepends_on = None\n\n\n'
         f"def upgrade():\n{body}\n", encoding="utf-8")
     return str(folder)
 
@@ -124,7 +128,7 @@ def test_the_drift_check_sees_a_column_without_a_revision(tmp_path):
     changed = MetaData()
     for table in store.Base.metadata.sorted_tables:
         table.to_metadata(changed)
-    changed.tables["household"].append_column(Column("year", String(4)))
+    changed.tables["household"].append_column(Column("probe", String(4)))
     with db.engine.connect() as conn:
         found = compare_metadata(MigrationContext.configure(conn), changed)
     assert [d[:3] for d in found] == [("add_column", None, "household")]
@@ -214,17 +218,17 @@ def test_a_database_of_unknown_tables_is_neither_served_nor_upgraded(tmp_path, r
 # ---- older and newer schemas -------------------------------------------------------------------
 
 def test_a_schema_older_than_the_code_is_refused_then_upgraded(tmp_path):
-    scripts = extra_revision(tmp_path, '    op.add_column("household", sa.Column("year", '
+    scripts = extra_revision(tmp_path, '    op.add_column("household", sa.Column("probe", '
                                        'sa.Integer(), nullable=True))')
     db = store.Store(instance_path=tmp_path / "instance")
-    db.create_schema()   # at 0001, the shipped head
+    db.create_schema()   # at the shipped head
     with pytest.raises(migrate.SchemaError) as refused:
         migrate.ensure_current(db.engine, scripts)
-    assert "cũ hơn chương trình (0002)" in refused.value.message
+    assert f"cũ hơn chương trình ({EXTRA})" in refused.value.message
     assert "docgen db upgrade" in refused.value.message
     done = migrate.upgrade(db.engine, script_location=scripts)
-    assert (done.before, done.after) == ("0001", "0002")
-    assert "year" in {c["name"] for c in inspect(db.engine).get_columns("household")}
+    assert (done.before, done.after) == (migrate.head(), EXTRA)
+    assert "probe" in {c["name"] for c in inspect(db.engine).get_columns("household")}
     db.dispose()
 
 
@@ -235,14 +239,14 @@ def test_a_schema_newer_than_the_code_is_refused_by_the_app_and_upgrade(tmp_path
     db = store.Store(instance_path=instance)
     db.create_schema()
     with db.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0099'")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff'")
     db.dispose()
     with pytest.raises(migrate.SchemaError, match="mới hơn chương trình"):
         create_app({"TESTING": True, "INSTANCE_PATH": str(instance)})
     env = {"DOCGEN_INSTANCE": str(instance)}
     result = runner.invoke(main, ["db", "upgrade"], env=env)
-    assert result.exit_code == 2 and "0099" in result.output
-    assert "0099 (mới hơn chương trình này)" in runner.invoke(main, ["db", "current"],
+    assert result.exit_code == 2 and "ffff" in result.output
+    assert "ffff (mới hơn chương trình này)" in runner.invoke(main, ["db", "current"],
                                                              env=env).output
 
 
@@ -250,13 +254,13 @@ def test_a_batch_revision_on_sqlite_keeps_the_rows_that_refer_to_the_table(tmp_p
     """Batch mode copies `unit` and drops the old table: with foreign keys on, SQLite would
     cascade-delete every assessment and household of the district."""
     scripts = extra_revision(tmp_path, '    with op.batch_alter_table("unit", recreate="always")'
-                                       ' as batch:\n        batch.add_column(sa.Column("code", '
+                                       ' as batch:\n        batch.add_column(sa.Column("probe", '
                                        'sa.String(20), nullable=False, server_default=""))')
     instance = tmp_path / "instance"
     load_release(instance)
     db = store.Store(instance_path=instance)
     done = migrate.upgrade(db.engine, script_location=scripts)
-    assert (done.before, done.after, done.stamped) == (None, "0002", True)
+    assert (done.before, done.after, done.stamped) == (None, EXTRA, True)
     assert counts(db.engine) == RELEASE_COUNTS
     with db.engine.connect() as conn:  # foreign keys are on again for the service
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
@@ -264,7 +268,7 @@ def test_a_batch_revision_on_sqlite_keeps_the_rows_that_refer_to_the_table(tmp_p
 
 
 def test_a_failing_revision_leaves_the_database_as_it_was(tmp_path):
-    scripts = extra_revision(tmp_path, '    op.add_column("body", sa.Column("code", sa.String(10)))'
+    scripts = extra_revision(tmp_path, '    op.add_column("body", sa.Column("probe", sa.String(10)))'
                                        '\n    raise RuntimeError("revision failed half-way")')
     instance = tmp_path / "instance"
     load_release(instance)
@@ -273,7 +277,7 @@ def test_a_failing_revision_leaves_the_database_as_it_was(tmp_path):
         migrate.upgrade(db.engine, script_location=scripts)
     found = migrate.state(db.engine)
     assert found.current is None   # not even the baseline stamp stayed
-    assert "code" not in {c["name"] for c in inspect(db.engine).get_columns("body")}
+    assert "probe" not in {c["name"] for c in inspect(db.engine).get_columns("body")}
     assert counts(db.engine) == RELEASE_COUNTS
     db.dispose()
 

@@ -5,15 +5,14 @@ by `docgen db upgrade`, never at start-up; one made by release 0.1 (no alembic_v
 table) is recognised by its tables and columns and stamped with the baseline first. The
 start-up check (`ensure_current`) refuses a schema older or newer than the code.
 
-Developers: `python -m docgen.store.migrate revision "what changed"` writes a new revision
-by comparing models.py with a scratch database at head (see migrations/README.md).
+Developers: `python -m docgen.store.migrations revision "what changed"` writes a new
+revision by comparing models.py with a scratch database at head (see migrations/README.md).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import sys
 import tempfile
 from dataclasses import dataclass
 from importlib import resources
@@ -267,9 +266,3 @@ def new_revision(message: str) -> Path:
         finally:
             engine.dispose()
     return Path(script.path)
-
-
-if __name__ == "__main__":  # python -m docgen.store.migrate revision "what changed"
-    if len(sys.argv) != 3 or sys.argv[1] != "revision":
-        sys.exit('usage: python -m docgen.store.migrate revision "what changed"')
-    print(f"Wrote {new_revision(sys.argv[2])}: review it, then run tests/test_migrations.py")

@@ -14,7 +14,7 @@ config = context.config
 connection = config.attributes.get("connection")
 if context.is_offline_mode() or connection is None:
     raise SystemExit("run migrations through docgen: `docgen db upgrade`, or "
-                     "`python -m docgen.store.migrate revision MESSAGE` for a new revision")
+                     "`python -m docgen.store.migrations revision MESSAGE` for a new revision")
 
 context.configure(
     connection=connection,
