@@ -5,11 +5,21 @@ from __future__ import annotations
 import click
 
 from . import settings
+from .errors import UserError
 from .store import Store, migrate, startup
+from .store.engine import DB_FILE
 
 
-def _open() -> Store:
-    return Store(settings.database_url(), instance_path=settings.instance_path())
+def _open(*, create: bool = False) -> Store:
+    """The service's database; without `create`, UserError when its SQLite file is missing
+    (a mistyped DOCGEN_INSTANCE must not leave an empty database behind)."""
+    url = settings.database_url()
+    if url is None and not create:
+        path = settings.instance_path() / DB_FILE
+        if not path.is_file():
+            raise UserError(f"Chưa có cơ sở dữ liệu «{path}» (sai DOCGEN_INSTANCE? docgen "
+                            "serve hoặc docgen db upgrade tạo mới)")
+    return Store(url, instance_path=settings.instance_path())
 
 
 @click.group()
@@ -20,7 +30,7 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Nâng cấp cơ sở dữ liệu lên phiên bản lược đồ của chương trình (sao lưu trước!)."""
-    store = _open()
+    store = _open(create=True)
     try:
         startup.check_integrity(store.engine)
         where = migrate.describe(store.engine)

@@ -52,6 +52,10 @@ def load_release(instance: Path) -> Path:
     return path
 
 
+def mode_of(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
 def counts(engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()
@@ -268,8 +272,9 @@ def test_a_batch_revision_on_sqlite_keeps_the_rows_that_refer_to_the_table(tmp_p
 
 
 def test_a_failing_revision_leaves_the_database_as_it_was(tmp_path):
-    scripts = extra_revision(tmp_path, '    op.add_column("body", sa.Column("probe", sa.String(10)))'
-                                       '\n    raise RuntimeError("revision failed half-way")')
+    scripts = extra_revision(tmp_path, '    op.add_column("body", sa.Column("probe", '
+                                       'sa.String(10)))\n'
+                                       '    raise RuntimeError("revision failed half-way")')
     instance = tmp_path / "instance"
     load_release(instance)
     db = store.Store(instance_path=instance)
@@ -353,3 +358,15 @@ def test_postgresql_new_database_matches_models_py(postgres_database):
     assert migrate.state(db.engine).current == migrate.head()
     assert drift(db.engine) == []
     db.dispose()
+
+
+def test_db_current_and_check_create_nothing_where_there_is_no_database(tmp_path, runner):
+    from docgen.cli import main
+    env = {"DOCGEN_INSTANCE": str(tmp_path / "sai-thu-muc")}
+    for command in ("current", "check"):
+        result = runner.invoke(main, ["db", command], env=env)
+        assert result.exit_code == 2 and "Chưa có cơ sở dữ liệu" in result.output
+    assert not (tmp_path / "sai-thu-muc").exists()
+    result = runner.invoke(main, ["db", "upgrade"], env=env)
+    assert result.exit_code == 0 and "Đã tạo cơ sở dữ liệu mới" in result.output
+    assert mode_of(tmp_path / "sai-thu-muc" / "docgen.sqlite3") == 0o600
