@@ -370,3 +370,12 @@ def test_db_current_and_check_create_nothing_where_there_is_no_database(tmp_path
     result = runner.invoke(main, ["db", "upgrade"], env=env)
     assert result.exit_code == 0 and "Đã tạo cơ sở dữ liệu mới" in result.output
     assert mode_of(tmp_path / "sai-thu-muc" / "docgen.sqlite3") == 0o600
+
+
+def test_the_migration_scripts_import_harmlessly_outside_alembic():
+    """A scan of docgen's modules (pkgutil.walk_packages) imports env.py and the revisions."""
+    import importlib
+    env = importlib.import_module("docgen.store.migrations.env")
+    assert callable(env.run)
+    assert importlib.import_module("docgen.store.migrations.versions.0001_baseline").revision \
+        == migrate.BASELINE
