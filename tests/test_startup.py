@@ -143,9 +143,9 @@ def test_database_wal_shm_and_working_folders_are_the_owners_only(tmp_path, umas
 def test_release_0_1_files_are_narrowed_at_start(tmp_path, umask_022):
     instance = tmp_path / "instance"
     store.Store(instance_path=instance).create_schema()
-    for name, wanted in (("docgen.sqlite3", 0o644), ("uploads", 0o755), ("tmp", 0o755)):
-        (instance / name).mkdir(exist_ok=True) if wanted == 0o755 else None
-        os.chmod(instance / name, wanted)
+    os.chmod(instance / "docgen.sqlite3", 0o644)   # as release 0.1 made them
+    for name in ("uploads", "tmp"):
+        (instance / name).mkdir(mode=0o755)
     app = app_for(instance)
     assert mode(instance / "docgen.sqlite3") == 0o600
     assert mode(instance / "uploads") == 0o700 and mode(instance / "tmp") == 0o700
