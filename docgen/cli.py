@@ -63,6 +63,11 @@ def _register_users() -> None:
     main.add_command(user)
 
 
+def _register_db() -> None:
+    from .db_cli import db
+    main.add_command(db)
+
+
 @main.command()
 def kinds() -> None:
     """Liệt kê các loại văn bản và dữ liệu đầu vào của chúng."""
@@ -180,6 +185,7 @@ def batch(kind: str, data: Path, output: Path, strict: bool, defaults: Path | No
 
 
 _register_users()
+_register_db()
 
 
 @main.group(name="households")

@@ -59,3 +59,87 @@ def client(app):
     c = app.test_client()
     assert login(c).status_code == 302
     return c
+
+
+def _pg_binaries() -> tuple[str, str] | None:
+    import glob
+    import shutil
+
+    for folder in [None, *sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)]:
+        initdb = shutil.which("initdb", path=folder)
+        pg_ctl = shutil.which("pg_ctl", path=folder)
+        if initdb and pg_ctl:
+            return initdb, pg_ctl
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throw-away PostgreSQL server on a Unix socket in a temporary folder (skips the test
+    when the server binaries or psycopg are missing)."""
+    import os
+    import pwd
+    import shutil
+    import subprocess
+    import tempfile
+
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install psycopg[binary])")
+    found = _pg_binaries()
+    if found is None:
+        pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl) on this machine")
+    initdb, pg_ctl = found
+    folder = tempfile.mkdtemp(prefix="docgen-pg-")
+    prefix: list[str] = []
+    if os.geteuid() == 0:  # the server refuses to run as root
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no «postgres» user to run the server")
+        os.chown(folder, user.pw_uid, user.pw_gid)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    data = os.path.join(folder, "data")
+
+    def run(*args):
+        return subprocess.run([*prefix, *args], capture_output=True, text=True, timeout=120)
+
+    done = run(initdb, "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+    if done.returncode:
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(f"initdb failed: {done.stderr.strip()[:300]}")
+    options = f"-c listen_addresses='' -k {folder} -c fsync=off -c max_connections=60"
+    done = run(pg_ctl, "-D", data, "-o", options, "-l", os.path.join(folder, "log"), "-w",
+               "start")
+    if done.returncode:
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(f"the PostgreSQL server did not start: {done.stderr.strip()[:300]}")
+    try:
+        yield f"postgresql+psycopg://postgres@/postgres?host={folder}"
+    finally:
+        run(pg_ctl, "-D", data, "-m", "immediate", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_database(postgres_url):
+    """Makes new, empty PostgreSQL databases on the test server: `postgres_database()` is the
+    URL of one; all are dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    made: list[str] = []
+
+    def new() -> str:
+        name = f"docgen_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return postgres_url.replace("/postgres?", f"/{name}?")
+
+    try:
+        yield new
+    finally:
+        with admin.connect() as conn:
+            for name in made:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

@@ -880,6 +880,8 @@ def postgres_url():
 def pg(postgres_url):
     database = store.Store(postgres_url)
     store.Base.metadata.drop_all(database.engine)
+    with database.engine.begin() as conn:  # the schema's version goes with its tables
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     database.create_schema()
     yield database
     database.dispose()

@@ -37,9 +37,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from docgen.store.startup import private_folder
+    private_folder(Path(app.instance_path))
     # Work files of jobs a previous run did not finish (it was killed): never needed again.
     shutil.rmtree(Path(app.instance_path) / "tmp", ignore_errors=True)
+    for work in ("tmp", "uploads", "previews"):  # personal data: the owner's only (0700)
+        private_folder(Path(app.instance_path) / work, tighten=True)
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or \
         os.environ.get("DOCGEN_SECRET_KEY") or _instance_secret(Path(app.instance_path))
     csrf.init_app(app)
@@ -48,6 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from docgen.store import Store
     store = Store(app.config["DATABASE_URL"], instance_path=app.instance_path)
+    # Start-up check: a damaged SQLite file or a schema older or newer than the code raises
+    # (UserError): the app never starts half-working.
     store.create_schema()
     if app.config["SEED"]:
         store.seed_sample_if_empty()

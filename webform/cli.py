@@ -32,6 +32,8 @@ def serve(host: str, port: int) -> None:
     import waitress  # a production WSGI server: threads, timeouts, no debugger
 
     from . import create_app
+    # Refuses (exit status 2, the Group prints why) a damaged SQLite file and a schema older
+    # or newer than the code: `docgen db upgrade` is the only way a schema changes.
     app = create_app()
     _warm_pdf_converter()
     click.echo(f"docgen đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")

@@ -2,7 +2,8 @@
 
 SQLite (the default, a file in the instance folder) runs in WAL mode with foreign keys
 on and a busy timeout; every write transaction there starts with BEGIN IMMEDIATE, so two
-writers queue instead of failing half-way with "database is locked".
+writers queue instead of failing half-way with "database is locked". The file and its
+-wal and -shm companions are readable by the owner only (0600).
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import Base, Body
+from . import migrate, startup
+from .models import Body
 
 BUSY_TIMEOUT_S = 30
 DB_FILE = "docgen.sqlite3"
@@ -35,13 +37,15 @@ class Store:
             if instance_path is None:
                 raise ValueError("Store needs a database URL or an instance_path")
             folder = Path(instance_path)
-            folder.mkdir(parents=True, exist_ok=True)
+            startup.private_folder(folder)
             url = f"sqlite:///{folder / DB_FILE}"
         self.url = url
         self.engine: Engine = create_engine(url, echo=echo, **_engine_options(url))
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self._local = threading.local()  # whether this thread has a write session open
+        self._checked = False
         if self.is_sqlite:
+            startup.private_database_file(self.engine)
             _configure_sqlite(self.engine)
         # Reads go through a deferred BEGIN so a long export does not hold the write lock.
         self._reader = sessionmaker(self.engine.execution_options(docgen_begin="DEFERRED"),
@@ -50,8 +54,15 @@ class Store:
                                     expire_on_commit=False)
 
     def create_schema(self) -> None:
-        """Create the tables that do not exist yet (no migrations: the schema is additive)."""
-        Base.metadata.create_all(self.engine)
+        """Make the database ready for this code: check a SQLite file's integrity (once), then
+        create the schema on an empty database by running the migrations, or check that the
+        schema is the code's. Raises `startup.DatabaseDamaged` or `migrate.SchemaError`
+        (UserErrors, exit status 2) saying what the administrator should do.
+        """
+        if not self._checked:
+            startup.check_integrity(self.engine)
+            self._checked = True
+        migrate.ensure_current(self.engine)
 
     @contextlib.contextmanager
     def session(self, *, readonly: bool = False) -> Iterator[Session]:

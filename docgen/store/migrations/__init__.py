@@ -1,0 +1,1 @@
+"""Alembic migration scripts of the docgen schema, shipped in the package (see README.md)."""
