@@ -5,6 +5,7 @@ record, on SQLite and PostgreSQL; a new database is exactly what models.py descr
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -90,6 +91,18 @@ def assert_every_record_is_there(engine) -> None:
                       "WHERE u.name = 'Bản Bôn' AND a.year = 2022")
         assert "ma túy" in reason
         assert one("SELECT last FROM counter WHERE year = 2022") == (1,)
+
+
+def assert_revision_0002_data(engine) -> None:
+    """Revision 0002: a household belongs to its area's latest assessed year (2022 in the
+    release's sample district); every register row holds its input in canonical form."""
+    from docgen.store.numbering import canonical_input
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT DISTINCT year FROM household")).scalars().all() == [2022]
+        rows = conn.execute(text("SELECT kind, input_json FROM document")).all()
+    assert rows
+    for kind, stored in rows:
+        assert stored == canonical_input(kind, json.loads(stored)), kind
 
 
 def drift(engine) -> list:
@@ -179,6 +192,7 @@ def test_docgen_db_upgrade_keeps_every_record_of_release_0_1(tmp_path, runner):
 
     engine = create_engine(f"sqlite:///{instance / 'docgen.sqlite3'}")
     assert_every_record_is_there(engine)
+    assert_revision_0002_data(engine)
     assert drift(engine) == []
     engine.dispose()
     assert f"{migrate.head()} (mới nhất)" in runner.invoke(main, ["db", "current"], env=env).output
