@@ -431,3 +431,78 @@ def test_a_download_entry_names_the_file(client, db, draft):
     client.get(f"/so-van-ban/{draft}/tai-ve.docx")
     entry = last_audit(db)
     assert entry.action == "tải văn bản" and entry.target.endswith(".docx")
+
+
+# ---- the fast sheet reader gives what openpyxl gives -------------------------------------------
+
+def tricky_workbook() -> bytes:
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Danh sách"
+    sheet.append(["Họ và tên", "Năm sinh", "Ngày", "Có", "Số", "Ghi chú"])
+    sheet.append(["A & B <c> \"d\" 'e'", 1990, dt.date(2022, 3, 5), True, 0.5, "dòng 1\ndòng 2"])
+    sheet.append([None, None, dt.datetime(2023, 1, 2, 8, 30), False, -3, "x\r\ny"])
+    sheet.append([])
+    sheet.append(["Nguyễn Văn Ấn", "=1+1", dt.time(7, 45), None, 1e20, "#N/A"])
+    sheet["A8"] = CellRichText(["Lò ", TextBlock(InlineFont(b=True), "Văn"), " Thân"])
+    sheet["H9"] = "beyond the width"
+    sheet["B10"] = "   spaces kept   "
+    sheet["C11"] = ""
+    book.create_sheet("Hướng dẫn").append(["Cột", "Cách ghi"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def libreoffice_copy(data: bytes, tmp_path: Path) -> bytes | None:
+    """The workbook saved again by LibreOffice (shared strings, as Excel writes)."""
+    from docgen import pdf
+    if not pdf.available():
+        return None
+    source = tmp_path / "in" / "list.xlsx"
+    source.parent.mkdir()
+    source.write_bytes(data)
+    out = tmp_path / "out"
+    done = subprocess.run([os.environ.get("DOCGEN_SOFFICE", "soffice"), "--headless",
+                           f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                           "--convert-to", "xlsx", "--outdir", str(out), str(source)],
+                          capture_output=True, timeout=120)
+    path = out / "list.xlsx"
+    return path.read_bytes() if done.returncode == 0 and path.exists() else None
+
+
+def test_the_fast_sheet_reader_reads_what_openpyxl_reads(tmp_path):
+    from docgen import sheetrows
+    root = Path(__file__).resolve().parent.parent
+    books = {"tricky": tricky_workbook(), "units": units_file(50),
+             "households": (root / "samples/quan-son-2022/households.xlsx").read_bytes(),
+             "blank list": (root / "samples/danh-sach-mau.xlsx").read_bytes()}
+    saved = libreoffice_copy(books["tricky"], tmp_path)
+    if saved is not None:
+        books["tricky, saved by LibreOffice"] = saved
+    for name, data in books.items():
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        for ws in book.worksheets:
+            for width in (3, 64):
+                ws.reset_dimensions()
+                expected = list(ws.iter_rows(max_col=width, values_only=True))
+                fast = sheetrows.rows(book, ws, width)
+                assert fast is not None, (name, ws.title)
+                assert list(fast) == expected, (name, ws.title, width)
+        book.close()
+
+
+@pytest.mark.parametrize("xml", [
+    pytest.param('<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[x]]></t></is>'
+                 '</c></row></sheetData>', id="CDATA"),
+    pytest.param('<sheetData><x:row r="1"/></sheetData>', id="prefixed element"),
+    pytest.param('<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a&nbsp;b</t></is></c>'
+                 '</row></sheetData>', id="HTML entity"),
+    pytest.param('<sheetData><row r="1"><!-- x --></row></sheetData>', id="comment"),
+])
+def test_the_fast_reader_leaves_what_it_does_not_handle_to_openpyxl(xml):
+    from docgen import sheetrows
+    assert sheetrows._sheet_data(f'<?xml version="1.0"?><worksheet>{xml}</worksheet>'
+                                 .encode()) is None
