@@ -2,10 +2,11 @@
 
 - Heavy requests (an Excel import's preview and its confirmation, a bulk list read for a
   batch job) hold a slot: one at a time per user, IMPORT_SLOTS at a time in the process
-  (default 2, the cores of a small server). A request that finds no slot is answered at
-  once with 429 and a Vietnamese page; it never waits on a worker thread, so the other
-  threads stay free for everyone else (the sign-in page, the lists). The slots live in
-  the process: they protect its threads, which is all they are for.
+  (default 1: Python runs one thread at a time, so a second import at once would not end
+  sooner and would slow every page twice as much). A request that finds no slot is
+  answered at once with 429 and a Vietnamese page; it never waits on a worker thread, so
+  the other threads stay free for everyone else (the sign-in page, the lists). The slots
+  live in the process: they protect its threads, which is all they are for.
 - A write refused for want of space (ENOSPC, EDQUOT, SQLite's "database or disk is
   full") answers 507 with a page saying what could not be saved, instead of a 500.
 """
@@ -22,7 +23,7 @@ HEAVY = frozenset({
     "assessments.import_preview", "assessments.import_apply",
     "batch.make", "batch.make_registrations",
 })
-IMPORT_SLOTS = 2
+IMPORT_SLOTS = 1
 RETRY_SECONDS = 30
 
 
