@@ -338,8 +338,6 @@ def test_issuing_with_a_future_date_is_refused_and_consumes_no_number(db, draft)
     with db.session(readonly=True) as s:
         assert s.scalar(select(func.count()).select_from(Counter)) == 0
         assert s.get(Document, draft).number is None
-    doc = q.issue_number(db, draft, issued_on=q.numbering.today(), render=render_document)
-    assert doc.number == 1
 
 
 def test_a_future_date_on_the_page_is_refused_with_its_consequence(client, db, draft):
