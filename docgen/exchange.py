@@ -411,15 +411,6 @@ def apply_units_import(session: Session, plan: ImportPlan) -> tuple[int, int]:
     return len(plan.add), len(plan.update)
 
 
-def _outcomes_by_unit(session: Session, body_id: int, year: int) -> dict[int, Any]:
-    """Unit id → the stored outcome fields of `year` of the units `body_id` assesses, in
-    ONE query (rows with the attributes of `outcomes.FIELDS`)."""
-    query = (select(Assessment.unit_id, *(getattr(Assessment, f) for f in outcomes.FIELDS))
-             .join(Unit, Unit.id == Assessment.unit_id)
-             .where(Unit.body_id == body_id, Assessment.year == year))
-    return {row.unit_id: row for row in session.execute(query)}
-
-
 # ---- a year's outcomes ---------------------------------------------------------------------
 
 OUTCOME_HEADERS = {
@@ -465,6 +456,15 @@ def export_outcomes(session: Session, body_id: int, year: int) -> bytes:
     _choices(book, sheet, 8, [c.label for c in domain.UNIT_CLASSES], "B")
     _finish(sheet)
     return _save(book)
+
+
+def _outcomes_by_unit(session: Session, body_id: int, year: int) -> dict[int, Any]:
+    """Unit id → the stored outcome fields of `year` of the units `body_id` assesses, in
+    ONE query (rows with the attributes of `outcomes.FIELDS`)."""
+    query = (select(Assessment.unit_id, *(getattr(Assessment, f) for f in outcomes.FIELDS))
+             .join(Unit, Unit.id == Assessment.unit_id)
+             .where(Unit.body_id == body_id, Assessment.year == year))
+    return {row.unit_id: row for row in session.execute(query)}
 
 
 def preview_outcomes_import(session: Session, xlsx_bytes: bytes, body_id: int, year: int, *,
