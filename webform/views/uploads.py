@@ -82,11 +82,10 @@ def sweep(now: float | None = None) -> int:
         return 0
     for path in root.glob("*/*"):
         try:
-            old = now - path.stat().st_mtime > KEEP_SECONDS
-            cut = path.name.endswith(PARTIAL) and now - path.stat().st_mtime > 600
+            age = now - path.stat().st_mtime
         except FileNotFoundError:
             continue
-        if path.is_file() and (old or cut):
+        if age > KEEP_SECONDS or (path.name.endswith(PARTIAL) and age > 600):
             path.unlink(missing_ok=True)
             gone += 1
     return gone
@@ -94,11 +93,18 @@ def sweep(now: float | None = None) -> int:
 
 def _make_room(folder: Path, size: int) -> None:
     """Drop the user's oldest kept files until one more of `size` bytes fits the quota."""
-    files = sorted((p for p in folder.glob(f"*{SUFFIX}")), key=lambda p: p.stat().st_mtime)
-    total = sum(p.stat().st_size for p in files)
+    files = []
+    for path in folder.glob(f"*{SUFFIX}"):
+        try:  # another request's sweep may delete an expired file meanwhile
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        files.append((stat.st_mtime, stat.st_size, path))
+    files.sort()
+    total = sum(item[1] for item in files)
     while files and (len(files) + 1 > MAX_FILES or total + size > MAX_BYTES):
-        oldest = files.pop(0)
-        total -= oldest.stat().st_size
+        _, oldest_size, oldest = files.pop(0)
+        total -= oldest_size
         oldest.unlink(missing_ok=True)
 
 
