@@ -231,9 +231,10 @@ def stray_files(instance: Path) -> list[str]:
         stray += [f"tmp/{p.name}" for p in work.iterdir()
                   if not re.fullmatch(r"docgen-batch-[\w-]+", p.name)]
     uploads = instance / "uploads"
-    if uploads.is_dir():
-        stray += [f"uploads/{p.name}" for p in uploads.iterdir()
-                  if not re.fullmatch(r"[0-9a-f]{32}\.upload", p.name)]
+    if uploads.is_dir():  # a folder per user, of files named by their token
+        stray += [f"uploads/{p.relative_to(uploads)}" for p in uploads.rglob("*")
+                  if not re.fullmatch(r"\d+(/[0-9a-f]{32}\.upload)?",
+                                      p.relative_to(uploads).as_posix())]
     return stray
 
 

@@ -72,6 +72,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.filters["lower_first"] = lower_first  # "Kế hoạch … Quyết định 510" in a sentence
     app.jinja_env.globals["BULK_PAGES"] = batch.BULK_PAGES  # kinds printed in bulk, and where
     app.before_request(auth.require_login)
+    from . import downloads, limits
+    limits.init_app(app)  # after the sign-in check: the slots are per user
+    downloads.init_app(app)
     app.after_request(_security_headers)
     _error_pages(app)
     return app

@@ -9,6 +9,7 @@ the next start, with the rest of tmp/) and their page says so.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import queue
 import secrets
 import shutil
@@ -24,6 +25,12 @@ from docgen.privacy import mask_text
 
 KEEP_SECONDS = 2 * 3600  # a finished job's file can be downloaded for two hours
 WAITING, RUNNING, DONE, FAILED = "waiting", "running", "done", "failed"
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+DISK_FULL_MESSAGE = ("Ổ đĩa của máy chủ đã đầy (hoặc hết hạn mức dung lượng) nên chưa tạo được "
+                     "tệp; không có tệp dở dang nào được giữ lại. Hãy báo quản trị giải phóng "
+                     "dung lượng ổ đĩa rồi tạo lại.")
+UNEXPECTED = ("Đã có lỗi ngoài dự kiến khi tạo tệp; chưa có tệp nào được tạo. "
+              "Hãy thử lại hoặc báo quản trị.")
 
 
 @dataclasses.dataclass
@@ -111,10 +118,13 @@ class Jobs:
                 state = DONE
         except UserError as exc:
             message = exc.message
+        except OSError as exc:
+            if exc.errno not in DISK_FULL:
+                sys.stderr.write(mask_text(traceback.format_exc()))
+            message = (DISK_FULL_MESSAGE if exc.errno in DISK_FULL else UNEXPECTED)
         except Exception:  # reported on the page; the details go to the service's log
             sys.stderr.write(mask_text(traceback.format_exc()))  # it may quote a row
-            message = ("Đã có lỗi ngoài dự kiến khi tạo tệp; chưa có tệp nào được tạo. "
-                       "Hãy thử lại hoặc báo quản trị.")
+            message = UNEXPECTED
         if state == FAILED:
             shutil.rmtree(job.folder, ignore_errors=True)
         job.finished, job.message = time.time(), message

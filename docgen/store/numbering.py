@@ -216,17 +216,30 @@ def _transaction(target) -> Iterator[Session]:
             yield session
 
 
+# Vietnam is UTC+7: a server kept on UTC reaches the clerk's date seven hours late.
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
+
+
+def today() -> dt.date:
+    """The latest date anyone may issue on: today here, or already today in Vietnam."""
+    return max(dt.date.today(), dt.datetime.now(VIETNAM).date())
+
+
 def issue_number(target, document_id: int, *, issued_on: dt.date, render: Render,
-                 then: Callable[[Session, Document], None] | None = None) -> Document:
+                 then: Callable[[Session, Document], None] | None = None,
+                 latest: dt.date | None = None) -> Document:
     """Give a draft the next number of its body for the year of `issued_on`, render it with
     that number and date, and store it — all in one transaction on `target` (a Store or a
     session factory). If `render` raises, nothing is stored and the number stays free.
     `then(session, document)`, if given, runs last in the same transaction (the web form
-    records the issuing in the audit trail there: both are stored or neither)."""
+    records the issuing in the audit trail there: both are stored or neither).
+    A date after `latest` (None: `today()`) is refused: numbers follow the dates, so one
+    future date would leave the body no number to give before it for the rest of the year."""
     if not isinstance(issued_on, dt.date):
         raise InputError([("issued_on", "Ngày ban hành không hợp lệ")])
     if isinstance(issued_on, dt.datetime):
         issued_on = issued_on.date()
+    latest = latest or today()
     with _transaction(target) as session:
         doc = _document(session, document_id, lock=True)
         if doc.is_issued:
@@ -236,6 +249,13 @@ def issue_number(target, document_id: int, *, issued_on: dt.date, render: Render
         if record.abbreviation is None:
             raise UserError(f"{record.label} không phải văn bản của cơ quan nên không cấp số "
                             "trong sổ văn bản đi")
+        if issued_on > latest:
+            raise InputError([("issued_on", (
+                f"Ngày ban hành {short_date(issued_on)} sau ngày hôm nay "
+                f"({short_date(latest)}): không cấp số trước ngày ký. Nếu cấp, mọi số sau "
+                f"của {doc.body.name} năm {issued_on.year} chỉ được mang ngày từ "
+                f"{short_date(issued_on)} trở đi (số văn bản theo thứ tự ngày ban hành), nên "
+                "sổ văn bản bị khóa đến ngày đó. Hãy cấp số vào ngày văn bản được ký."))])
         later = session.scalar(select(Document).where(
             Document.body_id == doc.body_id, Document.year == issued_on.year,
             Document.status == STATUS_ISSUED, Document.issued_on > issued_on)

@@ -32,6 +32,7 @@ def log(action: str, target: str = "", detail: str = "", *, tx: Session | None =
     records), else in a transaction of its own."""
     user = getattr(g, "user", None)
     entry = (user.username if user else "", action, target, detail, request.remote_addr or "")
+    g.audited = True  # webform.downloads records a file only when its view did not
     if tx is not None:
         q.audit(tx, *entry)
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 from pathlib import Path
@@ -17,6 +16,7 @@ from docgen.privacy import personal_detail
 from docgen.schema import parse_date
 
 from . import log, or_404, row_id, scope, store, visible, year_arg
+from .uploads import DiskFull, is_disk_full, write_atomic
 from .units import XLSX
 
 bp = Blueprint("register", __name__, url_prefix="/so-van-ban",
@@ -54,7 +54,8 @@ def show(doc_id: int):
             problem = exc.message
     version = hashlib.sha256(docx).hexdigest()[:12]  # a new render gets new image URLs
     return render_template("document.html", doc=doc, body=body, kind=kind, pages=pages,
-                           version=version, today=dt.date.today().isoformat(), pdf_ok=pdf_ok,
+                           version=version, today=q.numbering.today().isoformat(),
+                           pdf_ok=pdf_ok,
                            preview_problem=problem)
 
 
@@ -119,14 +120,21 @@ def _previews(docx: bytes, count: int = 2) -> list[Path]:
     UserError when LibreOffice or poppler is missing or fails."""
     digest = hashlib.sha256(docx).hexdigest()[:24]
     folder = Path(current_app.instance_path) / "previews"
-    folder.mkdir(exist_ok=True)
     done = folder / f"{digest}.done"
     if not done.exists():
         from docgen import pdf as pdfmod
         pages = pdfmod.preview_pngs(_pdf(docx), pages=count, dpi=60)
-        for i, png in enumerate(pages, 1):
-            (folder / f"{digest}-{i}.png").write_bytes(png)
-        done.write_text(str(len(pages)))
+        # Each image through a temporary name, the marker last: a full disk leaves no
+        # truncated image and no marker, and says so on the page instead of a 500.
+        try:
+            folder.mkdir(exist_ok=True)
+            for i, png in enumerate(pages, 1):
+                write_atomic(folder / f"{digest}-{i}.png", png, "ảnh xem trước")
+            write_atomic(done, str(len(pages)).encode(), "ảnh xem trước")
+        except OSError as exc:
+            if is_disk_full(exc):
+                raise DiskFull("ảnh xem trước") from None
+            raise
     return [folder / f"{digest}-{i}.png" for i in range(1, int(done.read_text()) + 1)]
 
 
@@ -148,7 +156,8 @@ def issue(doc_id: int):
         flash("Phiên làm việc đã hết hạn; hãy tải lại trang rồi bấm «Cấp số» lần nữa.", "error")
         return redirect(url_for(".show", doc_id=doc_id))
     try:
-        issued_on = parse_date(request.form.get("issued_on") or dt.date.today().isoformat())
+        issued_on = parse_date(request.form.get("issued_on") or
+                               q.numbering.today().isoformat())
         doc = q.issue_number(
             store(), doc_id, issued_on=issued_on, render=render_document,
             then=lambda s, doc: log("cấp số", doc.symbol,
