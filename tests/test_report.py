@@ -41,6 +41,13 @@ def pct_value(part: int, whole: int) -> int:
     return math.floor(Fraction(10_000 * part, whole) + Fraction(1, 2)) if whole else 0
 
 
+def gap_value(now: int, total: int, before: int, before_total: int) -> int:
+    """The change in hundredths of a point, from the exact shares, rounded half up once."""
+    diff = Fraction(100 * now, total) - Fraction(100 * before, before_total)
+    n = math.floor(abs(diff) * 100 + Fraction(1, 2))
+    return -n if diff < 0 else n
+
+
 def moved(delta: int, unit: str) -> str:
     if not delta:
         return "không thay đổi"
@@ -160,14 +167,14 @@ def test_comparison_with_last_year_matches_a_hand_count(report):
     for g in GRADES:
         now = hand["grades"][g]
         change = moved(now - before[g], "đơn vị")
-        gap = points(pct_value(now, total) - pct_value(before[g], before_total))
+        gap = points(gap_value(now, total, before[g], before_total))
         assert body[f"Loại {g}"] == [f"{before[g]}\n{pct(before[g], before_total)}",
                                      f"{now}\n{pct(now, total)}", f"{change}\n{gap}"]
         assert f"loại {g} {change}, tỷ lệ {gap}" in sentence
     safe = hand["safe_total"]
     assert body["Đạt “An toàn về ANTT”"][2] == (
         f"{moved(safe - before_safe, 'đơn vị')}\n"
-        f"{points(pct_value(safe, total) - pct_value(before_safe, before_total))}")
+        f"{points(gap_value(safe, total, before_safe, before_total))}")
     assert body["Tổng số đơn vị"] == [str(before_total), str(total),
                                       moved(total - before_total, "đơn vị")]
 

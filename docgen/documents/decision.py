@@ -138,7 +138,7 @@ def context(data: DecisionInput) -> dict:
         "total_line": f"Tổng cộng: {total} đơn vị",
         "year": data.year,
     })
-    return ctx
+    return common.keep_symbols_in(ctx)
 
 
 KIND = Kind(

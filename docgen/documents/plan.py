@@ -11,7 +11,7 @@ from docxtpl import RichText
 
 from .. import domain
 from ..schema import boolean, choice, day, integer, items, record, text, text_list
-from ..vietnamese import fold, text_date
+from ..vietnamese import fold, keep_symbols, text_date
 from . import common
 from .kinds import Kind
 
@@ -233,7 +233,7 @@ def rich(prefix: str, value: str, *, bold: bool = False) -> RichText:
     if prefix:
         result.add(prefix, bold=bold)
     for piece, b, i in spans(value):
-        result.add(piece, bold=bold or b, italic=i)
+        result.add(keep_symbols(piece), bold=bold or b, italic=i)
     return result
 
 
@@ -329,7 +329,7 @@ def context(data: PlanInput) -> dict:
         "reporters": data.reporters,
         "report_to": data.report_to.rstrip(" ./"),
     })
-    return ctx
+    return common.keep_symbols_in(ctx)
 
 
 KIND = Kind(

@@ -177,7 +177,7 @@ def context(data: ProposalInput) -> dict:
         "total_line": f"Tổng cộng: {len(data.units)} đơn vị",
         "year": data.year,
     })
-    return ctx
+    return common.keep_symbols_in(ctx)
 
 
 KIND = Kind(

@@ -410,7 +410,7 @@ def context(data: ReportInput) -> dict:
     })
     for key in ("strengths", "weaknesses", "causes", "directions", "proposals"):
         ctx[key] = getattr(data, key) or defaults[key]
-    return ctx
+    return common.keep_symbols_in(ctx)
 
 
 KIND = Kind(
