@@ -366,8 +366,8 @@ def test_header_number_date_and_title(report):
         paragraphs_with(out, "CÔNG AN HUYỆN QUAN SƠN")[0]
     assert not any(r.bold for r in superior.runs)
     assert all(r.bold for r in issuer.runs if r.text.strip())
-    assert "Số: 123/BC-CAH" in body
-    date = paragraphs_with(out, "Quan Sơn, ngày 15 tháng 12 năm 2022")[0]
+    assert "Số: 18/BC-CAH" in body
+    date = paragraphs_with(out, "Quan Sơn, ngày 20 tháng 02 năm 2023")[0]
     assert all(r.italic for r in date.runs if r.text.strip())
     i = body.index("BÁO CÁO")
     assert body[i + 1] == ("Kết quả triển khai thực hiện Quyết định số 510/QĐ-BCA-V05 và đánh giá, "
