@@ -21,7 +21,7 @@ LAW_2015 = ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 1
             "phương ngày 22 tháng 11 năm 2019")
 LAW_2025 = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025"
 DECISION_510 = ("Căn cứ Quyết định số 510/QĐ-BCA-V05 ngày 20 tháng 01 năm 2022 của Bộ trưởng "
-                "Bộ Công an ban hành Quy định Tiêu chí đánh giá, phân loại phong trào toàn dân "
+                "Bộ Công an ban hành Quy định tiêu chí đánh giá, phân loại phong trào toàn dân "
                 "bảo vệ an ninh Tổ quốc")
 
 

@@ -23,7 +23,7 @@ LEVELS = ("thành phố", "thị xã", "thị trấn", "đặc khu", "huyện", 
 SAFE = "“An toàn về an ninh, trật tự”"
 WEAK_NAMES_MAX = 50  # units classed Yếu named in the text; more are counted
 DECISION_510 = ("Quyết định số 510/QĐ-BCA-V05 ngày 20 tháng 01 năm 2022 của Bộ trưởng Bộ Công an "
-                "ban hành Quy định Tiêu chí đánh giá, phân loại phong trào toàn dân bảo vệ an ninh "
+                "ban hành Quy định tiêu chí đánh giá, phân loại phong trào toàn dân bảo vệ an ninh "
                 "Tổ quốc")
 
 
@@ -396,7 +396,7 @@ def _intro(data: ReportInput) -> str:
         bases += f"; căn cứ {data.decision.cited(data.year)}"
     who = data.issuer.name
     if data.committee:
-        who += f" (Cơ quan Thường trực {data.committee})"
+        who += f" (cơ quan thường trực {data.committee})"
     return (f"{bases}, {who} báo cáo kết quả triển khai thực hiện và đánh giá, phân loại phong "
             f"trào toàn dân bảo vệ an ninh Tổ quốc năm {data.year} như sau:")
 
