@@ -354,7 +354,7 @@ def test_the_reason_is_printed_in_the_ghi_chu_of_both_lists(disagreeing):
     with db.session(readonly=True) as s:
         decision = store.decision_input(s, body_id, 2022).data
         proposal = store.proposal_input(s, police_id, 2022).data
-    note = (f"Bản biên giới; Đề xuất loại {label}; lý do: Để xảy ra vụ trộm cắp tài sản trong "
+    note = (f"Bản biên giới; đề xuất loại {label}; lý do: Để xảy ra vụ trộm cắp tài sản trong "
             "tháng 10")
     for kind, data in (("decision", decision), ("proposal", proposal)):
         notes = {u["name"]: u.get("note", "") for u in data["units"]}

@@ -511,3 +511,15 @@ def test_pdf_has_the_section_headings_with_diacritics(district):
     for heading in ROMANS + ["KẾ HOẠCH", "4. Các bước triển khai, thực hiện",
                              "Quan Sơn, ngày tháng năm 2022", "Lương Tiến Thành"]:
         assert heading in text, heading
+
+
+def test_own_sections_quote_the_inputs_values(sample):
+    """A body's own wording may write {level}, {standing_body}…: what the form says is
+    printed there too; other braces stay as typed."""
+    data = sample("plan")
+    data["level"], data["standing_body"] = "thị xã", "Công an thị xã"
+    data["organisation"]["blocks"][1]["text"] += " {{ x }} {unknown}"
+    text = "\n".join(texts(docgen.render_document("plan", data)))
+    assert "Bước 1: Ủy ban nhân dân thị xã xây dựng kế hoạch" in text
+    assert "2. Công an thị xã là cơ quan thường trực" in text
+    assert "{{ x }} {unknown}" in text and "{level}" not in text

@@ -71,6 +71,10 @@ class DecisionInput:
         head, sep, tail = self.proposer.partition(" tại Tờ trình")
         if sep and not self.proposal:
             self.proposer, self.proposal = head.strip(), "Tờ trình" + tail.rstrip(" .")
+        if self.executors and self.office_head:
+            raise ValueError("«Chánh Văn phòng (Điều 3)» (office_head) chỉ in trong Điều 3 mặc "
+                             "định; khi đã ghi «Điều 3 (trách nhiệm thi hành)», hãy ghi chức "
+                             "danh ấy vào đó và để trống ô này")
         common.refuse_duplicate_units(self.units)
         if self.date and self.date.year != self.year and self.date.year != self.year + 1:
             raise ValueError(f"Ngày ban hành {self.date:%d/%m/%Y} không thuộc năm đánh giá "

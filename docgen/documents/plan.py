@@ -92,19 +92,32 @@ class Block:
 class Section:
     """Section I, III or V in the body's own words, replacing the template's standard text."""
 
-    heading: str = text("Tên mục", max_len=200,
+    heading: str = text("Tên mục", required=False, max_len=200,
                         help="Không ghi số La Mã; in chữ in hoa, ví dụ: MỤC ĐÍCH, YÊU CẦU")
-    blocks: list[Block] = items("Các đoạn của mục", min_items=1, max_items=300)
+    blocks: list[Block] = items("Các đoạn của mục", max_items=300)
 
     def __post_init__(self) -> None:
-        if not self.blocks:
+        if self.blocks and not self.heading:
+            raise ValueError("Mục viết riêng cần có tên mục (heading)")
+        if self.heading and not self.blocks:
             raise ValueError(f"Mục «{self.heading}» chưa có đoạn nào: trường «blocks» cần ít "
                              "nhất một đoạn")
 
 
 def _own_section(label: str):
     return record(label, default_factory=lambda: None,
-                  help="Để trống để dùng lời văn chuẩn của mẫu")
+                  help="Để trống để dùng lời văn chuẩn của mẫu; " + FIELDS_HELP)
+
+
+# What a body's own wording may quote from the input, written {level}, {standing_body}…,
+# so its own sections still print what the form says.
+PLACEHOLDERS = ("level", "sublevel", "standing_body", "report_to", "reporters", "committee",
+                "committee_full", "programmes", "assessed", "plan_deadline", "units_deadline",
+                "report_deadline", "decision_number", "decision_date", "decision_title",
+                "decision_issuer", "decision_issued_by", "decision_short", "decision_num",
+                "basis_number", "basis_date", "basis_issuer", "year")
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
+FIELDS_HELP = "có thể ghi {level}, {standing_body}, {plan_deadline}… để in giá trị của ô đó"
 
 
 @dataclass
@@ -174,16 +187,22 @@ class PlanInput:
                                   help="Mặc định: sơ kết sau 1 và 5 năm, tổng kết sau 10 năm kể "
                                        "từ năm ban hành quyết định (những lần chưa diễn ra)")
     preamble: str = text("Đoạn mở đầu (lời văn riêng)", required=False, max_len=PARAGRAPH_MAX,
-                         multiline=True, help="Để trống để dùng lời văn chuẩn; " + MARKUP_HELP)
+                         multiline=True, help="Để trống để dùng lời văn chuẩn; " + MARKUP_HELP
+                         + "; " + FIELDS_HELP)
     purposes: Section | None = _own_section("Mục I (lời văn riêng)")
     steps: list[Block] = items("Các bước triển khai (lời văn riêng)", max_items=30,
-                               help="Thay các dòng «Bước 1, 2, 3»; để trống để dùng lời văn chuẩn")
+                               help="Thay các dòng «Bước 1, 2, 3»; để trống để dùng lời văn chuẩn; "
+                                    + FIELDS_HELP)
     assessment: Section | None = _own_section("Mục III (lời văn riêng)")
     organisation: Section | None = _own_section("Mục V (lời văn riêng)")
     recipients: list[str] = common.recipients_field([])
     archive: str = common.archive_field("VT")
 
     def __post_init__(self) -> None:
+        for name in ("purposes", "assessment", "organisation"):
+            own = getattr(self, name)
+            if own is not None and not own.heading and not own.blocks:
+                setattr(self, name, None)  # a form left blank: the standard wording
         if not self.measures:
             raise ValueError("Trường «measures» (nội dung, biện pháp của mục II) cần ít nhất "
                              "một đoạn")
@@ -318,17 +337,28 @@ def review_lines(data: PlanInput) -> list[str]:
     return common.sentence_list(lines)
 
 
-def _section_context(section: Section | None, *, closing: bool = False) -> dict | None:
+def _quoted(blocks: list[Block], values: dict[str, str]) -> list[Block]:
+    """`blocks` with their {placeholders} replaced by the input's values."""
+    return [Block(level=b.level, text=fill(b.text, values)) for b in blocks]
+
+
+def fill(value: str, values: dict[str, str]) -> str:
+    """`value` with every {name} of PLACEHOLDERS replaced; other braces stay as typed."""
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], value)
+
+
+def _section_context(section: Section | None, values: dict[str, str], *,
+                     closing: bool = False) -> dict | None:
     """An own section for the template: its heading in capitals and its numbered paragraphs;
     `closing`: the last paragraph apart (it keeps with the signature and ends with "./.")."""
     if section is None:
         return None
-    blocks, _ = measure_paragraphs(section.blocks)
-    out = {"heading": upper(section.heading), "blocks": blocks}
+    own = _quoted(section.blocks, values)
     if closing:
-        last = section.blocks[-1]
-        end = Block(level=last.level, text=last.text.rstrip(" ./") + "./.")
-        blocks[-1] = measure_paragraphs(section.blocks[:-1] + [end])[0][-1]
+        own[-1] = Block(level=own[-1].level, text=own[-1].text.rstrip(" ./") + "./.")
+    blocks, _ = measure_paragraphs(own)
+    out = {"heading": upper(fill(section.heading, values)), "blocks": blocks}
+    if closing:
         out.update(blocks=blocks[:-1], last=blocks[-1])
     return out
 
@@ -338,6 +368,16 @@ def _decision_context(d: Decision) -> dict:
     return {"number": d.number, "date": text_date(d.date), "issuer": d.issuer,
             "issued_by": d.issued_by, "title": d.title, "num": num,
             "short": f"Quyết định số {num}"}
+
+
+def _values(ctx: dict) -> dict[str, str]:
+    """The values PLACEHOLDERS name, as the standard wording prints them."""
+    d, basis = ctx["decision"], ctx["basis"]
+    out = {name: str(ctx[name]) for name in PLACEHOLDERS if name in ctx}
+    out.update({f"decision_{k}": str(d[k]) for k in ("number", "date", "title", "issuer",
+                                                     "issued_by", "short", "num")})
+    out.update({f"basis_{k}": str(basis[k]) for k in ("number", "date", "issuer")})
+    return out
 
 
 def summary(data: PlanInput) -> str:
@@ -371,11 +411,6 @@ def context(data: PlanInput) -> dict:
         "units_deadline": text_date(data.units_deadline),
         "report_deadline": text_date(data.report_deadline or data.units_deadline),
         "reviews": review_lines(data),
-        "preamble": rich("", data.preamble) if data.preamble else "",
-        "purposes": _section_context(data.purposes),
-        "steps": measure_paragraphs(data.steps)[0] if data.steps else [],
-        "assessment": _section_context(data.assessment),
-        "organisation": _section_context(data.organisation, closing=True),
         "assessed": data.assessed or (f"khu dân cư, {data.sublevel}, cơ quan, doanh nghiệp, "
                                       "cơ sở giáo dục"),
         "classes": ", ".join(classes),
@@ -384,6 +419,14 @@ def context(data: PlanInput) -> dict:
         "standing_body": data.standing_body,
         "reporters": data.reporters,
         "report_to": data.report_to.rstrip(" ./"),
+    })
+    values = _values(ctx)
+    ctx.update({
+        "preamble": rich("", fill(data.preamble, values)) if data.preamble else "",
+        "purposes": _section_context(data.purposes, values),
+        "steps": measure_paragraphs(_quoted(data.steps, values))[0] if data.steps else [],
+        "assessment": _section_context(data.assessment, values),
+        "organisation": _section_context(data.organisation, values, closing=True),
     })
     return common.keep_symbols_in(ctx)
 

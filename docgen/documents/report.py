@@ -95,8 +95,9 @@ class Topic:
 class DecisionCitation:
     """The year's recognition decision the report cites: its number and symbol, date, issuer."""
 
-    number: str = text("Số, ký hiệu quyết định", max_len=60, help="Ví dụ: 15/QĐ-UBND")
-    date: dt.date = day("Ngày ban hành quyết định")
+    number: str = text("Số, ký hiệu quyết định", required=False, max_len=60,
+                       help="Ví dụ: 15/QĐ-UBND")
+    date: dt.date | None = day("Ngày ban hành quyết định", required=False)
     issuer: str = text("Cơ quan ban hành quyết định", required=False, max_len=200,
                        help="Ví dụ: Ủy ban nhân dân huyện Quan Sơn")
 
@@ -164,6 +165,12 @@ class ReportInput:
             if self.previous.year >= self.year:
                 raise ValueError(f"Năm so sánh {self.previous.year} phải trước năm báo cáo "
                                  f"{self.year}")
+        if self.decision and not self.decision.number and not self.decision.date:
+            self.decision = None  # a form left blank: no decision cited
+        if self.decision and not (self.decision.number and self.decision.date):
+            missing = "số, ký hiệu" if not self.decision.number else "ngày ban hành"
+            raise ValueError(f"Quyết định công nhận kết quả (decision) thiếu {missing}: ghi đủ "
+                             "số, ký hiệu và ngày, hoặc để trống cả hai")
         if self.decision and self.date and self.decision.date > self.date:
             raise ValueError(f"Quyết định số {self.decision.number} ngày "
                              f"{self.decision.date:%d/%m/%Y} ban hành sau ngày báo cáo "

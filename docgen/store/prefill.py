@@ -132,8 +132,10 @@ def list_note(unit: Unit, row: Assessment) -> str:
     if not (row.decided and row.suggested and row.decided != row.suggested and row.reason):
         return note
     reason = " ".join(row.reason.split()).rstrip(".;")
+    if reason in note:  # already given with the note (the sample list carries it)
+        return note
     why = f"Đề xuất loại {domain.unit_class(row.suggested).label}; lý do: {reason}"
-    return f"{note}; {why}" if note else why
+    return f"{note}; {lower_first(why)}" if note else why
 
 
 def _missing_warning(missing: list[Unit], year: int,
