@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import docgen
-from docgen import figures, store
+from docgen import figures, nd30, store
 from docgen.documents import KINDS
 from helpers import have, open_docx, table_rows, texts
 
@@ -179,13 +179,18 @@ def test_a_report_cannot_cite_a_later_decision(sample):
 def test_a_registration_without_an_archive_entry_prints_no_luu_luu(sample):
     data = sample("registration")
     del data["archive"]
-    body = texts(docgen.render_document("registration", data))
-    assert not any("Lưu" in t for t in body)
-    assert "- Chi bộ bản Na Mèo." in body  # the last recipient closes the list
+    out = docgen.render_document("registration", data)
+    body = texts(out)
+    assert [t for t in body if "Lưu" in t] == ["- Lưu: Bản Na Mèo."]  # the area keeps its copy
+    assert nd30.check(out) == []
+    data.update(kind="Cơ quan", unit="Kho bạc Nhà nước Quan Sơn", recipients=["Ủy ban nhân dân "
+                "huyện Quan Sơn"], archive="Lưu")
+    del data["households"]
+    assert "- Lưu: VT." in texts(docgen.render_document("registration", data))
 
 
 @pytest.mark.parametrize("kind", ["plan", "decision", "report", "proposal", "registration"])
-@pytest.mark.parametrize("archive, line", [("Lưu", None), ("Lưu: VT, CA", "- Lưu: VT, CA."),
+@pytest.mark.parametrize("archive, line", [("Lưu", "- Lưu: VT."), ("Lưu: VT, CA", "- Lưu: VT, CA."),
                                            ("VT", "- Lưu: VT.")],
                          ids=["the bare word", "typed with its label", "plain"])
 def test_the_archive_line_of_every_kind(sample, kind, archive, line):
@@ -193,7 +198,9 @@ def test_the_archive_line_of_every_kind(sample, kind, archive, line):
     data["archive"] = archive
     body = texts(docgen.render_document(kind, data))
     luu = [t for t in body if t.startswith("- Lưu")]
-    assert luu == ([line] if line else [])
+    if kind == "registration" and archive == "Lưu":
+        line = "- Lưu: Bản Na Mèo."  # a residential area keeps its own copy
+    assert luu == [line]
     assert not any("Lưu: Lưu" in t for t in body)
 
 

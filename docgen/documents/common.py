@@ -83,9 +83,10 @@ def recipients_field(default: list[str]):
 
 
 def archive_field(default: str = "VT"):
-    """Where the body files its copy ("Lưu: VT, CA."); optional when `default` is ""."""
+    """Where the body files its copy ("Lưu: VT, CA."); optional when `default` is "" (the
+    kind then chooses)."""
     return text("Lưu", required=bool(default), default=default, max_len=100,
-                help="Ví dụ: VT, CA" + ("" if default else "; để trống thì không in dòng «Lưu»"))
+                help="Ví dụ: VT, CA" + ("" if default else "; để trống: VT, hoặc tên khu dân cư"))
 
 
 def header_context(issuer: Issuer, *, kind_abbr: str | None, number: int | None,
@@ -120,13 +121,9 @@ def recipient_lines(recipients: list[str], archive: str) -> dict:
     if fold(archive.split(":", 1)[0]) == "luu":
         archive = archive.partition(":")[2]
     archive = archive.strip().rstrip(".;").strip()
-    if fold(archive) == "luu":
-        archive = ""
-    if archive:
-        return {"recipients": entries + [f"- Lưu: {archive}."]}
-    if entries:  # no archive entry: the last recipient closes the list
-        entries[-1] = entries[-1][:-1] + "."
-    return {"recipients": entries}
+    if not archive or fold(archive) == "luu":
+        archive = "VT"  # ND30: the last line is «- Lưu: VT, …»; the văn thư keeps the copy
+    return {"recipients": entries + [f"- Lưu: {archive}."]}
 
 
 def signature_context(signer: Signer) -> dict:

@@ -179,6 +179,15 @@ def letterhead(data: RegistrationInput) -> str:
     return data.unit
 
 
+def archive(data: RegistrationInput) -> str:
+    """Where the unit files its copy: as given, else a residential area keeps it itself
+    («Lưu: Bản Na Mèo.») and an agency, firm, school or commune in its văn thư («VT»)."""
+    given = data.archive.strip()
+    if given and given.rstrip(" .;:").lower() != "lưu":
+        return given
+    return data.unit if data.kind.code == "khu_dan_cu" else "VT"
+
+
 def recipients(data: RegistrationInput) -> list[str]:
     return data.recipients or [f"Ủy ban nhân dân {in_sentence(data.commune)}"]
 
@@ -232,7 +241,7 @@ def context(data: RegistrationInput) -> dict:
         "year": data.year,
     }
     ctx.update(common.signature_context(data.signer))
-    ctx.update(common.recipient_lines(data.copies, data.archive))
+    ctx.update(common.recipient_lines(data.copies, archive(data)))
     return common.keep_symbols_in(ctx)
 
 
