@@ -103,6 +103,11 @@ class DecisionCitation:
 
     def __post_init__(self) -> None:
         self.number = self.number.strip().removeprefix("số ").removeprefix("Số ").strip()
+        if bool(self.number) != bool(self.date):
+            missing = ("«Số, ký hiệu quyết định» (number)" if not self.number
+                       else "«Ngày ban hành quyết định» (date)")
+            raise ValueError(f"Quyết định công nhận kết quả của năm: thiếu {missing}; ghi đủ "
+                             "số, ký hiệu và ngày ban hành, hoặc để trống cả hai")
 
     def cited(self, year: int) -> str:
         """«Quyết định số 15/QĐ-UBND ngày 10 tháng 02 năm 2023 của … công nhận …»."""
@@ -167,10 +172,6 @@ class ReportInput:
                                  f"{self.year}")
         if self.decision and not self.decision.number and not self.decision.date:
             self.decision = None  # a form left blank: no decision cited
-        if self.decision and not (self.decision.number and self.decision.date):
-            missing = "số, ký hiệu" if not self.decision.number else "ngày ban hành"
-            raise ValueError(f"Quyết định công nhận kết quả (decision) thiếu {missing}: ghi đủ "
-                             "số, ký hiệu và ngày, hoặc để trống cả hai")
         if self.decision and self.date and self.decision.date > self.date:
             raise ValueError(f"Quyết định số {self.decision.number} ngày "
                              f"{self.decision.date:%d/%m/%Y} ban hành sau ngày báo cáo "
