@@ -69,8 +69,17 @@ class _Good:
     parsed: Any
 
 
+# A shared value that belongs to another: a row naming its own commune or residential area
+# is dated at its own place, not at the place shared for the list (an uploaded list may hold
+# several areas; the commitment form takes its place from the row's commune).
+_TIED = {"place": ("commune", "area")}
+
+
 def _merge(defaults: dict, row: dict) -> dict:
     merged = dict(defaults)
+    for key, owners in _TIED.items():
+        if key in merged and key not in row and any(row.get(o) for o in owners):
+            del merged[key]
     for key, value in row.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = _merge(merged[key], value)

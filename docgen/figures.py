@@ -3,8 +3,8 @@ shares of each row, units recognised "An toàn về ANTT", and the change agains
 
 Tables and sentences of a report both read a `Figures`; nothing else counts units.
 Percentages are rounded half up to two decimals exactly as `vietnamese.percent` prints
-them, and a change in percentage points is the difference of the two printed shares, so
-a reader who subtracts the printed numbers gets the printed difference.
+them. A change in percentage points is computed from the exact shares and rounded once
+(one unit in 13 more is 7,69 points whoever counts it, never 7,70 from 23,08 − 15,38).
 """
 
 from __future__ import annotations
@@ -28,6 +28,17 @@ def share(part: int, whole: int) -> Decimal:
         return Decimal(0).scaleb(-2)
     hundredths = math.floor(Fraction(part * 10_000, whole) + Fraction(1, 2))
     return Decimal(hundredths).scaleb(-2)
+
+
+def points(now: tuple[int, int], before: tuple[int, int]) -> Decimal:
+    """The change in percentage points from `before` (part, whole) to `now`, from the exact
+    shares, rounded half away from zero to 2 decimals; a share of nothing counts as 0."""
+    def exact(part: int, whole: int) -> Fraction:
+        return Fraction(part * 100, whole) if whole else Fraction(0)
+
+    diff = exact(*now) - exact(*before)
+    hundredths = math.floor(abs(diff) * 100 + Fraction(1, 2))
+    return Decimal(-hundredths if diff < 0 else hundredths).scaleb(-2)
 
 
 @dataclass(frozen=True)
@@ -120,9 +131,10 @@ class Figures:
         """The change of one class against the previous year; None without a previous year."""
         if self.previous is None:
             return None
-        before = self.previous.total
-        return Change(self.total.count(grade) - before.count(grade),
-                      self.total.share(grade) - before.share(grade))
+        now, before = self.total, self.previous.total
+        return Change(now.count(grade) - before.count(grade),
+                      points((now.count(grade), now.total),
+                             (before.count(grade), before.total)))
 
     @property
     def total_change(self) -> Change | None:
@@ -135,8 +147,9 @@ class Figures:
         """None without a previous year or when either year's safe count is unknown."""
         if self.previous is None or self.previous.total.safe is None or self.total.safe is None:
             return None
-        return Change(self.total.safe - self.previous.total.safe,
-                      self.total.safe_share - self.previous.total.safe_share)
+        now, before = self.total, self.previous.total
+        return Change(now.safe - before.safe,
+                      points((now.safe, now.total), (before.safe, before.total)))
 
 
 def _tally(label: str, counts: Iterable[int], safe: int | None) -> Tally:

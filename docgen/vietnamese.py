@@ -133,6 +133,20 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+NB_HYPHEN = "\u2011"  # non-breaking hyphen: Word and LibreOffice keep its neighbours together
+# A document's number and symbol inside a sentence: "510/QĐ-BCA-V05", "124/2021/TT-BCA",
+# "42/NĐ-CP", a draft's "/QĐ-UBND" (no number yet).
+_SYMBOL = re.compile(r"(?<![\w/])\d*/(?:\d{4}/)?[A-ZĐ][\wĐ]*(?:-[\wĐ]+)+")
+
+
+def keep_symbols(text: str) -> str:
+    """`text` with the hyphens of every document symbol made non-breaking (U+2011), so a
+    line never ends inside «510/QĐ-BCA-V05»; pdftotext reads them back as "-"."""
+    if "-" not in text or "/" not in text:
+        return text
+    return _SYMBOL.sub(lambda m: m.group().replace("-", NB_HYPHEN), text)
+
+
 def text_date(value: datetime.date) -> str:
     """A date inside a sentence, "18/4/2022", "20/01/2022": ND30 padding (the day to two
     digits, months 1 and 2 only) applied to the numeric form; `short_date` pads every month."""

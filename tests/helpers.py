@@ -26,7 +26,8 @@ def paragraph_text(p_el) -> str:
         if el.tag == W_TAB and el.getparent().tag != W_R:
             continue
         parts.append(el.text or "" if el.tag == W_T else "\t" if el.tag == W_TAB else "\n")
-    return "".join(parts)
+    # A reader sees a non-breaking hyphen (U+2011, inside document symbols) as "-".
+    return "".join(parts).replace("\u2011", "-")
 
 
 def texts(data: bytes, *, keep_empty: bool = False) -> list[str]:
@@ -47,7 +48,7 @@ def paragraphs_with(data: bytes, needle: str):
 
     def visit(container):
         for p in container.paragraphs:
-            if needle in p.text:
+            if needle in p.text.replace("\u2011", "-"):
                 found.append(p)
         for table in getattr(container, "tables", []):
             for row in table.rows:

@@ -132,7 +132,11 @@ def test_body_is_justified_with_first_line_indent_and_ends(decision):
         if basis.text.startswith("Căn cứ"):
             assert all(r.italic for r in basis.runs if r.text.strip())
     bases = [t for t in texts(out) if t.startswith("Căn cứ")]
-    assert all(b.endswith(";") for b in bases[:-1]) and bases[-1].endswith(".")
+    # Mẫu 1.2: every «Căn cứ …;» ends with ";", the «Theo đề nghị …» line after them with ".".
+    assert bases and all(b.endswith(";") for b in bases)
+    proposer = next(t for t in texts(out) if t.startswith("Theo đề nghị của"))
+    assert texts(out).index(proposer) == texts(out).index(bases[-1]) + 1
+    assert proposer.endswith(".") and proposer.count(".") == 1
 
 
 def test_page_setup_and_list_section(decision):

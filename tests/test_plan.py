@@ -190,7 +190,7 @@ def test_seed_emphasis_is_rendered(district, needle, span, bold, italic):
     runs = [r for r in p.runs if r.text.strip()]
     marked = [r for r in runs if bool(r.bold) == bold and bool(r.italic) == italic
               and (bold or italic)]
-    assert [r.text for r in marked] == [span]
+    assert [r.text.replace("\u2011", "-") for r in marked] == [span]
     rest = [r for r in runs if r not in marked]
     assert rest and not any(r.bold or r.italic for r in rest)
 
@@ -228,19 +228,21 @@ def test_commune_plan_carries_its_own_bodies_numbers_and_dates(commune):
     assert "Số: 08/KH-BCĐ" in body
     assert "Trung Hạ, ngày 16 tháng 3 năm 2026" in body
     for expected in (
-        "Thực hiện Kế hoạch số 45/KH-BCĐ, ngày 27/02/2026 của Ban Chỉ đạo 138 tỉnh Thanh Hóa.",
-        "Ban Chỉ đạo 138 xã Trung Hạ triển khai kế hoạch",
+        "Thực hiện Kế hoạch số 45/KH-BCĐ ngày 27/02/2026 của Ban Chỉ đạo 138 tỉnh Thanh Hóa, "
+        "nhằm triển khai",
+        "Ban Chỉ đạo 138 xã Trung Hạ ban hành kế hoạch",
         "Bước 1: Ủy ban nhân dân xã xây dựng kế hoạch chỉ đạo, triển khai thực hiện "
-        "(hoàn thành trước 25/3/2026)",
+        "(hoàn thành trước ngày 25/3/2026).",
         "- Ủy ban nhân dân xã tổ chức hội nghị cấp xã",
         "Bước 2: Các thôn, bản, khu dân cư",
         "(hoàn thành trước ngày 03/4/2026).",
-        "- Sơ kết 01 năm thực hiện trong năm 2027;",
-        "- Sơ kết 05 năm thực hiện trong năm 2031;",
-        "- Tổng kết 10 năm thực hiện trong năm 2036.",
+        # Decision 510's schedule (2023, 2027, 2032), the reviews still to come in 2026.
+        "tiến hành sơ kết, tổng kết định kỳ theo các văn bản chỉ đạo của Bộ Công an:\n"
+        "- Sơ kết 05 năm thực hiện trong năm 2027;\n"
+        "- Tổng kết 10 năm thực hiện trong năm 2032.\n",
         "2. Công an xã là cơ quan thường trực",
-        "toàn dân bảo vệ ANTQ cấp xã có trách nhiệm",
-        "Cơ quan thường trực Ban Chỉ đạo 138 xã (Công an xã) trước ngày 10/4/2026 để tập hợp "
+        "toàn dân bảo vệ an ninh Tổ quốc cấp xã, có trách nhiệm",
+        "cơ quan thường trực Ban Chỉ đạo 138 xã (Công an xã) trước ngày 10/4/2026 để tổng hợp, "
         "báo cáo Công an tỉnh./.",
         "(gọi tắt là Thông tư số 124) và các cuộc vận động",
         "- Lưu: VT; BCĐ 138 xã, Công an xã.",
@@ -268,7 +270,7 @@ def test_commune_plan_assigns_its_own_tasks(commune):
 @pytest.mark.parametrize("leak", [
     "167/KH-BCĐ", "Quan Sơn", "huyện", "Phòng Giáo dục và Đào tạo", "Liên đoàn Lao động",
     "Phòng Tài chính - Kế hoạch", "Lương Tiến Thành", "Đề án 375", "10/5/2022", "13/5/2022",
-    "năm 2022", "trong năm 2023", "trong năm 2032", "UBND các xã, thị trấn", "Covid",
+    "năm 2022", "trong năm 2023", "UBND các xã, thị trấn", "Covid",
 ])
 def test_nothing_of_the_district_plan_leaks_into_the_commune_plan(commune, leak):
     assert leak not in "\n".join(texts(commune[1]))
@@ -278,7 +280,7 @@ def test_commune_defaults_decision_510_and_computes_the_trich_yeu(commune):
     data, out = commune
     assert "decision" not in data and "summary" not in data
     assert ("Triển khai, thực hiện Quyết định số 510/QĐ-BCA-V05 ngày 20/01/2022 của Bộ Công an "
-            "ban hành “Quy định Tiêu chí đánh giá, phân loại phong trào toàn dân bảo vệ an ninh "
+            "ban hành “Quy định tiêu chí đánh giá, phân loại phong trào toàn dân bảo vệ an ninh "
             "Tổ quốc”") in texts(out)
 
 
@@ -299,23 +301,23 @@ def test_khoan_numbers_and_vietnamese_letters_follow_the_data(sample):
         "e) Việc 5.", "g) Việc 6.", "2. Mô hình", "a) Việc cuối.", "- Đã có gạch.",
         "Đoạn thường.", "3. Các bước triển khai, thực hiện",
         "Bước 1: Ủy ban nhân dân xã xây dựng kế hoạch chỉ đạo, triển khai thực hiện "
-        "(hoàn thành trước 25/3/2026)"]
+        "(hoàn thành trước ngày 25/3/2026)."]
 
 
 def test_reviews_can_be_given(sample):
     data = sample("plan-commune")
-    data["reviews"] = [{"years": 2, "label": "Sơ kết"}, {"years": 4, "label": "Tổng kết",
+    data["reviews"] = [{"years": 5, "label": "Sơ kết"}, {"years": 9, "label": "Tổng kết",
                                                          "year": 2031}]
     body = texts(docgen.render_document("plan", data))
-    assert "- Sơ kết 02 năm thực hiện trong năm 2028;" in body
-    assert "- Tổng kết 04 năm thực hiện trong năm 2031." in body
+    assert "- Sơ kết 05 năm thực hiện trong năm 2027;" in body  # 2022 + 5: the decision's year
+    assert "- Tổng kết 09 năm thực hiện trong năm 2031." in body
 
 
 def test_report_deadline_defaults_to_step_2(sample):
     data = sample("plan-commune")
     del data["report_deadline"]
     text = "\n".join(texts(docgen.render_document("plan", data)))
-    assert "(Công an xã) trước ngày 03/4/2026 để tập hợp" in text
+    assert "(Công an xã) trước ngày 03/4/2026 để tổng hợp" in text
 
 
 @pytest.mark.parametrize("value, printed", [
@@ -389,8 +391,10 @@ REFUSED = [
     pytest.param(lambda d: d.update(measures=[{"level": "khoan", "text": "A"}] +
                                     [{"level": "diem", "text": "b."}] * 25),
                  "", "quá 23 điểm", id="more điểm than letters is refused"),
-    pytest.param(lambda d: d.update(reviews=[{"years": 1, "label": "Sơ kết", "year": 2026}]),
-                 "", "reviews[1].year", id="a review in the plan's own year is refused"),
+    pytest.param(lambda d: d.update(reviews=[{"years": 1, "label": "Sơ kết", "year": 2025}]),
+                 "", "reviews[1]", id="a review before the plan's year is refused"),
+    pytest.param(lambda d: d.update(reviews=[{"years": 1, "label": "Sơ kết"}]),
+                 "", "năm 2023, đã qua", id="a review counted from the decision, past, is refused"),
     pytest.param(lambda d: d["basis_plan"].update(date="2021-12-31"), "",
                  "trước quyết định", id="a superior plan older than the decision is refused"),
     pytest.param(lambda d: d.update(colour="đỏ"), "colour", "không có trong mẫu",
@@ -507,3 +511,15 @@ def test_pdf_has_the_section_headings_with_diacritics(district):
     for heading in ROMANS + ["KẾ HOẠCH", "4. Các bước triển khai, thực hiện",
                              "Quan Sơn, ngày tháng năm 2022", "Lương Tiến Thành"]:
         assert heading in text, heading
+
+
+def test_own_sections_quote_the_inputs_values(sample):
+    """A body's own wording may write {level}, {standing_body}…: what the form says is
+    printed there too; other braces stay as typed."""
+    data = sample("plan")
+    data["level"], data["standing_body"] = "thị xã", "Công an thị xã"
+    data["organisation"]["blocks"][1]["text"] += " {{ x }} {unknown}"
+    text = "\n".join(texts(docgen.render_document("plan", data)))
+    assert "Bước 1: Ủy ban nhân dân thị xã xây dựng kế hoạch" in text
+    assert "2. Công an thị xã là cơ quan thường trực" in text
+    assert "{{ x }} {unknown}" in text and "{level}" not in text

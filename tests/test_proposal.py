@@ -224,11 +224,16 @@ def test_the_decision_cites_the_issued_proposal(app, sample):
     q.issue_number(db, draft, issued_on=dt.date(2023, 1, 5), render=docgen.render_document)
     with db.session(readonly=True) as s:
         prefill = q.decision_input(s, committee, 2022)
-    assert prefill.data["proposer"] == ("Trưởng Công an huyện tại Tờ trình số 01/TTr-CAH ngày "
-                                        "05 tháng 01 năm 2023")
+    assert prefill.data["proposer"] == "Trưởng Công an huyện"
+    assert prefill.data["proposal"] == "Tờ trình số 01/TTr-CAH ngày 05 tháng 01 năm 2023"
     out = docgen.render_document("decision", prefill.data)
     assert ("Theo đề nghị của Trưởng Công an huyện tại Tờ trình số 01/TTr-CAH ngày 05 tháng 01 "
             "năm 2023.") in texts(out)
+    # Cited once: Điều 3 names who executes, not the Tờ trình again.
+    article3 = next(t for t in texts(out) if t.startswith("Điều 3."))
+    assert "Tờ trình" not in article3
+    assert article3.startswith("Điều 3. Chánh Văn phòng Ủy ban nhân dân huyện Quan Sơn, Trưởng "
+                               "Công an huyện, Thủ trưởng")
 
 
 def test_a_proposal_made_in_the_web_form_is_cited_by_the_decision(client, db):
@@ -242,5 +247,5 @@ def test_a_proposal_made_in_the_web_form_is_cited_by_the_decision(client, db):
         "csrf_token": token(client, f"/so-van-ban/{doc_id}"), "issued_on": "2023-01-05"})
     assert "Đã cấp số 01/TTr-CAH" in html(issued)  # in the police office's own register
     page = html(client.get(f"/van-ban/decision/moi?body={body_id(db, 'UBND')}&year=2022"))
-    assert ('value="Trưởng Công an huyện tại Tờ trình số 01/TTr-CAH ngày 05 tháng 01 năm '
-            '2023"') in page
+    assert 'value="Trưởng Công an huyện"' in page
+    assert 'value="Tờ trình số 01/TTr-CAH ngày 05 tháng 01 năm 2023"' in page

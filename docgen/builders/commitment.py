@@ -20,6 +20,11 @@ SIZE = 13
 HALF = b.TEXT_WIDTH // 2
 SIGNING_LINES = 4  # empty lines left for the handwritten signature
 TAB_AT = 6520  # twips: "Năm sinh" after the name, on the same line
+# A blank field prints a dotted gap sized for what is written by hand (12 digits of a CCCD,
+# 4 of a year) that fits before the tab stop or the right margin; the context's gap may be
+# longer. A filled field prints whole.
+CCCD = "{{ id_number if id_number[:1] != '…' else id_number[:12] }}"
+BIRTH = "{{ birth_year if birth_year[:1] != '…' else birth_year[:8] }}"
 FIELD = b.Style(size=SIZE, after=6)
 ITEM = b.Style(size=SIZE, after=6)
 CENTRED = b.Style(size=SIZE, align=b.CENTER, indent=False, after=0)
@@ -42,8 +47,8 @@ def build(path) -> None:
     b.paragraph(doc, "{%p if recipient %}", CENTRED)
     b.paragraph(doc, "{{ recipient }}", b.Style(size=SIZE, align=b.CENTER, indent=False, after=6))
     b.paragraph(doc, "{%p endif %}", CENTRED)
-    _two_fields(doc, "{{ name_label }} {{ full_name }}", "Năm sinh: {{ birth_year }}")
-    _two_fields(doc, "Số CCCD: {{ id_number }}", "{{ members }}")
+    _two_fields(doc, "{{ name_label }} {{ full_name }}", f"Năm sinh: {BIRTH}")
+    _two_fields(doc, f"Số CCCD: {CCCD}", "{{ members }}")
     b.paragraph(doc, "{%p for line in details %}", FIELD)
     b.paragraph(doc, "{{ line }}", FIELD)
     b.paragraph(doc, "{%p endfor %}", FIELD)
@@ -61,7 +66,8 @@ def build(path) -> None:
 
 
 def _two_fields(doc, left: str, right: str) -> None:
-    """Two form fields on one line, the second at a tab stop."""
+    """Two form fields on one line, the second at a tab stop (the blanks above are sized so
+    an empty field never pushes the second to another line)."""
     p = b.paragraph(doc, left, FIELD)
     for text in (None, right):
         run = p.add_run(text)
@@ -72,28 +78,30 @@ def _two_fields(doc, left: str, right: str) -> None:
 
 
 def _keep_with_next(row) -> None:
-    """The date row stays on the page of the signatures below it."""
+    """The row stays on the page of the rows below it."""
     for cell in row.cells:
         for p in cell.paragraphs:
             p.paragraph_format.keep_with_next = True
 
 
 def _signatures(doc) -> None:
-    # Row 1: the italic place and date over the right column; row 2: the two signatures.
-    table = b.borderless_table(doc, [HALF, b.TEXT_WIDTH - HALF], rows=2)
-    left, right = table.rows[0].cells
-    b.paragraph(left, "", CENTRED)
-    b.paragraph(right, "{{ place_date }}", b.Style(size=SIZE, italic=True, align=b.CENTER,
-                                                   indent=False, before=6, after=0))
-    for row in table.rows:
-        b.row_flags(row)
-    _keep_with_next(table.rows[0])
-    left, right = table.rows[1].cells
+    """The place and date over the right column, then the two signatures row by row —
+    headings, «(Ký, ghi rõ họ tên)», the signing space, the names — so the columns line
+    up even when one heading («XÁC NHẬN CỦA TỔ TRƯỞNG TỔ DÂN PHỐ») takes two lines."""
+    table = b.borderless_table(doc, [HALF, b.TEXT_WIDTH - HALF], rows=5)
+    rows = table.rows
+    b.paragraph(rows[0].cells[0], "", CENTRED)
+    b.paragraph(rows[0].cells[1], "{{ place_date }}", b.Style(
+        size=SIZE, italic=True, align=b.CENTER, indent=False, before=6, after=0))
     note = b.Style(size=SIZE, italic=True, align=b.CENTER, indent=False, after=0)
-    for cell, heading, who in ((left, "{{ confirmer_heading }}", "{{ confirmer_name }}"),
-                               (right, "{{ signer_heading }}", "{{ full_name }}")):
-        b.paragraph(cell, heading, HEAD)
-        b.paragraph(cell, "(Ký, ghi rõ họ tên)", note)
+    for cell, heading, who in ((0, "{{ confirmer_heading }}", "{{ confirmer_name }}"),
+                               (1, "{{ signer_heading }}", "{{ full_name }}")):
+        b.paragraph(rows[1].cells[cell], heading, HEAD)
+        b.paragraph(rows[2].cells[cell], "(Ký, ghi rõ họ tên)", note)
         for _ in range(SIGNING_LINES):
-            b.paragraph(cell, "", CENTRED)
-        b.paragraph(cell, who, HEAD)
+            b.paragraph(rows[3].cells[cell], "", CENTRED)
+        b.paragraph(rows[4].cells[cell], who, HEAD)
+    for row in rows:
+        b.row_flags(row)
+    for row in rows[:-1]:
+        _keep_with_next(row)

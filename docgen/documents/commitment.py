@@ -16,7 +16,7 @@ from .kinds import Kind
 CURRENT_YEAR = dt.date.today().year
 BLANK = "…" * 12            # a dotted gap the signer fills in by hand
 CIRCULAR_124 = ("Thông tư số 124/2021/TT-BCA ngày 28 tháng 12 năm 2021 của Bộ trưởng Bộ Công "
-                "an quy định về khu dân cư, xã, phường, thị trấn, cơ quan, doanh nghiệp, cơ sở "
+                "an quy định khu dân cư, xã, phường, thị trấn, cơ quan, doanh nghiệp, cơ sở "
                 "giáo dục đạt tiêu chuẩn “An toàn về an ninh, trật tự”")
 
 # Circular 124, Điều 4 (khu dân cư), turned into what one household can promise.

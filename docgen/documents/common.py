@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from .. import domain
 from ..metrics import ruler_choice
 from ..schema import choice, day, integer, text, text_list
-from ..vietnamese import doc_symbol, fold, nd30_date, upper
+from ..vietnamese import doc_symbol, fold, keep_symbols, nd30_date, upper
 
 AUTHORITY_OPTIONS = tuple((a.code, a.label) for a in domain.AUTHORITIES)
 
@@ -82,7 +83,10 @@ def recipients_field(default: list[str]):
 
 
 def archive_field(default: str = "VT"):
-    return text("Lưu", default=default, max_len=100, help="Ví dụ: VT, CA")
+    """Where the body files its copy ("Lưu: VT, CA."); optional when `default` is "" (the
+    kind then chooses)."""
+    return text("Lưu", required=bool(default), default=default, max_len=100,
+                help="Ví dụ: VT, CA" + ("" if default else "; để trống: VT, hoặc tên khu dân cư"))
 
 
 def header_context(issuer: Issuer, *, kind_abbr: str | None, number: int | None,
@@ -112,7 +116,13 @@ def recipient_lines(recipients: list[str], archive: str) -> dict:
         core = item.strip().lstrip("-–• ").rstrip(";.,").strip()
         if core:
             entries.append(f"- {core};")
+    # "Lưu: VT" typed in full, or the bare word "Lưu", must not print «Lưu: Lưu: VT.».
+    archive = archive.strip()
+    if fold(archive.split(":", 1)[0]) == "luu":
+        archive = archive.partition(":")[2]
     archive = archive.strip().rstrip(".;").strip()
+    if not archive or fold(archive) == "luu":
+        archive = "VT"  # ND30: the last line is «- Lưu: VT, …»; the văn thư keeps the copy
     return {"recipients": entries + [f"- Lưu: {archive}."]}
 
 
@@ -145,3 +155,19 @@ def refuse_duplicate_units(units) -> None:
             raise ValueError(f"Đơn vị thứ {i} «{unit.name}» trùng tên với đơn vị thứ "
                              f"{seen[key]}; mỗi đơn vị chỉ được ghi một lần")
         seen[key] = i
+
+
+# The header's «Số: 05/QĐ-UBND» stays as typed: it never wraps, and ND30 checks read it.
+_SYMBOL_KEYS = frozenset({"number_line", "symbol"})
+
+
+def keep_symbols_in(value: Any) -> Any:
+    """A context with every document symbol in its text kept on one line
+    (`vietnamese.keep_symbols`), except the header's number; other values as they are."""
+    if isinstance(value, str):
+        return keep_symbols(value)
+    if isinstance(value, dict):
+        return {k: v if k in _SYMBOL_KEYS else keep_symbols_in(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(keep_symbols_in(v) for v in value)
+    return value

@@ -21,7 +21,7 @@ LAW_2015 = ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 1
             "phương ngày 22 tháng 11 năm 2019")
 LAW_2025 = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025"
 DECISION_510 = ("Căn cứ Quyết định số 510/QĐ-BCA-V05 ngày 20 tháng 01 năm 2022 của Bộ trưởng "
-                "Bộ Công an ban hành Quy định Tiêu chí đánh giá, phân loại phong trào toàn dân "
+                "Bộ Công an ban hành Quy định tiêu chí đánh giá, phân loại phong trào toàn dân "
                 "bảo vệ an ninh Tổ quốc")
 
 
@@ -32,7 +32,7 @@ class Unit:
     name: str = text("Tên đơn vị", max_len=300)
     kind: domain.UnitKind = choice("Loại hình", domain.unit_kind, KIND_OPTIONS)
     grade: domain.UnitClass = choice("Xếp loại", domain.unit_class, GRADE_OPTIONS)
-    note: str = text("Ghi chú", required=False, max_len=300)
+    note: str = text("Ghi chú", required=False, max_len=900)
 
 
 @dataclass
@@ -51,6 +51,12 @@ class DecisionInput:
     summary: str = text("Trích yếu", required=False, max_len=500)
     legal_bases: list[str] = text_list(
         "Căn cứ ban hành", help="Mỗi dòng một căn cứ; để trống dùng căn cứ mặc định")
+    proposal: str = text("Tờ trình đề nghị", required=False, max_len=200,
+                         help="In sau «Theo đề nghị của …», ví dụ: Tờ trình số 05/TTr-CAH ngày "
+                              "05 tháng 01 năm 2023")
+    office_head: str = text("Chánh Văn phòng (Điều 3)", required=False, max_len=200,
+                            help="Mặc định: Chánh Văn phòng + tên cơ quan ban hành, ví dụ: Chánh "
+                                 "Văn phòng HĐND và UBND huyện")
     plan_reference: str = text("Kế hoạch triển khai", required=False, max_len=300,
                                help="Ví dụ: Kế hoạch số 45/KH-BCĐ ngày 05 tháng 5 năm 2022 "
                                     "của Ban Chỉ đạo 138 huyện Quan Sơn")
@@ -61,6 +67,14 @@ class DecisionInput:
     archive: str = common.archive_field("VT")
 
     def __post_init__(self) -> None:
+        # A draft stored before `proposal` existed carries the Tờ trình in `proposer`.
+        head, sep, tail = self.proposer.partition(" tại Tờ trình")
+        if sep and not self.proposal:
+            self.proposer, self.proposal = head.strip(), "Tờ trình" + tail.rstrip(" .")
+        if self.executors and self.office_head:
+            raise ValueError("«Chánh Văn phòng (Điều 3)» (office_head) chỉ in trong Điều 3 mặc "
+                             "định; khi đã ghi «Điều 3 (trách nhiệm thi hành)», hãy ghi chức "
+                             "danh ấy vào đó và để trống ô này")
         common.refuse_duplicate_units(self.units)
         if self.date and self.date.year != self.year and self.date.year != self.year + 1:
             raise ValueError(f"Ngày ban hành {self.date:%d/%m/%Y} không thuộc năm đánh giá "
@@ -76,6 +90,12 @@ def _authority(data: DecisionInput) -> str:
 
 
 def _bases(data: DecisionInput) -> list[str]:
+    """The «Căn cứ …;» lines, each ending with ";": the «Theo đề nghị …» line that follows
+    them closes with "." (ND30 Phụ lục III, Mẫu 1.2)."""
+    return [line[:-1] + ";" for line in _base_lines(data)]
+
+
+def _base_lines(data: DecisionInput) -> list[str]:
     if data.legal_bases:
         return common.sentence_list(data.legal_bases)
     issued = data.date or dt.date(data.year, 12, 31)
@@ -83,6 +103,22 @@ def _bases(data: DecisionInput) -> list[str]:
     if data.plan_reference:
         bases.append(f"Căn cứ {data.plan_reference.removeprefix('Căn cứ ').strip()}")
     return common.sentence_list(bases)
+
+
+def proposer_line(data: DecisionInput) -> str:
+    """«Theo đề nghị của Trưởng Công an huyện tại Tờ trình số 05/TTr-CAH ngày …»."""
+    proposal = data.proposal.strip().rstrip(".;")
+    at = f" tại {proposal}" if proposal else ""
+    return f"Theo đề nghị của {data.proposer.rstrip(' .;')}{at}."
+
+
+def article3(data: DecisionInput) -> str:
+    """Who executes: given, or the Chánh Văn phòng, the proposer and the units of Điều 1."""
+    if data.executors:
+        return data.executors.rstrip(" ./") + "./."
+    office = data.office_head or f"Chánh Văn phòng {data.issuer.name}"
+    return (f"{office}, {data.proposer.rstrip(' .;')}, Thủ trưởng các cơ quan, đơn vị có liên "
+            "quan và các đơn vị có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.")
 
 
 def summary(data: DecisionInput) -> str:
@@ -121,15 +157,13 @@ def context(data: DecisionInput) -> dict:
         "authority": upper(authority),
         "summary": summary(data),
         "bases": _bases(data),
-        "proposer_line": f"Theo đề nghị của {data.proposer.rstrip('.')}.",
+        "proposer_line": proposer_line(data),
         "article1": (f"Công nhận kết quả đánh giá, phân loại phong trào toàn dân bảo vệ an ninh "
                      f"Tổ quốc năm {data.year} đối với {total:02d} đơn vị (có danh sách kèm theo), "
                      "cụ thể như sau:"),
         "article1_counts": counts,
         "article2": data.effect or "Quyết định này có hiệu lực kể từ ngày ký.",
-        "article3": (data.executors or
-                     f"{data.proposer}, Thủ trưởng các cơ quan, đơn vị có liên quan và các đơn vị có "
-                     "tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này").rstrip("./") + "./.",
+        "article3": article3(data),
         "list_title": (f"Các đơn vị được công nhận kết quả đánh giá, phân loại phong trào toàn dân "
                        f"bảo vệ an ninh Tổ quốc năm {data.year}"),
         "attached_line": (f"(Kèm theo Quyết định số {symbol if data.number else ctx['symbol']} "
@@ -138,7 +172,7 @@ def context(data: DecisionInput) -> dict:
         "total_line": f"Tổng cộng: {total} đơn vị",
         "year": data.year,
     })
-    return ctx
+    return common.keep_symbols_in(ctx)
 
 
 KIND = Kind(

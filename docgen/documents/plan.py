@@ -11,13 +11,14 @@ from docxtpl import RichText
 
 from .. import domain
 from ..schema import boolean, choice, day, integer, items, record, text, text_list
-from ..vietnamese import fold, text_date
+from ..vietnamese import fold, keep_symbols, text_date, upper
 from . import common
 from .kinds import Kind
 
 # Vietnamese alphabet order for điểm a), b), … (ND30: no f, j, w, z).
 LETTERS = "a b c d đ e g h i k l m n o p q r s t u v x y".split()
-# Reviews after 1, 5 and 10 years, as the seed plan schedules them.
+# Reviews after 1, 5 and 10 years of the decision (Decision 510: 2023, 2027 and 2032), as
+# the seed plan schedules them; a plan of a later year lists those still to come.
 DEFAULT_REVIEWS = ((1, "Sơ kết"), (5, "Sơ kết"), (10, "Tổng kết"))
 PARAGRAPH_MAX = 5000
 MARKUP_HELP = "Viết **…** để in đậm, *…* để in nghiêng; \\* để giữ dấu * như đã gõ"
@@ -65,7 +66,7 @@ class Decision:
 def decision_510() -> Decision:
     return Decision(number="510/QĐ-BCA-V05", date=dt.date(2022, 1, 20), issuer="Bộ Công an",
                     issued_by="Bộ trưởng Bộ Công an",
-                    title="Quy định Tiêu chí đánh giá, phân loại phong trào toàn dân bảo vệ an "
+                    title="Quy định tiêu chí đánh giá, phân loại phong trào toàn dân bảo vệ an "
                           "ninh Tổ quốc")
 
 
@@ -85,6 +86,38 @@ class Block:
 
     level: Level = choice("Cách trình bày", level, LEVEL_OPTIONS)
     text: str = text("Nội dung đoạn", max_len=PARAGRAPH_MAX, multiline=True, help=MARKUP_HELP)
+
+
+@dataclass
+class Section:
+    """Section I, III or V in the body's own words, replacing the template's standard text."""
+
+    heading: str = text("Tên mục", required=False, max_len=200,
+                        help="Không ghi số La Mã; in chữ in hoa, ví dụ: MỤC ĐÍCH, YÊU CẦU")
+    blocks: list[Block] = items("Các đoạn của mục", max_items=300)
+
+    def __post_init__(self) -> None:
+        if self.blocks and not self.heading:
+            raise ValueError("Mục viết riêng cần có tên mục (heading)")
+        if self.heading and not self.blocks:
+            raise ValueError(f"Mục «{self.heading}» chưa có đoạn nào: trường «blocks» cần ít "
+                             "nhất một đoạn")
+
+
+def _own_section(label: str):
+    return record(label, default_factory=lambda: None,
+                  help="Để trống để dùng lời văn chuẩn của mẫu; " + FIELDS_HELP)
+
+
+# What a body's own wording may quote from the input, written {level}, {standing_body}…,
+# so its own sections still print what the form says.
+PLACEHOLDERS = ("level", "sublevel", "standing_body", "report_to", "reporters", "committee",
+                "committee_full", "programmes", "assessed", "plan_deadline", "units_deadline",
+                "report_deadline", "decision_number", "decision_date", "decision_title",
+                "decision_issuer", "decision_issued_by", "decision_short", "decision_num",
+                "basis_number", "basis_date", "basis_issuer", "year")
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
+FIELDS_HELP = "có thể ghi {level}, {standing_body}, {plan_deadline}… để in giá trị của ô đó"
 
 
 @dataclass
@@ -110,7 +143,8 @@ class Review:
     years: int = integer("Sau số năm thực hiện", minimum=1, maximum=50)
     label: str = text("Hình thức", max_len=30, help="Sơ kết hoặc Tổng kết")
     year: int | None = integer("Năm tổ chức", minimum=2000, maximum=2200, required=False,
-                               help="Mặc định: năm kế hoạch cộng số năm thực hiện")
+                               help="Mặc định: năm ban hành quyết định được triển khai cộng số "
+                                    "năm thực hiện")
 
 
 @dataclass
@@ -150,11 +184,25 @@ class PlanInput:
                          help="Mặc định: khu dân cư, <cấp dưới>, cơ quan, doanh nghiệp, cơ sở "
                               "giáo dục")
     reviews: list[Review] = items("Sơ kết, tổng kết", max_items=10,
-                                  help="Mặc định: sơ kết sau 1 và 5 năm, tổng kết sau 10 năm")
+                                  help="Mặc định: sơ kết sau 1 và 5 năm, tổng kết sau 10 năm kể "
+                                       "từ năm ban hành quyết định (những lần chưa diễn ra)")
+    preamble: str = text("Đoạn mở đầu (lời văn riêng)", required=False, max_len=PARAGRAPH_MAX,
+                         multiline=True, help="Để trống để dùng lời văn chuẩn; " + MARKUP_HELP
+                         + "; " + FIELDS_HELP)
+    purposes: Section | None = _own_section("Mục I (lời văn riêng)")
+    steps: list[Block] = items("Các bước triển khai (lời văn riêng)", max_items=30,
+                               help="Thay các dòng «Bước 1, 2, 3»; để trống để dùng lời văn chuẩn; "
+                                    + FIELDS_HELP)
+    assessment: Section | None = _own_section("Mục III (lời văn riêng)")
+    organisation: Section | None = _own_section("Mục V (lời văn riêng)")
     recipients: list[str] = common.recipients_field([])
     archive: str = common.archive_field("VT")
 
     def __post_init__(self) -> None:
+        for name in ("purposes", "assessment", "organisation"):
+            own = getattr(self, name)
+            if own is not None and not own.heading and not own.blocks:
+                setattr(self, name, None)  # a form left blank: the standard wording
         if not self.measures:
             raise ValueError("Trường «measures» (nội dung, biện pháp của mục II) cần ít nhất "
                              "một đoạn")
@@ -191,9 +239,11 @@ class PlanInput:
             raise ValueError(f"Kế hoạch cấp trên ({self.basis_plan.date:%d/%m/%Y}) ban hành sau "
                              f"kế hoạch này ({self.date:%d/%m/%Y})")
         for i, review in enumerate(self.reviews, 1):
-            if review.year is not None and review.year <= self.year:
-                raise ValueError(f"Trường «reviews[{i}].year»: năm {review.year} phải sau năm kế "
-                                 f"hoạch {self.year}")
+            year = review.year if review.year is not None else self.decision.date.year + review.years
+            if year < self.year:
+                raise ValueError(f"Trường «reviews[{i}]»: {review.label} {review.years:02d} năm "
+                                 f"thực hiện rơi vào năm {year}, đã qua so với năm kế hoạch "
+                                 f"{self.year}")
 
 
 _MARKUP = re.compile(r"\\\*|\*\*(?=\S)(.+?)(?<=\S)\*\*|\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*",
@@ -233,7 +283,7 @@ def rich(prefix: str, value: str, *, bold: bool = False) -> RichText:
     if prefix:
         result.add(prefix, bold=bold)
     for piece, b, i in spans(value):
-        result.add(piece, bold=bold or b, italic=i)
+        result.add(keep_symbols(piece), bold=bold or b, italic=i)
     return result
 
 
@@ -275,11 +325,42 @@ def task_items(tasks: list[Task]) -> list[dict]:
 
 
 def review_lines(data: PlanInput) -> list[str]:
-    """"Sơ kết 01 năm thực hiện trong năm 2023;" …, the last ending with "."."""
+    """"Sơ kết 01 năm thực hiện trong năm 2023;" …, the last ending with ".": years counted
+    from the decision's year (its own schedule), reviews already past left out by default."""
+    start = data.decision.date.year
     reviews = data.reviews or [Review(years=n, label=label) for n, label in DEFAULT_REVIEWS]
-    lines = [f"{r.label.strip()} {r.years:02d} năm thực hiện trong năm "
-             f"{r.year if r.year is not None else data.year + r.years}" for r in reviews]
+    lines = []
+    for r in reviews:
+        year = r.year if r.year is not None else start + r.years
+        if year >= data.year:  # given reviews are checked on input
+            lines.append(f"{r.label.strip()} {r.years:02d} năm thực hiện trong năm {year}")
     return common.sentence_list(lines)
+
+
+def _quoted(blocks: list[Block], values: dict[str, str]) -> list[Block]:
+    """`blocks` with their {placeholders} replaced by the input's values."""
+    return [Block(level=b.level, text=fill(b.text, values)) for b in blocks]
+
+
+def fill(value: str, values: dict[str, str]) -> str:
+    """`value` with every {name} of PLACEHOLDERS replaced; other braces stay as typed."""
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], value)
+
+
+def _section_context(section: Section | None, values: dict[str, str], *,
+                     closing: bool = False) -> dict | None:
+    """An own section for the template: its heading in capitals and its numbered paragraphs;
+    `closing`: the last paragraph apart (it keeps with the signature and ends with "./.")."""
+    if section is None:
+        return None
+    own = _quoted(section.blocks, values)
+    if closing:
+        own[-1] = Block(level=own[-1].level, text=own[-1].text.rstrip(" ./") + "./.")
+    blocks, _ = measure_paragraphs(own)
+    out = {"heading": upper(fill(section.heading, values)), "blocks": blocks}
+    if closing:
+        out.update(blocks=blocks[:-1], last=blocks[-1])
+    return out
 
 
 def _decision_context(d: Decision) -> dict:
@@ -287,6 +368,16 @@ def _decision_context(d: Decision) -> dict:
     return {"number": d.number, "date": text_date(d.date), "issuer": d.issuer,
             "issued_by": d.issued_by, "title": d.title, "num": num,
             "short": f"Quyết định số {num}"}
+
+
+def _values(ctx: dict) -> dict[str, str]:
+    """The values PLACEHOLDERS name, as the standard wording prints them."""
+    d, basis = ctx["decision"], ctx["basis"]
+    out = {name: str(ctx[name]) for name in PLACEHOLDERS if name in ctx}
+    out.update({f"decision_{k}": str(d[k]) for k in ("number", "date", "title", "issuer",
+                                                     "issued_by", "short", "num")})
+    out.update({f"basis_{k}": str(basis[k]) for k in ("number", "date", "issuer")})
+    return out
 
 
 def summary(data: PlanInput) -> str:
@@ -329,7 +420,15 @@ def context(data: PlanInput) -> dict:
         "reporters": data.reporters,
         "report_to": data.report_to.rstrip(" ./"),
     })
-    return ctx
+    values = _values(ctx)
+    ctx.update({
+        "preamble": rich("", fill(data.preamble, values)) if data.preamble else "",
+        "purposes": _section_context(data.purposes, values),
+        "steps": measure_paragraphs(_quoted(data.steps, values))[0] if data.steps else [],
+        "assessment": _section_context(data.assessment, values),
+        "organisation": _section_context(data.organisation, values, closing=True),
+    })
+    return common.keep_symbols_in(ctx)
 
 
 KIND = Kind(

@@ -41,7 +41,7 @@ class Unit:
     safe: bool = boolean("Đạt “An toàn về ANTT”",
                          help="Đơn vị được công nhận đạt tiêu chuẩn “An toàn về an ninh, trật "
                               "tự” (Thông tư 124/2021/TT-BCA)")
-    note: str = text("Ghi chú", required=False, max_len=300)
+    note: str = text("Ghi chú", required=False, max_len=900)
 
     def __post_init__(self) -> None:
         for field, label in (("self_score", "Điểm tự chấm"), ("score", "Điểm thẩm định")):
@@ -177,7 +177,7 @@ def context(data: ProposalInput) -> dict:
         "total_line": f"Tổng cộng: {len(data.units)} đơn vị",
         "year": data.year,
     })
-    return ctx
+    return common.keep_symbols_in(ctx)
 
 
 KIND = Kind(

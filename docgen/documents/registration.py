@@ -61,7 +61,7 @@ CRITERIA: dict[str, tuple[str, ...]] = {
         "nhất 01 mô hình phong trào toàn dân bảo vệ an ninh Tổ quốc ở cơ sở hoạt động hiệu quả",
         "Đạt các tiêu chí quy định tại khoản 2, khoản 3 và khoản 4 Điều 4 Thông tư số "
         "124/2021/TT-BCA",
-        "Công an xã chủ động nắm chắc tình hình, kịp thời tham mưu cấp ủy, chính quyền các chủ "
+        "Công an {level} chủ động nắm chắc tình hình, kịp thời tham mưu cấp ủy, chính quyền các chủ "
         "trương, biện pháp bảo đảm an ninh, trật tự và xây dựng phong trào toàn dân bảo vệ an "
         "ninh Tổ quốc; không có cá nhân vi phạm bị xử lý kỷ luật",
         "100% khu dân cư, cơ quan, doanh nghiệp, cơ sở giáo dục thuộc thẩm quyền quản lý trên "
@@ -105,6 +105,7 @@ CRITERIA: dict[str, tuple[str, ...]] = {
 }
 CRITERIA["doanh_nghiep"] = CRITERIA["co_quan"]
 NOUNS = {"co_quan": "cơ quan", "doanh_nghiep": "doanh nghiệp"}
+COMMUNE_LEVELS = ("xã", "phường", "thị trấn", "đặc khu")
 
 @dataclass
 class RegistrationInput:
@@ -137,7 +138,7 @@ class RegistrationInput:
                                          "Thông tư 124 theo loại hình")
     closing: str = text("Câu kết", required=False, max_len=1000)
     copies: list[str] = common.recipients_field(["Như trên"])
-    archive: str = common.archive_field("Lưu")
+    archive: str = common.archive_field("")
 
     def __post_init__(self) -> None:
         if not self.place and not self.commune:
@@ -157,6 +158,35 @@ def unit_in_prose(data: RegistrationInput) -> str:
     return data.unit
 
 
+def _kind_word(name: str) -> str:
+    """The kind word `name` starts with, lower case: "Thị trấn Sơn Lư" → "thị trấn"."""
+    return name[:len(name) - len(bare_name(name))].strip().lower()
+
+
+def commune_level(name: str) -> str:
+    """The level word of a commune-level name ("xã", "phường", "thị trấn", "đặc khu"),
+    "xã" when it names none: a town's police is «Công an thị trấn»."""
+    word = _kind_word(name)
+    return word if word in COMMUNE_LEVELS else "xã"
+
+
+def letterhead(data: RegistrationInput) -> str:
+    """The issuing body in the header: a commune, ward or town registers through its
+    People's Committee («ỦY BAN NHÂN DÂN THỊ TRẤN SƠN LƯ»); other units under their name."""
+    if data.kind.code == "xa" and _kind_word(data.unit) in COMMUNE_LEVELS:
+        return f"Ủy ban nhân dân {in_sentence(data.unit)}"
+    return data.unit
+
+
+def archive(data: RegistrationInput) -> str:
+    """Where the unit files its copy: as given, else a residential area keeps it itself
+    («Lưu: Bản Na Mèo.») and an agency, firm, school or commune in its văn thư («VT»)."""
+    given = data.archive.strip()
+    if given and given.rstrip(" .;:").lower() != "lưu":
+        return given
+    return data.unit if data.kind.code == "khu_dan_cu" else "VT"
+
+
 def recipients(data: RegistrationInput) -> list[str]:
     return data.recipients or [f"Ủy ban nhân dân {in_sentence(data.commune)}"]
 
@@ -168,7 +198,9 @@ def criteria(data: RegistrationInput) -> list[str]:
     households = f" ({data.households} hộ)" if data.households else ""
     people = f" ({data.people} người)" if data.people else ""
     noun = NOUNS.get(data.kind.code, "")
-    return common.sentence_list([c.format(households=households, people=people, noun=noun)
+    level = commune_level(data.unit)
+    return common.sentence_list([c.format(households=households, people=people, noun=noun,
+                                          level=level)
                                  for c in CRITERIA[data.kind.code]])
 
 
@@ -195,8 +227,8 @@ def context(data: RegistrationInput) -> dict:
                                f"đăng ký; đề nghị {to[0]} theo dõi, hướng dẫn, kiểm tra và xét "
                                "công nhận theo quy định")
     ctx = {
-        "issuer": {"superior": upper(data.superior), "name": upper(data.unit),
-                   "ruler": ruler_choice(upper(data.unit))},
+        "issuer": {"superior": upper(data.superior), "name": upper(letterhead(data)),
+                   "ruler": ruler_choice(upper(letterhead(data)))},
         "place_date": nd30_date(data.date, data.place or bare_name(data.commune), year=None if data.date else data.year),
         "summary": summary(data),
         "to_lines": _to_line(to),
@@ -208,8 +240,8 @@ def context(data: RegistrationInput) -> dict:
         "year": data.year,
     }
     ctx.update(common.signature_context(data.signer))
-    ctx.update(common.recipient_lines(data.copies, data.archive))
-    return ctx
+    ctx.update(common.recipient_lines(data.copies, archive(data)))
+    return common.keep_symbols_in(ctx)
 
 
 # The columns of the list of units whose registrations are printed in bulk (docgen batch).

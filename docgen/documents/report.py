@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 
 from .. import domain, figures
-from ..schema import boolean, choice, integer, items, record, text, text_list
-from ..vietnamese import format_number, lower_first, percent
+from ..schema import boolean, choice, day, integer, items, record, text, text_list
+from ..vietnamese import format_number, lower_first, nd30_date, percent
 from . import common
 from .kinds import Kind
 
@@ -23,7 +23,7 @@ LEVELS = ("thành phố", "thị xã", "thị trấn", "đặc khu", "huyện", 
 SAFE = "“An toàn về an ninh, trật tự”"
 WEAK_NAMES_MAX = 50  # units classed Yếu named in the text; more are counted
 DECISION_510 = ("Quyết định số 510/QĐ-BCA-V05 ngày 20 tháng 01 năm 2022 của Bộ trưởng Bộ Công an "
-                "ban hành Quy định Tiêu chí đánh giá, phân loại phong trào toàn dân bảo vệ an ninh "
+                "ban hành Quy định tiêu chí đánh giá, phân loại phong trào toàn dân bảo vệ an ninh "
                 "Tổ quốc")
 
 
@@ -92,6 +92,31 @@ class Topic:
 
 
 @dataclass
+class DecisionCitation:
+    """The year's recognition decision the report cites: its number and symbol, date, issuer."""
+
+    number: str = text("Số, ký hiệu quyết định", required=False, max_len=60,
+                       help="Ví dụ: 15/QĐ-UBND")
+    date: dt.date | None = day("Ngày ban hành quyết định", required=False)
+    issuer: str = text("Cơ quan ban hành quyết định", required=False, max_len=200,
+                       help="Ví dụ: Ủy ban nhân dân huyện Quan Sơn")
+
+    def __post_init__(self) -> None:
+        self.number = self.number.strip().removeprefix("số ").removeprefix("Số ").strip()
+        if bool(self.number) != bool(self.date):
+            missing = ("«Số, ký hiệu quyết định» (number)" if not self.number
+                       else "«Ngày ban hành quyết định» (date)")
+            raise ValueError(f"Quyết định công nhận kết quả của năm: thiếu {missing}; ghi đủ "
+                             "số, ký hiệu và ngày ban hành, hoặc để trống cả hai")
+
+    def cited(self, year: int) -> str:
+        """«Quyết định số 15/QĐ-UBND ngày 10 tháng 02 năm 2023 của … công nhận …»."""
+        by = f" của {self.issuer}" if self.issuer else ""
+        return (f"Quyết định số {self.number} {nd30_date(self.date)}{by} về việc công nhận kết "
+                f"quả đánh giá, phân loại phong trào toàn dân bảo vệ an ninh Tổ quốc năm {year}")
+
+
+@dataclass
 class ReportInput:
     """Everything the report prints; narrative sections left empty get default wording."""
 
@@ -114,6 +139,9 @@ class ReportInput:
                                help="Ví dụ: Kế hoạch số 45/KH-BCĐ ngày 09 tháng 5 năm 2022 của "
                                     "Ban Chỉ đạo 138 huyện Quan Sơn")
     previous: Previous | None = record("Năm trước", default_factory=lambda: None)
+    decision: DecisionCitation | None = record(
+        "Quyết định công nhận kết quả của năm", default_factory=lambda: None,
+        help="Số, ngày của quyết định công nhận kết quả phân loại năm báo cáo; in ở phần căn cứ")
     intro: str = text("Mở đầu", required=False, max_len=2000)
     implementation: list[Topic] = items("I. Kết quả triển khai thực hiện", max_items=30)
     strengths: list[str] = text_list("Ưu điểm")
@@ -142,6 +170,12 @@ class ReportInput:
             if self.previous.year >= self.year:
                 raise ValueError(f"Năm so sánh {self.previous.year} phải trước năm báo cáo "
                                  f"{self.year}")
+        if self.decision and not self.decision.number and not self.decision.date:
+            self.decision = None  # a form left blank: no decision cited
+        if self.decision and self.date and self.decision.date > self.date:
+            raise ValueError(f"Quyết định số {self.decision.number} ngày "
+                             f"{self.decision.date:%d/%m/%Y} ban hành sau ngày báo cáo "
+                             f"{self.date:%d/%m/%Y}: báo cáo chỉ trích dẫn quyết định đã có")
         if self.date and self.date.year not in (self.year, self.year + 1):
             raise ValueError(f"Ngày báo cáo {self.date:%d/%m/%Y} không thuộc năm {self.year} "
                              "hoặc năm sau đó")
@@ -366,9 +400,11 @@ def _intro(data: ReportInput) -> str:
     bases = f"Thực hiện {DECISION_510}"
     if data.plan_reference:
         bases += f"; {data.plan_reference.removeprefix('Thực hiện ').strip().rstrip('.;')}"
+    if data.decision:
+        bases += f"; căn cứ {data.decision.cited(data.year)}"
     who = data.issuer.name
     if data.committee:
-        who += f" (Cơ quan Thường trực {data.committee})"
+        who += f" (cơ quan thường trực {data.committee})"
     return (f"{bases}, {who} báo cáo kết quả triển khai thực hiện và đánh giá, phân loại phong "
             f"trào toàn dân bảo vệ an ninh Tổ quốc năm {data.year} như sau:")
 
@@ -410,7 +446,7 @@ def context(data: ReportInput) -> dict:
     })
     for key in ("strengths", "weaknesses", "causes", "directions", "proposals"):
         ctx[key] = getattr(data, key) or defaults[key]
-    return ctx
+    return common.keep_symbols_in(ctx)
 
 
 KIND = Kind(

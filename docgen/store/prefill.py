@@ -15,6 +15,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import domain
 from ..errors import UserError
 from ..vietnamese import fold, format_number, lower_first, nd30_date
 from .assessments import assessment_grid
@@ -93,6 +94,21 @@ def proposal_reference(session: Session, body: Body, year: int) -> str:
     return ""
 
 
+def decision_citation(session: Session, body: Body, year: int) -> dict | None:
+    """The report's `decision`: number, date and issuer of the latest recognition decision
+    of `year` issued by a body of `body`'s place, or None when the register has none."""
+    ids = [b.id for b in bodies_in_place(session, body)]
+    docs = session.scalars(select(Document).where(
+        Document.kind == "decision", Document.status == STATUS_ISSUED,
+        Document.year.in_((year, year + 1)), Document.body_id.in_(ids))
+        .order_by(Document.issued_on.desc(), Document.id.desc()))
+    for doc in docs:  # the stored input is as entered: its year may be text ("2022")
+        if doc.issued_on and str(json.loads(doc.input_json).get("year")).strip() == str(year):
+            return {"number": doc.symbol, "date": doc.issued_on.isoformat(),
+                    "issuer": doc.body.name}
+    return None
+
+
 def _carry_over(session: Session, body_id: int, kind: str) -> dict:
     doc = session.scalar(select(Document).where(Document.body_id == body_id,
                                                 Document.kind == kind)
@@ -108,6 +124,19 @@ def _carry_over(session: Session, body_id: int, kind: str) -> dict:
 
 def _note(unit: Unit, row: Assessment) -> str:
     return row.note or unit.note
+
+
+def list_note(unit: Unit, row: Assessment) -> str:
+    """The Ghi chú of a unit in the proposal's and the decision's lists: its note and, when
+    the committee decided a class other than the suggested one, why (the recorded reason)."""
+    note = _note(unit, row).strip().rstrip(".;")
+    if not (row.decided and row.suggested and row.decided != row.suggested and row.reason):
+        return note
+    reason = " ".join(row.reason.split()).rstrip(".;")
+    if reason in note:  # already given with the note (the sample list carries it)
+        return note
+    why = f"Đề xuất loại {domain.unit_class(row.suggested).label}; lý do: {reason}"
+    return f"{note}; {lower_first(why)}" if note else why
 
 
 def _missing_warning(missing: list[Unit], year: int,
@@ -144,18 +173,18 @@ def decision_input(session: Session, body_id: int, year: int,
             missing.append(line.unit)
             continue
         units.append({"name": line.unit.name, "kind": line.unit.kind, "grade": row.decided,
-                      "note": _note(line.unit, row)})
+                      "note": list_note(line.unit, row)})
     if missing:
         warnings.append(_missing_warning(missing, year))
     if not units:
         warnings.append(f"Chưa có đơn vị nào có xếp loại quyết định năm {year}")
     proposer = body.proposer or (f"Trưởng Công an {body.level}" if body.level else "")
+    data: dict = {"issuer": issuer_input(body), "year": year, "proposer": proposer,
+                  "units": units}
     if not proposer:
         warnings.append("Chưa xác định được cơ quan đề nghị: hãy ghi «Theo đề nghị của»")
     elif (reference := proposal_reference(session, body, year)):
-        proposer = f"{proposer} tại {reference}"
-    data: dict = {"issuer": issuer_input(body), "year": year, "proposer": proposer,
-                  "units": units}
+        data["proposal"] = reference  # «… tại Tờ trình số …», cited once (not in Điều 3)
     return _finish(session, body, signer_id, year, "decision", data, warnings, missing)
 
 
@@ -191,6 +220,8 @@ def report_input(session: Session, body_id: int, year: int, signer_id: int | Non
         data["level"] = body.level
     if previous:
         data["previous"] = {"year": year - 1, "units": previous}
+    if (decision := decision_citation(session, body, year)):
+        data["decision"] = decision
     committee = next((b.name for b in bodies_in_place(session, body)
                       if b.id != body.id and fold(b.name).startswith("ban chi dao")), "")
     if committee and fold(body.name).startswith("cong an"):
@@ -215,7 +246,7 @@ def proposal_input(session: Session, body_id: int, year: int,
                 missing.append(line.unit)
                 continue
             unit = {"name": line.unit.name, "kind": line.unit.kind, "grade": grade,
-                    "safe": bool(row.safe), "note": _note(line.unit, row)}
+                    "safe": bool(row.safe), "note": list_note(line.unit, row)}
             for key, value in (("self_score", row.self_score), ("score", row.reviewed_score)):
                 if value is not None:
                     unit[key] = format_number(f"{value:g}")

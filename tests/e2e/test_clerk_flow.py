@@ -230,5 +230,6 @@ def test_police_propose_the_classes_then_the_decision_cites_the_proposal(server,
     page.select_option("select#body", label="Ủy ban nhân dân huyện Quan Sơn")
     page.fill("input#year", "2022")
     page.click("#kind-decision")
-    assert page.locator("input#proposer").input_value() == (
-        "Trưởng Công an huyện tại Tờ trình số 01/TTr-CAH ngày 05 tháng 01 năm 2023")
+    assert page.locator("input#proposer").input_value() == "Trưởng Công an huyện"
+    assert page.locator("input#proposal").input_value() == (
+        "Tờ trình số 01/TTr-CAH ngày 05 tháng 01 năm 2023")
