@@ -1,4 +1,5 @@
-"""Shared fixtures: sample data, the CLI runner, the Flask app and client."""
+"""Shared fixtures: sample data, the CLI runner, the Flask app and client; the
+`--screenshots DIR` option of the browser tests (tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from docgen.samples import load_sample  # noqa: E402
 from helpers import ADMIN_PASSWORD, login  # noqa: E402
+
+
+def pytest_addoption(parser):
+    parser.addoption("--screenshots", metavar="DIR", default=None,
+                     help="write the README's screenshots from tests/e2e into DIR (docs); "
+                          "by default they go to a temporary folder")
 
 
 @pytest.fixture

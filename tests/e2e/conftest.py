@@ -56,6 +56,18 @@ def server(tmp_path_factory):
     log.close()
 
 
+@pytest.fixture(scope="session")
+def screenshots(request, tmp_path_factory) -> Path:
+    """Where the browser tests keep their screenshots: a temporary folder, or the folder given
+    with `--screenshots` (`make screenshots` passes docs/, the README's images)."""
+    folder = request.config.getoption("--screenshots")
+    if folder is None:
+        return tmp_path_factory.mktemp("screenshots")
+    path = Path(folder).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
