@@ -3,12 +3,10 @@ issue its number, download it — and the commitment forms of a residential area
 
 from __future__ import annotations
 
-import io
 import time
 from pathlib import Path
 
 import openpyxl
-import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from helpers import pdf_text, table_rows, texts
