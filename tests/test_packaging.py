@@ -61,10 +61,15 @@ def declared(*extras: str) -> frozenset[str]:
     return closure(frozenset(names))
 
 
+@cache
+def providers() -> dict[str, list[str]]:
+    return metadata.packages_distributions()
+
+
 def distributions(module: str) -> set[str]:
     """The distributions that provide top-level `module` (its own name when none is
     installed: a missing package must still be reported)."""
-    found = metadata.packages_distributions().get(module)
+    found = providers().get(module)
     return {normalise(d) for d in found} if found else {normalise(module)}
 
 
