@@ -1,6 +1,7 @@
 """Every setting the service reads from the environment, as one table (name, default,
 meaning) — the README's table is checked against it — and the values the web app and the
-command line use. Nothing else in docgen reads `os.environ`."""
+command line use. Nothing else in docgen reads `os.environ`; this module imports nothing of
+docgen's (every layer may read a setting). The configured Store: docgen.store.configured."""
 
 from __future__ import annotations
 
@@ -76,10 +77,3 @@ def database_url() -> str | None:
     """`DOCGEN_DATABASE_URL`, or None for the SQLite file in the instance folder."""
     return DATABASE_URL.value()
 
-
-def open_store():
-    """The Store the service uses, with its schema created (no sample data loaded)."""
-    from .store import Store
-    store = Store(database_url(), instance_path=instance_path())
-    store.create_schema()
-    return store

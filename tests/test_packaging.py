@@ -205,3 +205,13 @@ def test_a_checkout_keeps_its_instance_folder_beside_the_package(monkeypatch):
     assert settings.instance_path() == ROOT / "instance"
     monkeypatch.setenv("DOCGEN_INSTANCE", "elsewhere")
     assert settings.instance_path() == Path("elsewhere").resolve()
+
+
+def test_the_settings_module_imports_nothing_of_docgen():
+    """Every layer reads its settings from docgen.settings, so it must depend on none of
+    them (the policy reads DOCGEN_POLICY and the store imports the policy)."""
+    tree = ast.parse((ROOT / "docgen" / "settings.py").read_text(encoding="utf-8"))
+    found = [node for node in ast.walk(tree)
+             if isinstance(node, ast.ImportFrom) and (node.level or "docgen" in node.module)
+             or isinstance(node, ast.Import) and any("docgen" in a.name for a in node.names)]
+    assert found == []
