@@ -164,7 +164,7 @@ def backup(out: str | os.PathLike, *, instance: str | os.PathLike | None = None,
         for member, name in INSTANCE_FILES.items():
             if (folder / name).is_file():
                 members[member] = folder / name
-        policy = os.environ.get("DOCGEN_POLICY")
+        policy = settings.POLICY.value()
         if policy and Path(policy).is_file():  # the district's policy, wherever it lives
             members[POLICY_MEMBER] = Path(policy)
         created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

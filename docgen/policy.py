@@ -17,9 +17,11 @@ from pathlib import Path
 
 from . import domain
 from .errors import UserError
+from .settings import POLICY
+from .shipped import data_file
 
-SHIPPED = Path(__file__).resolve().parent / "data" / "policy.toml"
-ENV_VAR = "DOCGEN_POLICY"
+SHIPPED = data_file("policy.toml")
+ENV_VAR = POLICY.name
 _TOP_KEYS = {"name", "warning", "class"}
 _RULE_KEYS = {"code", "min_score", "requires_safe", "description"}
 
@@ -84,7 +86,7 @@ def load_policy(path: str | os.PathLike | None = None) -> Policy:
     Raises UserError naming the file and the key for a broken or inconsistent file.
     """
     if path is None:
-        path = os.environ.get(ENV_VAR) or SHIPPED
+        path = POLICY.value() or SHIPPED
     path = Path(path)
     try:
         stat = path.stat()

@@ -27,20 +27,24 @@ from docxtpl import DocxTemplate
 
 from .errors import InputError, TemplateProblem
 from .schema import check_xml_chars
+from .shipped import templates_dir
 from .vietnamese import nfc
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
+TEMPLATES_DIR = templates_dir()  # the templates_docx package, wherever it is installed
 
 _cache: dict[Path, tuple[float, bytes]] = {}
 _cache_lock = threading.Lock()
 
 
 def template_path(template: str | os.PathLike) -> Path:
-    """A shipped template by name ("decision.docx") or any path to a user's DOCX."""
-    path = Path(template)
-    if not path.is_absolute() and not path.exists():
-        path = TEMPLATES_DIR / path
-    return path.resolve()
+    """A shipped template by name ("decision.docx", a str) or any path to a user's DOCX.
+
+    A shipped name wins over a file of that name in the current folder."""
+    if isinstance(template, str) and os.sep not in template and "/" not in template:
+        shipped = TEMPLATES_DIR / template
+        if shipped.is_file():
+            return shipped.resolve()
+    return Path(template).resolve()
 
 
 def template_bytes(template: str | os.PathLike) -> bytes:

@@ -1,11 +1,14 @@
-"""The shipped sample data (samples/ beside the package): a district's year."""
+"""The shipped sample data (the `samples` package, read with importlib.resources): a
+district's year."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
+from .shipped import samples_dir
+
+SAMPLES_DIR = samples_dir()
 DEFAULT_YEAR = "quan-son-2022"
 
 

@@ -1,28 +1,79 @@
-"""Where the service keeps its state, from the environment, in one place for the web app
-and the command line (`DOCGEN_INSTANCE`, `DOCGEN_DATABASE_URL`)."""
+"""Every setting the service reads from the environment, as one table (name, default,
+meaning) — the README's table is checked against it — and the values the web app and the
+command line use. Nothing else in docgen reads `os.environ`; this module imports nothing of
+docgen's (every layer may read a setting). The configured Store: docgen.store.configured."""
 
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable: its name, its default as the README states it, its meaning."""
+
+    name: str
+    default: str
+    meaning: str
+
+    def value(self) -> str | None:
+        """The variable's value, None when it is unset or empty."""
+        return os.environ.get(self.name) or None
+
+
+INSTANCE = Setting(
+    "DOCGEN_INSTANCE",
+    "`instance/` in a source checkout; `~/.local/share/docgen` (or `$XDG_DATA_HOME/docgen`) "
+    "when installed from a wheel",
+    "folder for the database, secret key, uploads and previews")
+DATABASE_URL = Setting(
+    "DOCGEN_DATABASE_URL", "SQLite file in the instance folder",
+    "SQLAlchemy URL of another database")
+SECRET_KEY = Setting(
+    "DOCGEN_SECRET_KEY", "random, kept in the instance folder", "Flask secret key")
+POLICY = Setting(
+    "DOCGEN_POLICY", "`docgen/data/policy.toml`", "classification policy TOML file")
+SOFFICE = Setting(
+    "DOCGEN_SOFFICE", "`soffice` on PATH", "LibreOffice executable for PDF")
+ADMIN_PASSWORD = Setting(
+    "DOCGEN_ADMIN_PASSWORD", "a random one-time password, printed",
+    "password of the first administrator (first run only)")
+
+SETTINGS: tuple[Setting, ...] = (INSTANCE, DATABASE_URL, SECRET_KEY, POLICY, SOFFICE,
+                                 ADMIN_PASSWORD)
+
+
+def _source_checkout() -> Path | None:
+    """The checkout this package runs from (`pip install -e .` or the working tree), None
+    when it is installed in site-packages. Only the instance folder depends on this."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        project = (root / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
+        return None  # site-packages holds no pyproject.toml
+    return root if re.search(r'^name = "docgen"$', project, re.M) else None
+
+
+def default_instance_path() -> Path:
+    """Where the state lives without `DOCGEN_INSTANCE`: `instance/` in a source checkout
+    (as always), else the user's data folder — never inside site-packages."""
+    checkout = _source_checkout()
+    if checkout is not None:
+        return checkout / "instance"
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "docgen"
 
 
 def instance_path() -> Path:
-    """The instance folder: `DOCGEN_INSTANCE`, else `instance/` beside the package."""
-    env = os.environ.get("DOCGEN_INSTANCE")
-    return Path(env).resolve() if env else PROJECT_DIR / "instance"
+    """The instance folder: `DOCGEN_INSTANCE`, else `default_instance_path()`."""
+    env = INSTANCE.value()
+    return Path(env).resolve() if env else default_instance_path()
 
 
 def database_url() -> str | None:
     """`DOCGEN_DATABASE_URL`, or None for the SQLite file in the instance folder."""
-    return os.environ.get("DOCGEN_DATABASE_URL") or None
+    return DATABASE_URL.value()
 
-
-def open_store():
-    """The Store the service uses, with its schema created (no sample data loaded)."""
-    from .store import Store
-    store = Store(database_url(), instance_path=instance_path())
-    store.create_schema()
-    return store

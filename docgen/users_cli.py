@@ -21,8 +21,9 @@ def user() -> None:
 @click.option("--name", "full_name", default="", help="Họ và tên.")
 def add(username: str, role: str, body_id: int | None, full_name: str) -> None:
     """Tạo tài khoản USERNAME và in mật khẩu dùng một lần."""
-    from . import settings, store as q
-    db = settings.open_store()
+    from . import store as q
+    from .store.configured import open_store
+    db = open_store()
     password = q.new_password()
     with db.session() as s:
         saved = q.save_user(s, username=username, role=role, body_id=body_id,
@@ -37,8 +38,9 @@ def add(username: str, role: str, body_id: int | None, full_name: str) -> None:
 @click.argument("username")
 def reset(username: str) -> None:
     """Đặt lại mật khẩu của USERNAME (in mật khẩu dùng một lần mới)."""
-    from . import settings, store as q
-    db = settings.open_store()
+    from . import store as q
+    from .store.configured import open_store
+    db = open_store()
     with db.session() as s:
         found = q.find_user(s, username)
         if found is None:
@@ -51,8 +53,9 @@ def reset(username: str) -> None:
 @user.command("list")
 def list_() -> None:
     """Liệt kê các tài khoản."""
-    from . import settings, store as q
-    with settings.open_store().session(readonly=True) as s:
+    from . import store as q
+    from .store.configured import open_store
+    with open_store().session(readonly=True) as s:
         for u in q.list_users(s):
             state = "hoạt động" if u.active else "đã khóa"
             body = f", {u.body.name}" if u.body else ""

@@ -1,4 +1,5 @@
-"""Shared fixtures: sample data, the CLI runner, the Flask app and client."""
+"""Shared fixtures: sample data, the CLI runner, the Flask app and client; the
+`--screenshots DIR` option of the browser tests (tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,26 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from docgen.samples import load_sample  # noqa: E402
 from helpers import ADMIN_PASSWORD, login  # noqa: E402
+
+
+# The long property tests (hypothesis tests that render documents, read workbooks or drive the
+# web app) are `slow`, as are the modules marked so themselves (tests/test_faults.py,
+# tests/test_wheel.py): `python -m pytest` leaves them out, `make test` runs them.
+SLOW_PROPERTY_MODULES = {"test_hostile.py", "test_forms.py", "test_web.py"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if (item.path.name in SLOW_PROPERTY_MODULES
+                and getattr(getattr(item, "obj", None), "is_hypothesis_test", False)):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--screenshots", metavar="DIR", default=None,
+                     help="write the README's screenshots from tests/e2e into DIR (docs); "
+                          "by default they go to a temporary folder")
 
 
 @pytest.fixture

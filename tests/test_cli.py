@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import docx
 import pytest
@@ -133,10 +134,19 @@ def test_python_m_docgen_works(tmp_path):
     assert done.returncode == 0 and "decision" in done.stdout
 
 
+def console_script() -> str:
+    """The `docgen` script of this environment (beside sys.executable), whether or not the
+    virtual environment is activated (PATH may hold another docgen, or none)."""
+    script = Path(sys.executable).parent / "docgen"
+    assert script.is_file(), f"no docgen script beside {sys.executable}: pip install -e ."
+    return str(script)
+
+
 def test_console_script_renders_the_readme_command(tmp_path):
     out = tmp_path / "quyet-dinh.docx"
-    done = subprocess.run(["docgen", "render", "decision", "samples/quan-son-2022/decision.json",
-                           "-o", str(out)], capture_output=True, text=True, timeout=120,
-                          cwd=os.path.dirname(os.path.dirname(__file__)))
+    done = subprocess.run([console_script(), "render", "decision",
+                           "samples/quan-son-2022/decision.json", "-o", str(out)],
+                          capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parent.parent)
     assert done.returncode == 0, done.stderr
     assert json.loads(json.dumps(texts(out.read_bytes())))[0] == "ỦY BAN NHÂN DÂN HUYỆN QUAN SƠN"

@@ -17,10 +17,18 @@ def code_text() -> str:
                      for folder in ("docgen", "webform") for p in (ROOT / folder).rglob("*.py"))
 
 
-def test_every_setting_the_code_reads_is_documented_and_vice_versa():
+def test_the_settings_table_is_the_table_in_docgen_settings():
+    """The README's table of settings is docgen.settings.SETTINGS, row by row."""
+    from docgen import settings
+    rows = re.findall(r"^\| `(DOCGEN_[A-Z_]+)` \| (.+?) \| (.+?) \|$", README, re.M)
+    assert rows == [(s.name, s.meaning, s.default) for s in settings.SETTINGS]
+
+
+def test_every_setting_the_code_names_is_in_the_settings_table_and_vice_versa():
+    from docgen import settings
     in_code = set(re.findall(r"DOCGEN_[A-Z_]+", code_text()))
     in_readme = set(re.findall(r"DOCGEN_[A-Z_]+", README))
-    assert in_code - in_readme == set(), "settings read by the code but not in the README"
+    assert in_code == {s.name for s in settings.SETTINGS}
     assert in_readme - in_code == set(), "settings in the README that the code does not read"
 
 
@@ -37,10 +45,18 @@ def test_every_document_kind_has_a_render_example():
 
 
 def test_ci_runs_the_readme_test_command():
-    command = re.search(r"^(python3? -m pytest)\b", README, re.M)[1]
+    """The README opens with `make serve` and `make test`; CI runs `make test`, which fails
+    when pytest collects nothing (exit status 5) and runs the slow tests too."""
+    first = re.search(r"^```bash\n(.*?)^```", README, re.S | re.M)[1]
+    assert [line.split()[:2] for line in first.splitlines()] == [["make", "serve"],
+                                                                 ["make", "test"]]
     ci = (ROOT / ".ci" / "run").read_text()
-    assert command.replace("python ", "python3 ") in ci or command in ci
-    assert "exit 1" in ci and '"$status" -eq 5' in ci  # no tests collected fails CI
+    assert re.search(r"^make test$", ci, re.M)
+    make = (ROOT / "Makefile").read_text()
+    recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", make, re.M)[1]
+    assert '-m "slow or not slow"' in recipe
+    assert '"$$status" -eq 5' in recipe and "exit 1" in recipe  # no tests collected fails CI
+    assert re.search(r"^python -m pytest\b", README, re.M)  # the quick run, by hand
 
 
 def test_every_sample_render_in_the_readme_works(tmp_path):

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
+from .. import settings
 from ..errors import UserError
 from .converter import Converter
 from .preview import MISSING_PDFTOPPM, preview_pngs
@@ -38,7 +39,7 @@ _default_lock = threading.Lock()
 
 def soffice() -> str:
     """The LibreOffice executable, or a UserError saying it is not installed."""
-    override = os.environ.get("DOCGEN_SOFFICE")
+    override = settings.SOFFICE.value()
     if override:
         if Path(override).is_file() and os.access(override, os.X_OK):
             return override

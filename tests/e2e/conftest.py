@@ -32,9 +32,9 @@ def server(tmp_path_factory):
     port = free_port()
     env = {**os.environ, "DOCGEN_INSTANCE": str(instance), "DOCGEN_ADMIN_PASSWORD": PASSWORD}
     env.pop("DOCGEN_DATABASE_URL", None)
-    log = open(instance / "server.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "docgen", "serve", "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    with open(instance / "server.log", "wb") as log:  # the server keeps its own copy
+        proc = subprocess.Popen([sys.executable, "-m", "docgen", "serve", "--port", str(port)],
+                                env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -45,7 +45,8 @@ def server(tmp_path_factory):
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
                 raise RuntimeError("docgen serve did not start:\n"
-                                   + (instance / "server.log").read_text(errors="replace"))
+                                   + (instance / "server.log").read_text(errors="replace")
+                                   ) from None
             time.sleep(0.3)
     yield url
     proc.terminate()
@@ -53,7 +54,18 @@ def server(tmp_path_factory):
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(request, tmp_path_factory) -> Path:
+    """Where the browser tests keep their screenshots: a temporary folder, or the folder given
+    with `--screenshots` (`make screenshots` passes docs/, the README's images)."""
+    folder = request.config.getoption("--screenshots")
+    if folder is None:
+        return tmp_path_factory.mktemp("screenshots")
+    path = Path(folder).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 @pytest.fixture(scope="module")

@@ -3,17 +3,14 @@ issue its number, download it — and the commitment forms of a residential area
 
 from __future__ import annotations
 
-import io
 import time
 from pathlib import Path
 
 import openpyxl
-import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from helpers import pdf_text, table_rows, texts
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 NEW_UNITS = [("Bản Hậu", "Khu dân cư", "Xã Trung Thượng", "Xuất sắc", "95"),
              ("Công ty TNHH Lâm nghiệp A & B", "Doanh nghiệp", "Xã Sơn Hà", "Khá", "78"),
              ('Trường Tiểu học "Tam Thanh"', "Cơ sở giáo dục", "Xã Tam Thanh", "Trung bình", "60")]
@@ -29,10 +26,10 @@ def units_xlsx(path: Path) -> Path:
     return path
 
 
-def draft_issue_download(page, clerk: str, issued_on: str, symbol: str, screenshot: str,
+def draft_issue_download(page, clerk: str, issued_on: str, symbol: str, screenshot: Path,
                          button: str, *, previews: int | None = None) -> bytes:
-    """On a filled document form: store the draft, issue its number on `issued_on`, keep a
-    screenshot in docs/, and download it with `button`; the downloaded file's bytes."""
+    """On a filled document form: store the draft, issue its number on `issued_on`, take a
+    screenshot to `screenshot`, and download it with `button`; the downloaded file's bytes."""
     page.fill("input#created_by", clerk)
     page.click("#generate")
     assert "Đã tạo dự thảo" in page.locator(".flash.success").inner_text()
@@ -41,13 +38,13 @@ def draft_issue_download(page, clerk: str, issued_on: str, symbol: str, screensh
     page.fill("input#issued_on", issued_on)
     page.click("#issue")
     assert f"Đã cấp số {symbol}" in page.locator(".flash.success").inner_text()
-    page.screenshot(path=str(DOCS / screenshot), full_page=True)
+    page.screenshot(path=str(screenshot), full_page=True)
     with page.expect_download() as info:
         page.click(button)
     return Path(info.value.path()).read_bytes()
 
 
-def test_clerk_goes_from_excel_to_a_numbered_decision(server, page, tmp_path):
+def test_clerk_goes_from_excel_to_a_numbered_decision(server, page, tmp_path, screenshots):
     # 1. Import units from Excel, looking at the preview first.
     page.goto(server + "/don-vi/")
     page.locator("details summary").first.click()
@@ -70,8 +67,7 @@ def test_clerk_goes_from_excel_to_a_numbered_decision(server, page, tmp_path):
         row.locator("select[name$='-decided']").select_option(grade)
     page.click("#save-grid")
     assert "Đã lưu kết quả đánh giá năm 2022" in page.locator(".flash.success").inner_text()
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / "assessment-grid.png"))
+    page.screenshot(path=str(screenshots / "assessment-grid.png"))
 
     # 3. Generate the decision for 2022 from the stored outcomes.
     page.goto(server + "/van-ban/")
@@ -80,7 +76,8 @@ def test_clerk_goes_from_excel_to_a_numbered_decision(server, page, tmp_path):
     page.click("#kind-decision")
     assert page.locator("input[value='Bản Hậu']").count() == 1
     # 4. Store the draft, issue its number, then download it.
-    data = draft_issue_download(page, "Hà Thị Thu", "2023-02-10", "01/QĐ-UBND", "decision.png",
+    data = draft_issue_download(page, "Hà Thị Thu", "2023-02-10", "01/QĐ-UBND",
+                                screenshots / "decision.png",
                                 "#download-docx")
 
     body = texts(data)
@@ -93,7 +90,7 @@ def test_clerk_goes_from_excel_to_a_numbered_decision(server, page, tmp_path):
     assert len(listed) == 44 + len(NEW_UNITS)
 
 
-def test_clerk_prints_the_commitment_forms_of_an_area(server, page):
+def test_clerk_prints_the_commitment_forms_of_an_area(server, page, screenshots):
     page.goto(server + "/cam-ket/")
     page.select_option("select#unit_id", index=next(
         i for i, text in enumerate(page.locator("select#unit_id option").all_inner_texts())
@@ -104,7 +101,7 @@ def test_clerk_prints_the_commitment_forms_of_an_area(server, page):
     # The job page refreshes itself until the file is ready (a PDF: LibreOffice runs).
     page.wait_for_selector("#job-download", timeout=120_000)
     assert page.locator("#job-stage").inner_text() == "Đã tạo 5 bản cam kết."
-    page.screenshot(path=str(DOCS / "batch-job.png"))
+    page.screenshot(path=str(screenshots / "batch-job.png"))
     with page.expect_download() as info:
         page.click("#job-download")
     assert info.value.suggested_filename == "cam-ket-ban-na-meo-2022.pdf"
@@ -138,7 +135,8 @@ def household_list(path: Path, count: int) -> Path:
     return path
 
 
-def test_a_long_batch_shows_its_progress_then_the_rows_it_skipped(server, page, tmp_path):
+def test_a_long_batch_shows_its_progress_then_the_rows_it_skipped(server, page, tmp_path,
+                                                                  screenshots):
     page.goto(server + "/cam-ket/")
     page.select_option("select#unit_id", index=next(
         i for i, text in enumerate(page.locator("select#unit_id option").all_inner_texts())
@@ -158,7 +156,7 @@ def test_a_long_batch_shows_its_progress_then_the_rows_it_skipped(server, page, 
         if value >= 0 and value not in seen:
             seen.append(int(value))
             if len(seen) == 2:
-                page.screenshot(path=str(DOCS / "batch-progress.png"))
+                page.screenshot(path=str(screenshots / "batch-progress.png"))
         if ready:
             break
         page.wait_for_timeout(100)
@@ -173,7 +171,7 @@ def test_a_long_batch_shows_its_progress_then_the_rows_it_skipped(server, page, 
     assert body.count("BẢN CAM KẾT") == 11_988
 
 
-def test_clerk_prints_the_registrations_of_the_communes_units(server, page, tmp_path):
+def test_clerk_prints_the_registrations_of_the_communes_units(server, page, tmp_path, screenshots):
     page.goto(server + "/dang-ky/")
     page.select_option("select#list-body", label="Ủy ban nhân dân huyện Quan Sơn")
     with page.expect_download() as info:
@@ -209,10 +207,10 @@ def test_clerk_prints_the_registrations_of_the_communes_units(server, page, tmp_
     assert "Vi Văn Hoàn" in body and "Lò Văn Lả" in body
     page.click("text=Tạo đợt khác")
     assert page.url.endswith("/dang-ky/")
-    page.screenshot(path=str(DOCS / "batch-registrations.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "batch-registrations.png"), full_page=True)
 
 
-def test_police_propose_the_classes_then_the_decision_cites_the_proposal(server, page):
+def test_police_propose_the_classes_then_the_decision_cites_the_proposal(server, page, screenshots):
     # The police office writes the Tờ trình from the year's grid and gets its number.
     page.goto(server + "/van-ban/")
     page.select_option("select#body", label="Công an huyện Quan Sơn")
@@ -220,7 +218,8 @@ def test_police_propose_the_classes_then_the_decision_cites_the_proposal(server,
     page.click("#kind-proposal")
     assert page.locator("textarea[name=addressees]").input_value() == \
         "Ủy ban nhân dân huyện Quan Sơn"
-    pdf = draft_issue_download(page, "Lò Thị Mai", "2023-01-05", "01/TTr-CAH", "proposal.png",
+    pdf = draft_issue_download(page, "Lò Thị Mai", "2023-01-05", "01/TTr-CAH",
+                               screenshots / "proposal.png",
                                "#download-pdf", previews=2)  # the body, the landscape list
     text = pdf_text(pdf)
     assert "TỜ TRÌNH" in text and "Số: 01/TTr-CAH" in text

@@ -1,0 +1,1 @@
+"""The shipped sample data (a package so that it travels in the wheel)."""

@@ -1,0 +1,1 @@
+"""The shipped DOCX templates (a package so that they travel in the wheel)."""
