@@ -196,8 +196,9 @@ def households() -> None:
 @households.command(name="list")
 def households_list() -> None:
     """Liệt kê các danh sách hộ đã lưu: năm, mã và tên khu dân cư, số hộ."""
-    from . import settings, store as q
-    with settings.open_store().session(readonly=True) as s:
+    from . import store as q
+    from .store.configured import open_store
+    with open_store().session(readonly=True) as s:
         lists = q.household_lists(s)
     for item in lists:
         click.echo(f"{item.year}	{item.unit_id}	{item.label}")
@@ -215,7 +216,8 @@ def households_purge(year: int, unit_ids: tuple[int, ...], yes: bool) -> None:
     """Xóa vĩnh viễn danh sách hộ của năm --year (sau khi đã in bản cam kết), cùng các tệp
     in hàng loạt làm từ các danh sách đó; ghi vào nhật ký thao tác."""
     from . import settings, store as q
-    db, instance = settings.open_store(), settings.instance_path()
+    from .store.configured import open_store
+    db, instance = open_store(), settings.instance_path()
     chosen = list(unit_ids) or None
     with db.session(readonly=True) as s:
         plan = q.purge_plan(s, year, chosen, instance_path=instance)
