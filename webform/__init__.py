@@ -32,7 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=8 * 3600,
-        ADMIN_PASSWORD=os.environ.get("DOCGEN_ADMIN_PASSWORD"),
+        ADMIN_PASSWORD=settings.ADMIN_PASSWORD.value(),
         WTF_CSRF_TIME_LIMIT=None,
     )
     if test_config:
@@ -44,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for work in ("tmp", "uploads", "previews"):  # personal data: the owner's only (0700)
         private_folder(Path(app.instance_path) / work, tighten=True)
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or \
-        os.environ.get("DOCGEN_SECRET_KEY") or _instance_secret(Path(app.instance_path))
+        settings.SECRET_KEY.value() or _instance_secret(Path(app.instance_path))
     csrf.init_app(app)
     from docgen.privacy import MaskingFilter
     app.logger.addFilter(MaskingFilter())  # an error logged with a row's values: numbers masked

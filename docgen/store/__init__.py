@@ -4,7 +4,7 @@ of outgoing documents (SQLAlchemy 2; SQLite file by default, PostgreSQL through 
 How to use it (the web app and the CLI do exactly this)::
 
     from docgen import render_document, store
-    db = store.Store(os.environ.get("DOCGEN_DATABASE_URL"), instance_path=app.instance_path)
+    db = store.Store(settings.database_url(), instance_path=app.instance_path)
     db.create_schema(); db.seed_sample_if_empty()
     with db.session() as s:                      # commits at the end, rolls back on error
         unit = store.save_unit(s, name="Bản Na Mèo", kind="Khu dân cư", body_id=1)
