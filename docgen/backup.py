@@ -167,7 +167,7 @@ def backup(out: str | os.PathLike, *, instance: str | os.PathLike | None = None,
         policy = settings.POLICY.value()
         if policy and Path(policy).is_file():  # the district's policy, wherever it lives
             members[POLICY_MEMBER] = Path(policy)
-        created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         manifest = {
             "format": FORMAT, "program": "docgen", "version": _version(), "created": created,
             "database": DATABASE, "counts": counts,

@@ -8,7 +8,8 @@ so a clerk's Excel column "Khu dan cu" or "KHU DÂN CƯ" means the same kind.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, TypeVar
+from typing import TypeVar
+from collections.abc import Iterable
 
 from .vietnamese import fold
 

@@ -13,7 +13,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from . import domain
 from .vietnamese import format_number, percent

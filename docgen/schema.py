@@ -15,7 +15,8 @@ import re
 import types
 import typing
 from dataclasses import MISSING, dataclass
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from .errors import InputError
 from .vietnamese import format_number, lower_first, nfc

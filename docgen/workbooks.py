@@ -10,7 +10,8 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from .errors import UserError
 from .vietnamese import fold

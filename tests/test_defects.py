@@ -3,7 +3,6 @@ clerk found using them (issue 12): each test failed on the code before its fix."
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import subprocess
@@ -17,7 +16,7 @@ import pytest
 import docgen
 from docgen import figures, nd30, store
 from docgen.documents import KINDS
-from helpers import have, open_docx, table_rows, texts
+from helpers import have, table_rows, texts
 
 NBH = "\u2011"  # non-breaking hyphen
 

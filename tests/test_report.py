@@ -133,7 +133,7 @@ def test_overall_sentence_quotes_the_same_numbers(report):
                 + "; ".join(f"{grades[g]} đơn vị xếp loại {g}, chiếm {pct(grades[g], total)}"
                             for g in GRADES) + ".")
     assert expected in texts(out)
-    for letter, kind in zip("a b c d đ".split(), KINDS):
+    for letter, kind in zip(["a", "b", "c", "d", "đ"], KINDS):
         counts = hand["by_kind"][kind]
         n = sum(counts.values())
         line = (f"{letter}) {kind}: {n} đơn vị, trong đó "

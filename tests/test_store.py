@@ -93,10 +93,9 @@ def test_store_needs_a_url_or_an_instance_path():
 
 
 def test_session_rolls_back_when_the_block_raises(db, body):
-    with pytest.raises(RuntimeError):
-        with db.session() as s:
-            store.save_unit(s, name="Bản Sa Ná", kind="Khu dân cư", body_id=body.id)
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), db.session() as s:
+        store.save_unit(s, name="Bản Sa Ná", kind="Khu dân cư", body_id=body.id)
+        raise RuntimeError("boom")
     with db.session(readonly=True) as s:
         assert store.list_units(s) == []
 
@@ -110,12 +109,11 @@ def test_issuing_inside_an_open_write_session_is_refused_at_once(db, body):
 
 
 def test_a_number_is_unique_within_body_and_year_in_the_schema_itself(db, body):
-    with pytest.raises(IntegrityError):
-        with db.session() as s:
-            for _ in range(2):
-                s.add(store.Document(body_id=body.id, kind="decision", year=2023, number=5,
-                                     status="issued", input_json="{}", docx=b""))
-            s.flush()
+    with pytest.raises(IntegrityError), db.session() as s:
+        for _ in range(2):
+            s.add(store.Document(body_id=body.id, kind="decision", year=2023, number=5,
+                                 status="issued", input_json="{}", docx=b""))
+        s.flush()
 
 
 # ---- bodies and signers -------------------------------------------------------------------

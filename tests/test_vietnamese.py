@@ -280,7 +280,7 @@ def test_kind_abbreviation(name, abbr):
 
 
 def test_kind_abbreviations_are_exactly_annex_three():
-    assert KIND_ABBREVIATIONS == dict(KIND_TABLE)
+    assert dict(KIND_TABLE) == KIND_ABBREVIATIONS
     assert len(set(KIND_ABBREVIATIONS.values())) == len(KIND_ABBREVIATIONS)
     assert all(nfc(key) == key for key in KIND_ABBREVIATIONS)
 

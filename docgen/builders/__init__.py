@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from ..render import TEMPLATES_DIR
 

@@ -16,7 +16,7 @@ from . import common
 from .kinds import Kind
 
 # Vietnamese alphabet order for điểm a), b), … (ND30: no f, j, w, z).
-LETTERS = "a b c d đ e g h i k l m n o p q r s t u v x y".split()
+LETTERS = ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y"]
 # Reviews after 1, 5 and 10 years of the decision (Decision 510: 2023, 2027 and 2032), as
 # the seed plan schedules them; a plan of a later year lists those still to come.
 DEFAULT_REVIEWS = ((1, "Sơ kết"), (5, "Sơ kết"), (10, "Tổng kết"))

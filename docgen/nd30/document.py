@@ -96,7 +96,7 @@ def snippet(text: str, limit: int = 40) -> str:
 class Line:
     """One printed line of a paragraph: the text between hard line breaks."""
 
-    def __init__(self, para: "Para", text: str, runs: list[Run]):
+    def __init__(self, para: Para, text: str, runs: list[Run]):
         self.para, self.text, self.runs = para, text, runs
 
     @property
@@ -228,7 +228,7 @@ class Para:
 class Cell:
     """A table cell: its own paragraphs (not those of nested tables) and its width."""
 
-    def __init__(self, table: "Table", el, row: int, column: int, width: int | None):
+    def __init__(self, table: Table, el, row: int, column: int, width: int | None):
         self.table, self.el, self.row, self.column = table, el, row, column
         self.width = width
         self.paras: list[Para] = []
@@ -298,7 +298,7 @@ def _dxa(el) -> int | None:
 class Section:
     """One section's page setup and its (inherited) header and footer part names."""
 
-    def __init__(self, el, index: int, previous: "Section | None"):
+    def __init__(self, el, index: int, previous: Section | None):
         self.el, self.index = el, index
         size, margins = el.find(qn("w:pgSz")), el.find(qn("w:pgMar"))
         self.width, self.height = _twips(size, "w"), _twips(size, "h")

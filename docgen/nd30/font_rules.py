@@ -3,7 +3,7 @@ place so that a long table yields one line, not one per run."""
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from .context import Context
 from .findings import Issue

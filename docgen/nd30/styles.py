@@ -37,7 +37,7 @@ class RunProps(NamedTuple):
     hidden: bool | None = None
     caps: bool | None = None           # shown in capitals whatever the typed case
 
-    def over(self, base: "RunProps") -> "RunProps":
+    def over(self, base: RunProps) -> RunProps:
         """These properties laid over `base`: set values win, None inherits."""
         return type(self)(*(b if v is None else v for v, b in zip(self, base)))
 

@@ -17,7 +17,7 @@ STATUS_ISSUED = "issued"
 
 def utcnow() -> dt.datetime:
     # Naive UTC: SQLite has no time zones and PostgreSQL's "timestamp" column is naive too.
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):

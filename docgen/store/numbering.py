@@ -11,7 +11,8 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import Integer, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert

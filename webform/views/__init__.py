@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from typing import Callable
+from collections.abc import Callable
 
 from flask import abort, current_app, flash, g, render_template, request
 from sqlalchemy import func, select

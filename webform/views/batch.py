@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Callable
+from collections.abc import Callable
 
 from flask import (Blueprint, abort, flash, g, redirect, render_template, request, send_file,
                    url_for)
