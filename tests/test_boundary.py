@@ -17,7 +17,6 @@ from sqlalchemy import select
 from docgen import render_document, store as q
 from docgen.errors import InputError, UserError
 from helpers import ADMIN_PASSWORD, full_text, login
-from test_store import postgres_url  # noqa: F401  (the throw-away PostgreSQL server)
 
 PASSWORD = "mat-khau-van-thu-xa-1"
 # Words only the other commune (Kín Đáo) and the district may see; none is in the samples.
@@ -48,8 +47,9 @@ def make_app(tmp_path, url: str | None = None):
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_app(request, tmp_path):
-    """The app on a SQLite file, then on a throw-away PostgreSQL server."""
-    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    """The app on a SQLite file, then on a new database of the throw-away PostgreSQL server."""
+    url = request.getfixturevalue("postgres_database")() if request.param == "postgresql" \
+        else None
     app = make_app(tmp_path, url)
     yield app
     app.extensions["docgen_store"].dispose()
