@@ -251,6 +251,7 @@ def _acquire(data: bytes) -> _ReusableTemplate:
 
 
 def _release(data: bytes, doc: _ReusableTemplate) -> None:
+    doc.init_docx()     # back to the pristine state now: the rendered tree is not kept
     with _pool_lock:
         idle = _pool.setdefault(data, [])
         _pool.move_to_end(data)
