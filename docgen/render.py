@@ -217,7 +217,9 @@ class _ReusableTemplate(_DocxTemplate):
         return writer.close()
 
     def _rels(self, source, rels) -> docxzip.Entry:
-        key = (source, tuple((r.rId, r.reltype, r.target_ref, r.is_external)
+        # What the rels item holds: the target part's name stands for its relative ref.
+        key = (source, tuple((r.rId, r.reltype, r.is_external,
+                              r._target if r.is_external else r._target.partname)
                              for r in rels.values()))
         return self._cached(key, lambda: (source.rels_uri.membername, rels.xml))
 
@@ -240,6 +242,7 @@ _pool: collections.OrderedDict[bytes, list[_ReusableTemplate]] = collections.Ord
 _pool_lock = threading.Lock()
 POOL_TEMPLATES = 16     # template versions kept loaded
 POOL_IDLE = 4           # loaded copies kept per version (one per concurrent render)
+POOL_COPIES = 24        # loaded copies kept in all (about 5 MB each for the shipped ones)
 
 
 def _acquire(data: bytes) -> _ReusableTemplate:
@@ -257,8 +260,8 @@ def _release(data: bytes, doc: _ReusableTemplate) -> None:
         _pool.move_to_end(data)
         if len(idle) < POOL_IDLE:
             idle.append(doc)
-        while len(_pool) > POOL_TEMPLATES:
-            _pool.popitem(last=False)
+        while len(_pool) > POOL_TEMPLATES or sum(map(len, _pool.values())) > POOL_COPIES:
+            _pool.popitem(last=False)   # the least recently used version
 
 
 def _rendered(doc: DocxTemplate, context: dict[str, Any], name: str) -> None:
