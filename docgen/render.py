@@ -239,6 +239,7 @@ class _NotReusable(Exception):
 
 
 _pool: collections.OrderedDict[bytes, list[_ReusableTemplate]] = collections.OrderedDict()
+_plain_only: collections.OrderedDict[bytes, None] = collections.OrderedDict()
 _pool_lock = threading.Lock()
 POOL_TEMPLATES = 16     # template versions kept loaded
 POOL_IDLE = 4           # loaded copies kept per version (one per concurrent render)
@@ -291,10 +292,16 @@ def render(template: str | os.PathLike, context: dict[str, Any]) -> bytes:
     """Render `template` with `context` and return the DOCX bytes."""
     data = template_bytes(template)
     safe = sanitize(context)
+    if data in _plain_only:
+        return render_plain(template, context)
     doc = _acquire(data)
     try:
         doc.init_docx()
     except _NotReusable:
+        with _pool_lock:
+            _plain_only[data] = None
+            while len(_plain_only) > POOL_TEMPLATES:
+                _plain_only.popitem(last=False)
         return render_plain(template, context)
     _rendered(doc, safe, template_path(template).name)   # on failure, `doc` is dropped
     try:
