@@ -19,8 +19,8 @@ from lxml import etree
 
 from docgen import documents, render, schema
 
-SAMPLES = sorted(p.stem for p in (Path(__file__).resolve().parent.parent
-                                  / "samples" / "quan-son-2022").glob("*.json"))
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "samples" / "quan-son-2022"
+SAMPLES = sorted(p.stem for p in SAMPLE_DIR.glob("*.json"))
 HOSTILE = "Hà & Vi <Chi nhánh> \"x\" 'y' " + unicodedata.normalize("NFD", "Nguyễn Thị Ượng")
 
 
