@@ -208,8 +208,8 @@ class _ReusableTemplate(_DocxTemplate):
         writer.add_entry(self._rels(PACKAGE_URI, package.rels))
         for part in parts:
             if self._kept.get(id(part)) is part:
-                writer.add_entry(self._cached(id(part), lambda: (part.partname.membername,
-                                                                   part.blob)))
+                writer.add_entry(self._cached(
+                    id(part), lambda p=part: (p.partname.membername, p.blob)))
             else:
                 writer.add(part.partname.membername, part.blob)
             if len(part.rels):
