@@ -94,3 +94,30 @@ def test_render_document_with_input_already_validated_gives_the_same_document(sa
     _, plan = docgen.prepare("plan", sample("plan"))
     with pytest.raises(TypeError, match="DecisionInput"):
         docgen.render_document("decision", data, parsed=plan)
+
+
+def test_loaded_templates_are_pooled_within_bounds(template):
+    """Each template version is opened once and reused; the pool keeps at most
+    POOL_TEMPLATES versions, and an edited template is opened anew."""
+    first = template("{{ v }}", name="first.docx")
+    render.render(first, {"v": "một"})
+    pooled = render._pool[render.template_bytes(first)][0]
+    render.render(first, {"v": "hai"})
+    assert render._pool[render.template_bytes(first)] == [pooled]
+    for i in range(render.POOL_TEMPLATES + 3):
+        assert texts(render.render(template(f"{i} {{{{ v }}}}", name=f"t{i}.docx"),
+                                   {"v": "x"})) == [f"{i} x"]
+    assert len(render._pool) <= render.POOL_TEMPLATES
+    assert render.template_bytes(first) not in render._pool
+
+
+def test_the_package_opens_in_zipfile_with_docxtpls_entry_order(template):
+    import io
+    import zipfile
+
+    out = zipfile.ZipFile(io.BytesIO(render.render(template("{{ v }}"), {"v": "Mường Lát"})))
+    assert out.testzip() is None
+    names = out.namelist()
+    assert names[:2] == ["[Content_Types].xml", "_rels/.rels"]
+    assert names.index("word/document.xml") < names.index("word/_rels/document.xml.rels")
+    assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in out.infolist())

@@ -1,0 +1,186 @@
+"""render.render (a pooled template put back before each render, its own ZIP writer) gives
+every part a plain `DocxTemplate(...).render(...)` and `save()` gives, in the same order."""
+
+from __future__ import annotations
+
+import io
+import struct
+import threading
+import unicodedata
+import zipfile
+import zlib
+from pathlib import Path
+
+import docx
+import pytest
+from docx.shared import Cm
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from docgen import documents, render, schema
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "samples" / "quan-son-2022"
+SAMPLES = sorted(p.stem for p in SAMPLE_DIR.glob("*.json"))
+HOSTILE = "Hà & Vi <Chi nhánh> \"x\" 'y' " + unicodedata.normalize("NFD", "Nguyễn Thị Ượng")
+
+
+def canonical(xml: bytes) -> bytes:
+    return etree.tostring(etree.fromstring(xml), method="c14n")
+
+
+def plain(template, context) -> bytes:
+    """What a user of docxtpl's public API gets, with the renderer's environment."""
+    doc = DocxTemplate(io.BytesIO(render.template_bytes(template)))
+    doc.render(render.sanitize(context), jinja_env=render.environment(), autoescape=True)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def assert_same_package(want: bytes, got: bytes) -> None:
+    a, b = zipfile.ZipFile(io.BytesIO(want)), zipfile.ZipFile(io.BytesIO(got))
+    assert b.testzip() is None
+    assert a.namelist() == b.namelist()
+    for name in a.namelist():
+        x, y = a.read(name), b.read(name)
+        if name.endswith((".xml", ".rels")):
+            x, y = canonical(x), canonical(y)
+        assert x == y, name
+
+
+def sample_context(name: str, sample, *, hostile: bool = False) -> tuple[str, dict]:
+    kind = documents.get(name.split("-")[0])
+    data = sample(name)
+    context = kind.context(schema.parse(kind.input, data))
+    if hostile:
+        context = _hostile(context)
+    return kind.template, context
+
+
+def _hostile(value):
+    """Every string of a context with hostile text added (after validation, as a user's
+    own template could receive it)."""
+    if isinstance(value, str):
+        return value + " " + HOSTILE if value.strip() else value
+    if isinstance(value, dict):
+        return {k: _hostile(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hostile(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_sample_renders_as_docxtpl_renders_it(name, sample):
+    template, context = sample_context(name, sample)
+    hostile = _hostile(context)
+    # Alternate on the same pooled copy: each render starts from the pristine template.
+    for ctx in (context, hostile, context):
+        assert_same_package(plain(template, ctx), render.render(template, ctx))
+
+
+def test_the_samples_cover_every_kind():
+    assert {n.split("-")[0] for n in SAMPLES} >= set(documents.KINDS)
+
+
+def _png() -> bytes:
+    """A 1×1 white PNG."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
+
+
+@pytest.fixture
+def own_template(tmp_path):
+    """A user's template: variables in the body, a header, a footer, the title property,
+    a table filled by a loop, and two pictures."""
+    doc = docx.Document()
+    section = doc.sections[0]
+    section.header.paragraphs[0].text = "Đơn vị: {{ unit }}"
+    section.footer.paragraphs[0].text = "Trang của {{ person }}"
+    doc.core_properties.title = "Báo cáo {{ unit }}"
+    doc.add_paragraph("Họ và tên: {{ person }}")
+    table = doc.add_table(rows=3, cols=1)
+    table.cell(0, 0).text = "{%tr for r in rows %}"
+    table.cell(1, 0).text = "{{ r }}"
+    table.cell(2, 0).text = "{%tr endfor %}"
+    doc.add_picture(io.BytesIO(_png()), width=Cm(1))
+    doc.add_picture(io.BytesIO(_png()), width=Cm(1))
+    path = tmp_path / "own.docx"
+    doc.save(path)
+    return path
+
+
+OWN_CONTEXTS = [
+    {"unit": "Thôn Na Mèo", "person": "Lò Văn Thản", "rows": ["một", "hai"]},
+    {"unit": HOSTILE, "person": "A & B", "rows": [HOSTILE] * 5},
+    {"unit": "", "person": "{{ not_evaluated }}", "rows": []},
+]
+
+
+def test_a_users_template_with_header_footer_title_and_pictures(own_template):
+    for ctx in OWN_CONTEXTS + OWN_CONTEXTS:
+        got = render.render(own_template, ctx)
+        assert_same_package(plain(own_template, ctx), got)
+    header = zipfile.ZipFile(io.BytesIO(got)).read("word/header1.xml").decode()
+    assert "Đơn vị: " in header and "Thôn Na Mèo" not in header
+
+
+def test_a_failed_render_leaves_no_trace_in_the_next(own_template):
+    with pytest.raises(render.TemplateProblem):
+        render.render(own_template, {"unit": "x", "rows": []})      # no `person`
+    ctx = OWN_CONTEXTS[0]
+    assert_same_package(plain(own_template, ctx), render.render(own_template, ctx))
+
+
+def test_a_template_without_core_properties_renders_as_docxtpl(tmp_path, own_template):
+    path = tmp_path / "nocore.docx"
+    with zipfile.ZipFile(own_template) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "docProps/core.xml":
+                continue
+            if item.filename == "_rels/.rels":
+                root = etree.fromstring(data)
+                for rel in list(root):
+                    if rel.get("Target").endswith("core.xml"):
+                        root.remove(rel)
+                data = etree.tostring(root)
+            dst.writestr(item, data)
+    for ctx in OWN_CONTEXTS[:2]:    # python-docx adds core properties stamped "now"
+        got = zipfile.ZipFile(io.BytesIO(render.render(path, ctx)))
+        want = zipfile.ZipFile(io.BytesIO(plain(path, ctx)))
+        assert got.namelist() == want.namelist()
+        for name in ("word/document.xml", "word/header1.xml", "word/footer1.xml"):
+            assert canonical(got.read(name)) == canonical(want.read(name)), name
+    assert render.template_bytes(path) in render._plain_only
+
+
+def test_renders_from_eight_threads_are_each_right(sample, own_template):
+    jobs = [sample_context(n, sample, hostile=h) for n in ("decision", "commitment", "report")
+            for h in (False, True)] + [(own_template, c) for c in OWN_CONTEXTS]
+    expected = [plain(t, c) for t, c in jobs]
+    results: dict[tuple[int, int], bytes] = {}
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def work(worker: int) -> None:
+        try:
+            start.wait()
+            for round_ in range(3):
+                for i in range(len(jobs)):
+                    j = (i + worker + round_) % len(jobs)
+                    results[worker, round_ * 100 + j] = render.render(*jobs[j])
+        except BaseException as exc:    # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(results) == 8 * 3 * len(jobs)
+    for (_, key), got in results.items():
+        assert_same_package(expected[key % 100], got)
