@@ -9,9 +9,9 @@ between runs (outside the timing). Every output is opened and must list all the 
 
 - docgen: `docgen.render_document("decision", data)` — schema validation of every unit,
   the kind's context, sanitising, the strict autoescaping render;
-- docgen-docxtpl: the same, rendered through a fresh `DocxTemplate` per call (docgen's
-  reference path, `render._render_docxtpl`: what every render did before the prepared
-  template cache);
+- docgen-docxtpl: the same, rendered through a fresh `DocxTemplate` and its `save()` per
+  call (docgen's reference path, `render.render_plain`, which `render.render` must equal:
+  without the pool of loaded templates and the package writer of `docgen.docxzip`);
 - baseline: what a user would write — `DocxTemplate("templates_docx/decision.docx")
   .render(context)` with docxtpl's defaults (no autoescape, no strict variables) and
   `save()`, on the same context built once outside the timing.
@@ -114,7 +114,7 @@ def renderer(case: str, data: dict):
         return lambda: docgen.render_document("decision", data)
     if case == "docgen-docxtpl":
         kind = documents.get("decision")
-        return lambda: render.render(
+        return lambda: render.render_plain(
             kind.template, kind.context(schema.parse(kind.input, data)))
     if case == "baseline":
         from docxtpl import DocxTemplate
