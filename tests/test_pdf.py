@@ -427,13 +427,16 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 @needs_office
 @pytest.mark.skipif(not have("pdftoppm"), reason="poppler-utils is not installed")
-@pytest.mark.parametrize("pages, expected", [(2, 2), (1, 1), (9, 3)],
+@pytest.mark.parametrize("pages", [2, 1, 9],
                          ids=["two pages asked, two given", "one page asked, one given",
                               "more pages asked than the PDF has, all given"])
-def test_preview_gives_the_first_pages_as_png(conv, decision_docx, pages, expected):
-    document = pdf.to_pdf(decision_docx)  # the sample decision prints on three pages
+def test_preview_gives_the_first_pages_as_png(conv, decision_docx, pages):
+    document = pdf.to_pdf(decision_docx)  # the sample decision prints on 3–4 pages
+    info = subprocess.run(["pdfinfo", "-"], input=document, capture_output=True, check=True)
+    count = int(re.search(rb"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+    assert 2 < count < 9
     images = pdf.preview_pngs(document, pages=pages, dpi=60)
-    assert len(images) == expected
+    assert len(images) == min(pages, count)
     width, height = png_size(images[0])  # A4 at 60 dpi, give or take pdftoppm's rounding
     assert abs(width - 210 / 25.4 * 60) < 1.5 and abs(height - 297 / 25.4 * 60) < 1.5
 

@@ -118,7 +118,9 @@ def load_sample_district(session: Session, *, policy: Policy | None = None) -> N
             row.reviewed_score, row.self_score, row.safe = score, score + 3, safe
             row.suggested, row.reason = policy.suggest(score, safe), reason
         if name not in UNIT_NOTES:
-            row.note = item.get("note", "")
+            # The sample list prints the reason after the note (prefill.list_note adds it
+            # from `reason`): the stored note is what precedes it.
+            row.note = item.get("note", "").split("; đề xuất loại")[0]
         session.add(row)
         session.add(_outcome(unit.id, YEAR - 1, _previous_class(code, i), i + 1, policy))
     for area, people in HOUSEHOLDS.items():
