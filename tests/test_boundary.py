@@ -17,7 +17,6 @@ from sqlalchemy import select
 from docgen import render_document, store as q
 from docgen.errors import InputError, UserError
 from helpers import ADMIN_PASSWORD, full_text, login
-from test_store import postgres_url  # noqa: F401  (the throw-away PostgreSQL server)
 
 PASSWORD = "mat-khau-van-thu-xa-1"
 # Words only the other commune (Kín Đáo) and the district may see; none is in the samples.

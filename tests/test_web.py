@@ -24,11 +24,6 @@ def html(response) -> str:
     return response.get_data(as_text=True)
 
 
-@pytest.fixture
-def db(app):
-    return app.extensions["docgen_store"]
-
-
 def unit_id(db, name: str) -> int:
     with db.session(readonly=True) as s:
         return next(u.id for u in q.list_units(s) if u.name == name)

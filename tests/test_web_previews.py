@@ -12,7 +12,7 @@ import pytest
 from docgen import render_document, store as q
 from docgen.samples import load_sample
 from helpers import have, png_grey
-from test_web import db, html, token  # noqa: F401 (db: a fixture)
+from test_web import html, token
 
 pytestmark = pytest.mark.skipif(not (have("soffice") and have("pdftoppm")),
                                 reason="LibreOffice and poppler-utils make the previews")

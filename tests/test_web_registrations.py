@@ -14,7 +14,7 @@ import pytest
 from docgen import nd30, store as q
 from docgen.documents.registration import CRITERIA
 from helpers import open_docx, pdf_text, texts
-from test_web import db, html, job_download, run_batch, token  # noqa: F401 (db: a fixture)
+from test_web import html, job_download, run_batch, token
 
 HEADERS = ("STT", "Tên đơn vị", "Loại hình", "Xã", "Cơ quan cấp trên", "Kính gửi", "Người ký",
            "Chức vụ", "Số hộ", "Số người", "Địa danh", "Ghi chú")
