@@ -355,7 +355,8 @@ def _year(raw: Any) -> int:
     last = dt.date.today().year
     if isinstance(raw, (dt.date, dt.datetime)):
         value = raw.year
-    elif isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() or isinstance(raw, str) and re.fullmatch(r"\s*\d{4}\s*", raw):
+    elif (isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer()
+          or isinstance(raw, str) and re.fullmatch(r"\s*\d{4}\s*", raw)):
         value = int(raw)
     else:
         value = None

@@ -1,5 +1,6 @@
 """Shared fixtures: sample data, the CLI runner, the Flask app, its store and clients, the
-throw-away PostgreSQL server and its stores; the `--screenshots DIR` option of the browser tests (tests/e2e/conftest.py)."""
+throw-away PostgreSQL server and its stores; the `--screenshots DIR` option of the browser
+tests (tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 

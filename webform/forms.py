@@ -150,7 +150,8 @@ def from_form(cls: type, form: Form | Submitted) -> dict:
             out[field.name] = from_form(_record_type(hint), wtf.form)
         elif spec.kind == "items":
             item_cls = _record_type(hint)
-            typed = [f.name for f, s, _ in _fields(item_cls) if s.kind in ("text", "integer", "day")]
+            typed = [f.name for f, s, _ in _fields(item_cls)
+                     if s.kind in ("text", "integer", "day")]
             rows = [from_form(item_cls, entry.form) for entry in wtf.entries]
             # A row whose text cells are all empty is one of the spare rows: not data.
             out[field.name] = [r for r in rows if any(str(r.get(n) or "").strip() for n in typed)]

@@ -17,7 +17,8 @@ from .kinds import Kind
 KIND_OPTIONS = tuple((k.code, k.label) for k in domain.UNIT_KINDS)
 GRADE_OPTIONS = tuple((c.code, c.label) for c in domain.UNIT_CLASSES)
 # Vietnamese alphabet order for điểm a), b), … (no f, j, w, z).
-LETTERS = ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y"]
+LETTERS = ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r",
+           "s", "t", "u", "v", "x", "y"]
 # Level words a reporting body's name may carry, for "Toàn huyện …" when `level` is blank.
 LEVELS = ("thành phố", "thị xã", "thị trấn", "đặc khu", "huyện", "quận", "tỉnh", "phường", "xã")
 SAFE = "“An toàn về an ninh, trật tự”"

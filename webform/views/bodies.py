@@ -37,7 +37,8 @@ class SignerForm(FlaskForm):
     authority = SelectField("Thẩm quyền ký", validate_choice=False,
                             choices=choices([(a.code, a.label) for a in domain.AUTHORITIES]))
     on_behalf = StringField("Thay mặt / ký thay cho",
-                            description="TM.: tên tập thể; KT., Q., TL., TUQ.: chức danh người đứng đầu")
+                            description="TM.: tên tập thể; KT., Q., TL., TUQ.: "
+                                        "chức danh người đứng đầu")
     active = BooleanField("Đang ký văn bản", default=True)
 
 
