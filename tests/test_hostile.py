@@ -142,7 +142,7 @@ _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 def put(data: dict, path: str, value) -> None:
     parts = [(k, int(i) - 1 if i else None) for k, i in _PART.findall(path)]
     holder = data
-    for (key, index), following in zip(parts, parts[1:] + [None]):
+    for (key, index), following in zip(parts, parts[1:] + [None], strict=True):
         last = following is None
         if index is not None:
             if last:

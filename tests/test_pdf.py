@@ -168,7 +168,7 @@ def test_the_pdf_keeps_the_nd30_page_layout(conv, sample, kind):
     # A section's first page has no number; the next ones count on from 2.
     starts = [i for i, n in enumerate(numbers) if n is None]
     assert starts[0] == 0
-    for start, end in zip(starts, starts[1:] + [len(numbers)]):
+    for start, end in zip(starts, starts[1:] + [len(numbers)], strict=True):
         assert numbers[start + 1:end] == list(range(2, end - start + 1)), numbers
     assert len(starts) == (2 if kind in ("decision", "proposal") else 1), numbers
 

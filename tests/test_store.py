@@ -719,7 +719,8 @@ def test_numbers_restart_at_01_each_year(db, body):
     ids = drafts(db, body.id, 4)
     dates = [dt.date(2022, 12, 30), dt.date(2022, 12, 31), dt.date(2023, 1, 1),
              dt.date(2023, 1, 2)]
-    got = [store.issue_number(db, i, issued_on=d, render=fake_render) for i, d in zip(ids, dates)]
+    got = [store.issue_number(db, i, issued_on=d, render=fake_render)
+           for i, d in zip(ids, dates, strict=True)]
     assert [(d.year, d.number, d.symbol) for d in got] == [
         (2022, 1, "01/QĐ-UBND"), (2022, 2, "02/QĐ-UBND"), (2023, 1, "01/QĐ-UBND"),
         (2023, 2, "02/QĐ-UBND")]

@@ -29,7 +29,8 @@ def unit_list(client, query: str = "") -> list[dict]:
     assert book.sheetnames[:2] == ["Danh sách", "Hướng dẫn"]
     rows = list(book["Danh sách"].iter_rows(values_only=True))
     assert rows[0] == HEADERS
-    return [dict(zip(HEADERS, row)) for row in rows[1:] if any(v is not None for v in row)]
+    return [dict(zip(HEADERS, row, strict=False)) for row in rows[1:]
+            if any(v is not None for v in row)]
 
 
 def workbook(rows: list[dict]) -> bytes:

@@ -270,7 +270,7 @@ def _fixed_widths(table, widths: list[int]) -> None:
     if existing is not None:
         tbl_pr.remove(existing)
     tbl_pr.insert(1, width)
-    for col, w in zip(table.columns, widths):
+    for col, w in zip(table.columns, widths, strict=True):
         col.width = Twips(w)
         for cell in col.cells:
             cell.width = Twips(w)

@@ -229,7 +229,7 @@ def kind_lines(f: figures.Figures) -> list[str]:
     """One điểm per unit kind that has units: "a) Khu dân cư: 10 đơn vị, trong đó …"."""
     rows = [row for row in f.kinds if row.total]
     lines = []
-    for letter, row in zip(LETTERS, rows):
+    for letter, row in zip(LETTERS, rows, strict=False):
         parts = [f"{g.label} {_n(row.count(g))} ({row.share_text(g)})" for g in figures.CLASSES]
         lines.append(f"{letter}) {row.label}: {_n(row.total)} đơn vị, trong đó " + ", ".join(parts)
                      + ".")

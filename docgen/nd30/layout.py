@@ -58,7 +58,7 @@ def segments(doc: Document) -> list[Segment]:
         return [_segment(doc.blocks, None)]
     bounds = [0, *starts[1:], len(doc.blocks)]
     return [_segment(doc.blocks[a:b], start - a)
-            for a, b, start in zip(bounds, bounds[1:], starts)]
+            for a, b, start in zip(bounds, bounds[1:], starts, strict=False)]
 
 
 def _national_line(block) -> Line | None:
