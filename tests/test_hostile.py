@@ -12,6 +12,7 @@ walking each kind's input dataclass, so a new kind is covered once it has a samp
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import datetime as dt
@@ -42,10 +43,8 @@ with warnings.catch_warnings():
     # hypothesis imports its patch writer (libcst) when a test fails; libcst's import warns
     # (DeprecationWarning), which -W error would turn into a pytest INTERNALERROR.
     warnings.simplefilter("ignore")
-    try:
+    with contextlib.suppress(ImportError):
         import hypothesis.extra._patching  # noqa: F401
-    except ImportError:
-        pass
 
 SETTINGS = dict(deadline=None, database=None, derandomize=False,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

@@ -200,7 +200,7 @@ class Submitted:
         if spec.kind == "boolean":                  # BooleanField.false_values
             raw = formdata.getlist(key)
             return types.SimpleNamespace(data=bool(raw) and raw[0] not in (False, "false", ""))
-        return types.SimpleNamespace(data=formdata[key] if key in formdata else None)
+        return types.SimpleNamespace(data=formdata.get(key))
 
 
 def submitted(cls: type) -> Submitted | None:
