@@ -71,7 +71,7 @@ class Server:
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("DOCGEN_")}
         env.update(DOCGEN_INSTANCE=str(self.folder / "instance"), DOCGEN_ADMIN_PASSWORD=PASSWORD)
-        self.log = open(self.folder / "server.log", "w")
+        self.log = open(self.folder / "server.log", "w")  # noqa: SIM115 (the server's; stop() closes it)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "docgen", "serve", "--port", str(self.port)],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -83,7 +83,7 @@ class Server:
             except OSError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     self.stop()
-                    raise SystemExit("the service did not start; see its log above")
+                    raise SystemExit("the service did not start; see its log above") from None
                 time.sleep(0.2)
 
     def store(self):

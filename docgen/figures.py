@@ -125,7 +125,7 @@ class Figures:
         """The kinds a table shows: those with units this year or last. A commune's report
         has no row for communes; a district's keeps a kind whose units all went away."""
         before = self.previous.kinds if self.previous else (None,) * len(self.kinds)
-        return tuple(row for row, old in zip(self.kinds, before)
+        return tuple(row for row, old in zip(self.kinds, before, strict=True)
                      if row.total or (old is not None and old.total))
 
     def change(self, grade: domain.UnitClass) -> Change | None:

@@ -147,20 +147,22 @@ def generate_table(font_dir: str = DEFAULT_FONT_DIR) -> str:
         if font["head"].unitsPerEm != UNITS_PER_EM:
             raise ValueError(f"{filename}: units per em is not {UNITS_PER_EM}")
         cmap, hmtx = font.getBestCmap(), font["hmtx"]
-
-        def advance(char: str) -> int:
-            return hmtx[cmap[ord(char)]][0]
-
-        widths = [advance(chr(c)) for c in range(32, 127)]
+        widths = [_advance(cmap, hmtx, chr(c)) for c in range(32, 127)]
         lines = [", ".join(map(str, widths[i:i + 12])) for i in range(0, len(widths), 12)]
         body = "".join(f"        {line},\n" for line in lines)
         ascii_rows.append(f'    "{style}": (\n{body}    ),\n')
-        pairs = [f'"{_literal(c)}": {advance(c)}' for c in EXTRA_CHARS if ord(c) in cmap]
+        pairs = [f'"{_literal(c)}": {_advance(cmap, hmtx, c)}' for c in EXTRA_CHARS
+                 if ord(c) in cmap]
         lines = [", ".join(pairs[i:i + 7]) for i in range(0, len(pairs), 7)]
         body = "".join(f"        {line},\n" for line in lines)
         extra_rows.append(f'    "{style}": {{\n{body}    }},\n')
     return ("ASCII_WIDTHS = {\n" + "".join(ascii_rows) + "}\n"
             "EXTRA_WIDTHS = {\n" + "".join(extra_rows) + "}\n")
+
+
+def _advance(cmap, hmtx, char: str) -> int:
+    """The advance width of `char` in font units, from a font's cmap and hmtx tables."""
+    return hmtx[cmap[ord(char)]][0]
 
 
 def _literal(char: str) -> str:

@@ -147,10 +147,10 @@ def parse_policy(raw: bytes | str, path: str | os.PathLike = "<chính sách>") -
             fail(f"{at}.code", f"xếp loại «{code}» đã có ở mục trước")
         seen.add(code)
         min_score = entry.get("min_score")
-        if min_score is not None:
-            if (isinstance(min_score, bool) or not isinstance(min_score, (int, float))
-                    or not math.isfinite(min_score) or not 0 <= min_score <= 100):
-                fail(f"{at}.min_score", f"«{min_score}» phải là số từ 0 đến 100")
+        if min_score is not None and (
+                isinstance(min_score, bool) or not isinstance(min_score, (int, float))
+                or not math.isfinite(min_score) or not 0 <= min_score <= 100):
+            fail(f"{at}.min_score", f"«{min_score}» phải là số từ 0 đến 100")
         requires_safe = entry.get("requires_safe", False)
         if not isinstance(requires_safe, bool):
             fail(f"{at}.requires_safe", "phải là true hoặc false")

@@ -78,7 +78,8 @@ def integer(label: str, *, minimum: int | None = None, maximum: int | None = Non
 
 
 def day(label: str, *, required: bool = True, help: str = ""):
-    """A calendar date: ISO "2022-02-05" or Vietnamese "05/02/2022"; optional ones default to None."""
+    """A calendar date: ISO "2022-02-05" or Vietnamese "05/02/2022"; optional ones default to
+    None."""
     return _field(Spec(label, "day", required, help=help), None if not required else MISSING)
 
 

@@ -163,7 +163,7 @@ def _canonical(data: str, book, strings, width: int) -> list[tuple] | None:
     out: list[tuple] = []
     values: list | None = None
     expected, matched_rows, matched_cells = 1, 0, 0
-    dates, epoch = book._date_formats, book.epoch
+    dates = book._date_formats
     for number, closed, letters, style, kind, value, is_, inline in _FAST.findall(data):
         if number:
             matched_rows += 1

@@ -15,7 +15,8 @@ def user() -> None:
 @user.command("add")
 @click.argument("username")
 @click.option("--role", type=click.Choice(["district", "commune", "viewer"]), default="district",
-              show_default=True, help="district: toàn quyền; commune: văn thư cấp xã; viewer: chỉ xem.")
+              show_default=True,
+              help="district: toàn quyền; commune: văn thư cấp xã; viewer: chỉ xem.")
 @click.option("--body", "body_id", type=int, default=None,
               help="Mã cơ quan của văn thư cấp xã (xem trang Cơ quan).")
 @click.option("--name", "full_name", default="", help="Họ và tên.")

@@ -1,5 +1,6 @@
-"""Shared fixtures: sample data, the CLI runner, the Flask app and client; the
-`--screenshots DIR` option of the browser tests (tests/e2e/conftest.py)."""
+"""Shared fixtures: sample data, the CLI runner, the Flask app, its store and clients, the
+throw-away PostgreSQL server and its stores; the `--screenshots DIR` option of the browser
+tests (tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 
@@ -66,6 +67,12 @@ def app(tmp_path):
     return create_app({"TESTING": True, "WTF_CSRF_ENABLED": True,
                        "INSTANCE_PATH": str(tmp_path / "instance"),
                        "ADMIN_PASSWORD": ADMIN_PASSWORD})
+
+
+@pytest.fixture
+def db(app):
+    """The web form's store (docgen.store.Store) behind `app`."""
+    return app.extensions["docgen_store"]
 
 
 @pytest.fixture
@@ -138,6 +145,20 @@ def postgres_url():
     finally:
         run(pg_ctl, "-D", data, "-m", "immediate", "-w", "stop")
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def pg(postgres_url):
+    """An empty store (the current schema) in the test server's «postgres» database."""
+    from docgen import store
+
+    database = store.Store(postgres_url)
+    store.Base.metadata.drop_all(database.engine)
+    with database.engine.begin() as conn:  # the schema's version goes with its tables
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    database.create_schema()
+    yield database
+    database.dispose()
 
 
 @pytest.fixture

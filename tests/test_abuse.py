@@ -33,11 +33,6 @@ def token(client, url: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html(client.get(url)))[1]
 
 
-@pytest.fixture
-def db(app):
-    return app.extensions["docgen_store"]
-
-
 def ubnd(db) -> int:
     with db.session(readonly=True) as s:
         return next(b.id for b in q.list_bodies(s) if b.abbreviation == "UBND")

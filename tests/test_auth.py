@@ -22,11 +22,6 @@ def csrf(client, url="/"):
 
 
 @pytest.fixture
-def db(app):
-    return app.extensions["docgen_store"]
-
-
-@pytest.fixture
 def world(db):
     """A commune body of Na Mèo with a clerk and a viewer, and a district document."""
     with db.session() as s:

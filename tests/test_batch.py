@@ -70,7 +70,7 @@ def merged(households, tmp_path_factory):
 def test_sample_list_has_237_good_rows_and_3_reported(households):
     assert len(households.rows) == 237
     assert [(p.row, p.column) for p in households.problems] == [(r, c) for r, c, _ in BAD_ROWS]
-    for problem, (_, _, needle) in zip(households.problems, BAD_ROWS):
+    for problem, (_, _, needle) in zip(households.problems, BAD_ROWS, strict=True):
         assert needle in problem.message
     first = households.rows[0]
     assert first.number == 2 and set(first.data) >= {"full_name", "birth_year", "area", "commune"}
@@ -331,7 +331,7 @@ def test_merged_docx_opens_in_libreoffice_one_page_per_form(households, tmp_path
     text = pdf_text(to_pdf(out.read_bytes()))
     pages = text.rstrip("\f").split("\f")
     assert len(pages) == 12
-    for page, row in zip(pages, households.rows[:12]):
+    for page, row in zip(pages, households.rows[:12], strict=True):
         assert row.data["full_name"] in page
 
 

@@ -270,7 +270,8 @@ def test_default_legal_basis_follows_the_law_in_force(sample):
     data.update(year=2025, date="2026-01-15")
     del data["plan_reference"]
     bases = [t for t in texts(docgen.render_document("decision", data)) if t.startswith("Căn cứ")]
-    assert bases[0].startswith("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025")
+    assert bases[0].startswith("Căn cứ Luật Tổ chức chính quyền địa phương "
+                               "ngày 16 tháng 6 năm 2025")
     data.update(year=2022, date="2023-02-10")
     bases = [t for t in texts(docgen.render_document("decision", data)) if t.startswith("Căn cứ")]
     assert "ngày 19 tháng 6 năm 2015" in bases[0]

@@ -320,7 +320,7 @@ def test_a_zip_that_understates_its_inflated_size_is_refused_as_broken(db, reade
 @pytest.mark.parametrize("reader", list(READERS))
 def test_an_xml_entity_bomb_in_the_sheet_is_refused(db, reader):
     laughs = ['<!ENTITY a0 "hahahahahahahahahaha">'] + [
-        f'<!ENTITY a{i} "{("&a%d;" % (i - 1)) * 10}">' for i in range(1, 10)]
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)]
     xml = (f'<?xml version="1.0"?><!DOCTYPE worksheet [{"".join(laughs)}]>'
            f'<worksheet xmlns="{SHEET_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is>'
            f'<t>&a9;</t></is></c></row></sheetData></worksheet>').encode()
@@ -577,7 +577,7 @@ def hostile_db(tmp_path):
     db = store.Store(instance_path=tmp_path)
     db.seed_sample_if_empty()
     with db.session() as s:
-        for i, value in enumerate(HOSTILE):
+        for value in HOSTILE:
             unit = store.save_unit(s, name=value, kind="Cơ quan", body_id=1, commune=value,
                                    note=value)
             store.save_assessment(s, unit.id, 2022, self_score=80, reviewed_score=80,

@@ -9,6 +9,7 @@ and output folders is checked too."""
 from __future__ import annotations
 
 import array
+import contextlib
 import fcntl
 import io
 import os
@@ -129,7 +130,8 @@ class Server:
             except requests.ConnectionError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     self.stop()
-                    raise RuntimeError("docgen serve did not start:\n" + self.log.read_text())
+                    raise RuntimeError("docgen serve did not start:\n"
+                                       + self.log.read_text()) from None
                 time.sleep(0.2)
 
     def note_children(self) -> dict[int, str]:
@@ -158,10 +160,8 @@ class Server:
         # instances on a profile in its temp folder (orphaned when it was killed).
         for pid in self.children | set(using(self.tmp)):
             if alive(pid):
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
 
     def client(self) -> requests.Session:
         """A session signed in as the district administrator (when accounts exist)."""

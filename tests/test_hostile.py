@@ -12,6 +12,7 @@ walking each kind's input dataclass, so a new kind is covered once it has a samp
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import datetime as dt
@@ -42,10 +43,8 @@ with warnings.catch_warnings():
     # hypothesis imports its patch writer (libcst) when a test fails; libcst's import warns
     # (DeprecationWarning), which -W error would turn into a pytest INTERNALERROR.
     warnings.simplefilter("ignore")
-    try:
+    with contextlib.suppress(ImportError):
         import hypothesis.extra._patching  # noqa: F401
-    except ImportError:
-        pass
 
 SETTINGS = dict(deadline=None, database=None, derandomize=False,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
@@ -142,7 +141,7 @@ _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 def put(data: dict, path: str, value) -> None:
     parts = [(k, int(i) - 1 if i else None) for k, i in _PART.findall(path)]
     holder = data
-    for (key, index), following in zip(parts, parts[1:] + [None]):
+    for (key, index), following in zip(parts, parts[1:] + [None], strict=True):
         last = following is None
         if index is not None:
             if last:

@@ -606,7 +606,7 @@ def test_repeated_faults_in_a_merged_batch_are_one_finding():
 def _long_table_document(rows: int):
     doc = conforming_decision()
     table = _table(doc, (1000, 4000, 2355, 2000), rows=1)
-    for cell, text in zip(table.rows[0].cells, ("1", "Xã Tam Thanh", "Khá", "Đạt")):
+    for cell, text in zip(table.rows[0].cells, ("1", "Xã Tam Thanh", "Khá", "Đạt"), strict=True):
         run = _write(cell.paragraphs[0], text, size=13).runs[0]
         run.font.name = "Arial"
     row = table.rows[0]._tr

@@ -161,28 +161,22 @@ def test_no_module_finds_its_files_by_walking_up_from_its_own_path():
     assert offenders == []
 
 
-# Findings of `ruff check .` when the configuration came (pyproject.toml [tool.ruff]); the
-# files of that change have none. Lower it as findings are fixed: CI then holds it at 0.
-RUFF_BASELINE = 133
-RUFF_CLEAN = ["docgen/settings.py", "docgen/shipped.py", "docgen/samples.py",
-              "templates_docx/__init__.py", "samples/__init__.py", "tests/conftest.py",
-              "tests/e2e/conftest.py", "tests/e2e/test_clerk_flow.py", "tests/test_cli.py",
-              "tests/test_packaging.py", "tests/test_wheel.py"]
+# Files whose findings `ruff check .` may still report: docgen/render.py is being rewritten
+# (issue 11) and is made clean with that change. The list may only shrink.
+RUFF_PENDING = {"docgen/render.py"}
 
 
-def test_ruff_check_finds_no_more_than_the_baseline():
-    """`ruff check .` with the project's configuration: no finding in the files listed
-    clean, and no more findings in the tree than RUFF_BASELINE (`make lint` lists them)."""
+def test_ruff_check_finds_nothing():
+    """`ruff check .` with the project's configuration reports no finding outside
+    RUFF_PENDING (`make lint` lists them)."""
     ruff = Path(sys.executable).parent / "ruff"
     assert ruff.is_file(), "ruff is not installed beside this Python: pip install -e '.[test]'"
     done = subprocess.run([str(ruff), "check", "--no-cache", "--output-format", "json", "."],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     findings = json.loads(done.stdout)
-    where = [f"{Path(f['filename']).relative_to(ROOT)}:{f['location']['row']} {f['code']}"
-             for f in findings]
-    clean = [w for w in where if w.split(":")[0] in RUFF_CLEAN]
-    assert clean == []
-    assert len(findings) <= RUFF_BASELINE, "new ruff findings:\n" + "\n".join(where)
+    where = [f"{Path(f['filename']).relative_to(ROOT).as_posix()}:{f['location']['row']} "
+             f"{f['code']}" for f in findings]
+    assert [w for w in where if w.split(":")[0] not in RUFF_PENDING] == [], "\n".join(where)
 
 
 # Environment reads not yet moved into docgen/settings.py (modules other work is changing

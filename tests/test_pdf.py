@@ -162,13 +162,13 @@ def test_the_pdf_keeps_the_nd30_page_layout(conv, sample, kind):
         assert outside == [], f"page {i}: words outside the margins: {outside[:10]}"
         assert len(header) <= 1, f"page {i}: more than a page number above the text"
         middle = (30 + size[0] - 15) / 2  # of the text area
-        for text, x0, y0, x1, y1 in header:
+        for text, x0, _y0, x1, _y1 in header:
             assert text.isdigit() and abs((x0 + x1) / 2 / MM - middle) < 2, (i, text)
         numbers.append(int(header[0][0]) if header else None)
     # A section's first page has no number; the next ones count on from 2.
     starts = [i for i, n in enumerate(numbers) if n is None]
     assert starts[0] == 0
-    for start, end in zip(starts, starts[1:] + [len(numbers)]):
+    for start, end in zip(starts, starts[1:] + [len(numbers)], strict=True):
         assert numbers[start + 1:end] == list(range(2, end - start + 1)), numbers
     assert len(starts) == (2 if kind in ("decision", "proposal") else 1), numbers
 

@@ -21,7 +21,6 @@ from docgen import render_document, store as q
 from docgen.cli import main
 from docgen.privacy import mask_cccd, mask_text
 from helpers import full_text, have, login
-from test_store import pg, postgres_url  # noqa: F401  (the PostgreSQL fixtures)
 
 PASSWORD = "mat-khau-van-thu-xa-1"
 YEAR = 2025
@@ -44,11 +43,6 @@ SECRETS = ([cccd for *_, cccd, _ in PEOPLE] + SAMPLE_CCCDS
 
 
 # ---- helpers ---------------------------------------------------------------------------
-
-@pytest.fixture
-def db(app):
-    return app.extensions["docgen_store"]
-
 
 def html(response) -> str:
     return response.get_data(as_text=True)
@@ -373,7 +367,7 @@ def test_cli_purge_erases_the_rows_from_the_database_files(runner, tmp_path, mon
     assert details[-1][0] == "cli" and details[-1][1].startswith("5 hộ của 1 khu dân cư")
 
 
-def test_postgresql_lists_and_purges_a_years_households(pg):  # noqa: F811
+def test_postgresql_lists_and_purges_a_years_households(pg):
     pg.seed_sample_if_empty()
     with pg.session() as s:
         na_meo = next(u.id for u in q.list_units(s) if u.name == "Bản Na Mèo")

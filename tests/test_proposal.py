@@ -18,7 +18,6 @@ from docgen.errors import InputError
 from docgen.vietnamese import percent
 from helpers import open_docx, paragraphs_with, texts
 from test_report import cells, table_with
-from test_web import db  # noqa: F401 (a fixture)
 
 CLASSES = ("Xuất sắc", "Khá", "Trung bình", "Yếu")
 KIND_ORDER = ("Khu dân cư", "Xã, thị trấn", "Cơ quan", "Doanh nghiệp", "Cơ sở giáo dục")

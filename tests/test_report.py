@@ -102,7 +102,7 @@ def test_sample_reuses_the_decision_units(sample):
     assert [key(u) for u in report_units] == [key(u) for u in decided]
     # The decision's Ghi chú also says why a class differs from the suggestion; the report
     # names a weak unit with its note only.
-    for mine, theirs in zip(report_units, decided):
+    for mine, theirs in zip(report_units, decided, strict=True):
         assert theirs.get("note", "").startswith(mine.get("note", ""))
     assert all(isinstance(u["safe"], bool) for u in sample("report")["units"])
 
@@ -133,7 +133,7 @@ def test_overall_sentence_quotes_the_same_numbers(report):
                 + "; ".join(f"{grades[g]} đơn vị xếp loại {g}, chiếm {pct(grades[g], total)}"
                             for g in GRADES) + ".")
     assert expected in texts(out)
-    for letter, kind in zip(["a", "b", "c", "d", "đ"], KINDS):
+    for letter, kind in zip(["a", "b", "c", "d", "đ"], KINDS, strict=True):
         counts = hand["by_kind"][kind]
         n = sum(counts.values())
         line = (f"{letter}) {kind}: {n} đơn vị, trong đó "
@@ -162,7 +162,8 @@ def test_safe_table_and_sentence_match_a_hand_count(report):
 def test_comparison_with_last_year_matches_a_hand_count(report):
     data, out = report
     hand = hand_count(data["units"])
-    before = {g: sum(c[code] for c in data["previous"]["counts"]) for g, code in zip(GRADES, CODES)}
+    before = {g: sum(c[code] for c in data["previous"]["counts"])
+              for g, code in zip(GRADES, CODES, strict=True)}
     before_total = sum(before.values())
     before_safe = sum(c["safe"] for c in data["previous"]["counts"])
     total = hand["total"]

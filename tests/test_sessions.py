@@ -25,11 +25,6 @@ CLERK_PASSWORD = "mat-khau-van-thu-xa-1"
 
 
 @pytest.fixture
-def db(app):
-    return app.extensions["docgen_store"]
-
-
-@pytest.fixture
 def clerk_id(db):
     with db.session() as s:
         ubnd = next(b for b in q.list_bodies(s) if b.abbreviation == "UBND")

@@ -719,7 +719,8 @@ def test_numbers_restart_at_01_each_year(db, body):
     ids = drafts(db, body.id, 4)
     dates = [dt.date(2022, 12, 30), dt.date(2022, 12, 31), dt.date(2023, 1, 1),
              dt.date(2023, 1, 2)]
-    got = [store.issue_number(db, i, issued_on=d, render=fake_render) for i, d in zip(ids, dates)]
+    got = [store.issue_number(db, i, issued_on=d, render=fake_render)
+           for i, d in zip(ids, dates, strict=True)]
     assert [(d.year, d.number, d.symbol) for d in got] == [
         (2022, 1, "01/QĐ-UBND"), (2022, 2, "02/QĐ-UBND"), (2023, 1, "01/QĐ-UBND"),
         (2023, 2, "02/QĐ-UBND")]
@@ -817,72 +818,6 @@ def test_a_commitment_form_is_not_numbered(seeded):
 
 
 # ---- PostgreSQL (optional: needs the server binaries and psycopg) --------------------------
-
-def _pg_binaries() -> tuple[str, str] | None:
-    import glob
-    import shutil
-
-    for folder in [None, *sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)]:
-        initdb = shutil.which("initdb", path=folder)
-        pg_ctl = shutil.which("pg_ctl", path=folder)
-        if initdb and pg_ctl:
-            return initdb, pg_ctl
-    return None
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    """A throw-away PostgreSQL server on a Unix socket in a temporary folder."""
-    import os
-    import pwd
-    import shutil
-    import subprocess
-    import tempfile
-
-    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install psycopg[binary])")
-    found = _pg_binaries()
-    if found is None:
-        pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl) on this machine")
-    initdb, pg_ctl = found
-    folder = tempfile.mkdtemp(prefix="docgen-pg-")
-    prefix: list[str] = []
-    if os.geteuid() == 0:  # the server refuses to run as root
-        try:
-            user = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no «postgres» user to run the server")
-        os.chown(folder, user.pw_uid, user.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    data = os.path.join(folder, "data")
-    def run(*args):
-        return subprocess.run([*prefix, *args], capture_output=True, text=True, timeout=120)
-
-    done = run(initdb, "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
-    if done.returncode:
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.skip(f"initdb failed: {done.stderr.strip()[:300]}")
-    options = f"-c listen_addresses='' -k {folder} -c fsync=off -c max_connections=60"
-    done = run(pg_ctl, "-D", data, "-o", options, "-l", os.path.join(folder, "log"), "-w",
-               "start")
-    if done.returncode:
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.skip(f"the PostgreSQL server did not start: {done.stderr.strip()[:300]}")
-    try:
-        yield f"postgresql+psycopg://postgres@/postgres?host={folder}"
-    finally:
-        run(pg_ctl, "-D", data, "-m", "immediate", "-w", "stop")
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture
-def pg(postgres_url):
-    database = store.Store(postgres_url)
-    store.Base.metadata.drop_all(database.engine)
-    with database.engine.begin() as conn:  # the schema's version goes with its tables
-        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    database.create_schema()
-    yield database
-    database.dispose()
 
 
 def test_postgresql_twenty_clerks_get_numbers_1_to_20(pg):

@@ -678,7 +678,7 @@ def test_number_words_is_well_formed(n):
     assert "  " not in text
     assert text == text.strip()
     assert ("âm" in text.split()) == (n < 0)
-    pairs = list(zip(text.split(), text.split()[1:]))
+    pairs = list(zip(text.split(), text.split()[1:], strict=False))
     for bad in [("mươi", "một"), ("mươi", "năm"), ("mươi", "bốn"), ("mười", "năm")]:
         assert bad not in pairs, text
     assert text == nfc(text)

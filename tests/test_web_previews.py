@@ -12,7 +12,7 @@ import pytest
 from docgen import render_document, store as q
 from docgen.samples import load_sample
 from helpers import have, png_grey
-from test_web import db, html, token  # noqa: F401 (db: a fixture)
+from test_web import html, token
 
 pytestmark = pytest.mark.skipif(not (have("soffice") and have("pdftoppm")),
                                 reason="LibreOffice and poppler-utils make the previews")
@@ -92,7 +92,7 @@ def test_issuing_the_number_gives_new_images_showing_it(client, db):
     assert new != old
     # The number and date are printed in the header: the ink changed only in its top part.
     old_rows, new_rows = png_grey(old), png_grey(new)
-    changed = [y for y, (a, b) in enumerate(zip(old_rows, new_rows)) if a != b]
+    changed = [y for y, (a, b) in enumerate(zip(old_rows, new_rows, strict=False)) if a != b]
     assert changed and max(changed) < len(new_rows) / 3, changed[-5:]
 
 

@@ -14,7 +14,7 @@ import pytest
 from docgen import nd30, store as q
 from docgen.documents.registration import CRITERIA
 from helpers import open_docx, pdf_text, texts
-from test_web import db, html, job_download, run_batch, token  # noqa: F401 (db: a fixture)
+from test_web import html, job_download, run_batch, token
 
 HEADERS = ("STT", "Tên đơn vị", "Loại hình", "Xã", "Cơ quan cấp trên", "Kính gửi", "Người ký",
            "Chức vụ", "Số hộ", "Số người", "Địa danh", "Ghi chú")
@@ -29,7 +29,8 @@ def unit_list(client, query: str = "") -> list[dict]:
     assert book.sheetnames[:2] == ["Danh sách", "Hướng dẫn"]
     rows = list(book["Danh sách"].iter_rows(values_only=True))
     assert rows[0] == HEADERS
-    return [dict(zip(HEADERS, row)) for row in rows[1:] if any(v is not None for v in row)]
+    return [dict(zip(HEADERS, row, strict=False)) for row in rows[1:]
+            if any(v is not None for v in row)]
 
 
 def workbook(rows: list[dict]) -> bytes:

@@ -24,7 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from docgen import settings
     instance = (test_config or {}).get("INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True,
-                instance_path=str(Path(instance).resolve() if instance else settings.instance_path()))
+                instance_path=str(Path(instance).resolve() if instance
+                                  else settings.instance_path()))
     app.config.from_mapping(
         MAX_CONTENT_LENGTH=MAX_UPLOAD_MB * 1024 * 1024,
         DATABASE_URL=settings.database_url(),
@@ -146,4 +147,5 @@ def _error_pages(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(exc):
         return page(500, "Lỗi hệ thống",
-                    "Đã có lỗi ngoài dự kiến; dữ liệu chưa được ghi. Hãy thử lại hoặc báo quản trị.")
+                    "Đã có lỗi ngoài dự kiến; dữ liệu chưa được ghi. "
+                    "Hãy thử lại hoặc báo quản trị.")

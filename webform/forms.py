@@ -150,7 +150,8 @@ def from_form(cls: type, form: Form | Submitted) -> dict:
             out[field.name] = from_form(_record_type(hint), wtf.form)
         elif spec.kind == "items":
             item_cls = _record_type(hint)
-            typed = [f.name for f, s, _ in _fields(item_cls) if s.kind in ("text", "integer", "day")]
+            typed = [f.name for f, s, _ in _fields(item_cls)
+                     if s.kind in ("text", "integer", "day")]
             rows = [from_form(item_cls, entry.form) for entry in wtf.entries]
             # A row whose text cells are all empty is one of the spare rows: not data.
             out[field.name] = [r for r in rows if any(str(r.get(n) or "").strip() for n in typed)]
@@ -199,7 +200,7 @@ class Submitted:
         if spec.kind == "boolean":                  # BooleanField.false_values
             raw = formdata.getlist(key)
             return types.SimpleNamespace(data=bool(raw) and raw[0] not in (False, "false", ""))
-        return types.SimpleNamespace(data=formdata[key] if key in formdata else None)
+        return types.SimpleNamespace(data=formdata.get(key))
 
 
 def submitted(cls: type) -> Submitted | None:

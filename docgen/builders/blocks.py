@@ -137,7 +137,8 @@ def _fonts():
 
 
 def paragraph(container, text: str = "", style: Style = BODY, *, runs=None):
-    """A paragraph in `container` (document or cell) with one run, or `runs` of (text, bold, italic)."""
+    """A paragraph in `container` (document or cell) with one run, or `runs` of
+    (text, bold, italic)."""
     p = container.add_paragraph()
     fmt = p.paragraph_format
     fmt.alignment = style.align
@@ -269,7 +270,7 @@ def _fixed_widths(table, widths: list[int]) -> None:
     if existing is not None:
         tbl_pr.remove(existing)
     tbl_pr.insert(1, width)
-    for col, w in zip(table.columns, widths):
+    for col, w in zip(table.columns, widths, strict=True):
         col.width = Twips(w)
         for cell in col.cells:
             cell.width = Twips(w)
@@ -321,7 +322,8 @@ def agency(cell, *, superior: str | None = "{{ issuer.superior }}",
 
 def header_block(doc, *, superior: str | None, body: str, number: str | None,
                  place_date: str | None) -> None:
-    """The two-column header; `number` and `place_date` None for a document issued with a decision."""
+    """The two-column header; `number` and `place_date` None for a document issued with a
+    decision."""
     rows = 2 if number or place_date else 1
     table = borderless_table(doc, [HEADER_LEFT, HEADER_RIGHT], rows=rows)
     left, right = table.rows[0].cells
@@ -361,8 +363,8 @@ def footer_block(doc, *, recipients_loop: tuple[str, str, str] | None = RECIPIEN
     row_flags(table.rows[0])  # Nơi nhận and the signature never split across pages
     left, right = table.rows[0].cells
     if recipients_loop:
-        paragraph(left, "Nơi nhận:", Style(size=12, bold=True, italic=True, align=LEFT, indent=False,
-                                           after=0, before=12))
+        paragraph(left, "Nơi nhận:", Style(size=12, bold=True, italic=True, align=LEFT,
+                                           indent=False, after=0, before=12))
         start, item, end = recipients_loop
         paragraph(left, start, Style(size=11, align=LEFT, indent=False, after=0))
         paragraph(left, item, Style(size=11, align=LEFT, indent=False, after=0))

@@ -38,7 +38,7 @@ def grouped_list(doc, kind: str, columns: list[Column], *, text_twips: int = b.T
     b.paragraph(doc, "", b.Style(size=6, align=b.CENTER, indent=False, after=0))
     table = b.grid_table(doc, [c.width for c in columns], rows=7)
     head, group_for, group, unit_for, unit, unit_end, group_end = table.rows
-    for cell, column in zip(head.cells, columns):
+    for cell, column in zip(head.cells, columns, strict=True):
         b.paragraph(cell, column.header, CELL_HEAD)
     b.row_flags(head, header=True)
     for row, tag in ((group_for, "{%tr for g in groups %}"), (unit_for, "{%tr for u in g.units %}"),
@@ -46,7 +46,7 @@ def grouped_list(doc, kind: str, columns: list[Column], *, text_twips: int = b.T
         b.paragraph(b.merge_row(row), tag, TAG)
     b.paragraph(b.merge_row(group), "{{ g.heading }}", GROUP)
     b.row_flags(group)
-    for cell, column in zip(unit.cells, columns):
+    for cell, column in zip(unit.cells, columns, strict=True):
         b.paragraph(cell, column.value, CELL_CENTER if column.centred else CELL)
     b.row_flags(unit)
     total = table.add_row()

@@ -99,7 +99,7 @@ def _table(doc, widths, headers, loop: str, cells, total_cells):
     table = b.grid_table(doc, widths, rows=5 if loop else 3)
     rows = list(table.rows)
     head = rows[0]
-    for cell, label in zip(head.cells, headers):
+    for cell, label in zip(head.cells, headers, strict=True):
         b.paragraph(cell, label, HEAD)
     b.row_flags(head, header=True)
     if loop:
@@ -109,7 +109,7 @@ def _table(doc, widths, headers, loop: str, cells, total_cells):
     else:
         data, total = rows[1:]
     for row, spec in ((data, cells), (total, total_cells)):
-        for cell, paragraphs in zip(row.cells, spec):
+        for cell, paragraphs in zip(row.cells, spec, strict=True):
             for text, style in paragraphs:
                 b.paragraph(cell, text, style)
         b.row_flags(row)

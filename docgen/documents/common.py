@@ -58,7 +58,8 @@ class Signer:
                              "để trống ô này")
         for title in ("ông ", "bà ", "đồng chí ", "đ/c ", "ts. ", "ths. "):
             if self.name.lower().startswith(title):
-                raise ValueError(f"Họ tên người ký không ghi học hàm, danh xưng ở trước: «{self.name}»")
+                raise ValueError("Họ tên người ký không ghi học hàm, danh xưng ở trước: "
+                                 f"«{self.name}»")
 
     def lines(self) -> list[str]:
         """The upper-case lines above the signature: authority line, then the position lines."""

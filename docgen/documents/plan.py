@@ -16,7 +16,8 @@ from . import common
 from .kinds import Kind
 
 # Vietnamese alphabet order for điểm a), b), … (ND30: no f, j, w, z).
-LETTERS = ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y"]
+LETTERS = ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r",
+           "s", "t", "u", "v", "x", "y"]
 # Reviews after 1, 5 and 10 years of the decision (Decision 510: 2023, 2027 and 2032), as
 # the seed plan schedules them; a plan of a later year lists those still to come.
 DEFAULT_REVIEWS = ((1, "Sơ kết"), (5, "Sơ kết"), (10, "Tổng kết"))
@@ -239,7 +240,8 @@ class PlanInput:
             raise ValueError(f"Kế hoạch cấp trên ({self.basis_plan.date:%d/%m/%Y}) ban hành sau "
                              f"kế hoạch này ({self.date:%d/%m/%Y})")
         for i, review in enumerate(self.reviews, 1):
-            year = review.year if review.year is not None else self.decision.date.year + review.years
+            year = (review.year if review.year is not None
+                    else self.decision.date.year + review.years)
             if year < self.year:
                 raise ValueError(f"Trường «reviews[{i}]»: {review.label} {review.years:02d} năm "
                                  f"thực hiện rơi vào năm {year}, đã qua so với năm kế hoạch "

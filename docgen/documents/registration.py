@@ -61,8 +61,8 @@ CRITERIA: dict[str, tuple[str, ...]] = {
         "nhất 01 mô hình phong trào toàn dân bảo vệ an ninh Tổ quốc ở cơ sở hoạt động hiệu quả",
         "Đạt các tiêu chí quy định tại khoản 2, khoản 3 và khoản 4 Điều 4 Thông tư số "
         "124/2021/TT-BCA",
-        "Công an {level} chủ động nắm chắc tình hình, kịp thời tham mưu cấp ủy, chính quyền các chủ "
-        "trương, biện pháp bảo đảm an ninh, trật tự và xây dựng phong trào toàn dân bảo vệ an "
+        "Công an {level} chủ động nắm chắc tình hình, kịp thời tham mưu cấp ủy, chính quyền các "
+        "chủ trương, biện pháp bảo đảm an ninh, trật tự và xây dựng phong trào toàn dân bảo vệ an "
         "ninh Tổ quốc; không có cá nhân vi phạm bị xử lý kỷ luật",
         "100% khu dân cư, cơ quan, doanh nghiệp, cơ sở giáo dục thuộc thẩm quyền quản lý trên "
         "địa bàn đăng ký, trong đó từ 70% trở lên được công nhận đạt tiêu chuẩn " + STANDARD,
@@ -229,7 +229,8 @@ def context(data: RegistrationInput) -> dict:
     ctx = {
         "issuer": {"superior": upper(data.superior), "name": upper(letterhead(data)),
                    "ruler": ruler_choice(upper(letterhead(data)))},
-        "place_date": nd30_date(data.date, data.place or bare_name(data.commune), year=None if data.date else data.year),
+        "place_date": nd30_date(data.date, data.place or bare_name(data.commune),
+                                year=None if data.date else data.year),
         "summary": summary(data),
         "to_lines": _to_line(to),
         "bases": common.sentence_list(bases),

@@ -17,7 +17,8 @@ from .kinds import Kind
 KIND_OPTIONS = tuple((k.code, k.label) for k in domain.UNIT_KINDS)
 GRADE_OPTIONS = tuple((c.code, c.label) for c in domain.UNIT_CLASSES)
 # Vietnamese alphabet order for điểm a), b), … (no f, j, w, z).
-LETTERS = ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y"]
+LETTERS = ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r",
+           "s", "t", "u", "v", "x", "y"]
 # Level words a reporting body's name may carry, for "Toàn huyện …" when `level` is blank.
 LEVELS = ("thành phố", "thị xã", "thị trấn", "đặc khu", "huyện", "quận", "tỉnh", "phường", "xã")
 SAFE = "“An toàn về an ninh, trật tự”"
@@ -228,7 +229,7 @@ def kind_lines(f: figures.Figures) -> list[str]:
     """One điểm per unit kind that has units: "a) Khu dân cư: 10 đơn vị, trong đó …"."""
     rows = [row for row in f.kinds if row.total]
     lines = []
-    for letter, row in zip(LETTERS, rows):
+    for letter, row in zip(LETTERS, rows, strict=False):
         parts = [f"{g.label} {_n(row.count(g))} ({row.share_text(g)})" for g in figures.CLASSES]
         lines.append(f"{letter}) {row.label}: {_n(row.total)} đơn vị, trong đó " + ", ".join(parts)
                      + ".")

@@ -78,9 +78,9 @@ def _run_text(r) -> str:
         tag = child.tag
         if tag == _T:
             parts.append(child.text or "")
-        elif tag == _TAB or tag == _PTAB:
+        elif tag in (_TAB, _PTAB):
             parts.append("\t")
-        elif tag == _BR or tag == _CR:
+        elif tag in (_BR, _CR):
             parts.append("\n")
         elif tag == _NB_HYPHEN:
             parts.append("-")

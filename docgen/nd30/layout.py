@@ -58,7 +58,7 @@ def segments(doc: Document) -> list[Segment]:
         return [_segment(doc.blocks, None)]
     bounds = [0, *starts[1:], len(doc.blocks)]
     return [_segment(doc.blocks[a:b], start - a)
-            for a, b, start in zip(bounds, bounds[1:], starts)]
+            for a, b, start in zip(bounds, bounds[1:], starts, strict=False)]
 
 
 def _national_line(block) -> Line | None:
@@ -104,15 +104,15 @@ def _read_header(seg: Segment, start: int) -> int:
         end += 1
     lines = [line for table in seg.header_tables for row in table.rows for c in row
              for line in c.lines]
-    seg.number = next((l for l in lines if _NUMBER.match(fold(l.text))), None)
-    seg.date = next((l for l in lines if _DATE.match(fold(l.text))), None)
+    seg.number = next((line for line in lines if _NUMBER.match(fold(line.text))), None)
+    seg.date = next((line for line in lines if _DATE.match(fold(line.text))), None)
     _read_agency(seg, cell)
     return end
 
 
 def _looks_like_number_row(table: Table) -> bool:
     lines = [line for row in table.rows[:2] for c in row for line in c.lines]
-    return any(_NUMBER.match(fold(l.text)) or _DATE.match(fold(l.text)) for l in lines)
+    return any(_NUMBER.match(fold(line.text)) or _DATE.match(fold(line.text)) for line in lines)
 
 
 def _motto_after(national: Line, siblings: list[Para]) -> Line | None:
@@ -224,7 +224,7 @@ def _read_signature_table(seg: Segment, body_start: int) -> int:
         if len(block.rows) > 2:
             return len(seg.blocks)
         for row in block.rows:
-            lines = [l for l in row[-1].lines if l.stripped] if len(row) >= 2 else []
+            lines = [line for line in row[-1].lines if line.stripped] if len(row) >= 2 else []
             if lines and is_upper(lines[0].shown):
                 seg.signature_cell = row[-1]
                 return index

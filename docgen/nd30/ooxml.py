@@ -6,7 +6,7 @@ import io
 import os
 import posixpath
 import zipfile
-from typing import BinaryIO, Union
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -30,7 +30,7 @@ REL_THEME = _REL + "theme"
 REL_HEADER = _REL + "header"
 REL_FOOTER = _REL + "footer"
 
-Source = Union[str, os.PathLike, bytes, bytearray, BinaryIO]
+Source = str | os.PathLike | bytes | bytearray | BinaryIO
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 

@@ -45,7 +45,7 @@ def mm(twips: float) -> str:
 
 def _is(size: tuple, paper: tuple) -> bool:
     """The page is `paper`, portrait or landscape, within the tolerance."""
-    return any(all(abs(a - b) <= PAPER_TOLERANCE for a, b in zip(size, dims))
+    return any(all(abs(a - b) <= PAPER_TOLERANCE for a, b in zip(size, dims, strict=True))
                for dims in (paper, paper[::-1]))
 
 

@@ -42,7 +42,7 @@ def ruler_under(line: Line, siblings: list) -> Ruler | None:
     the blank paragraphs right after it among `siblings`; typed underscores count too."""
     para = line.para
     later_lines = para.lines[para.lines.index(line) + 1:] if line in para.lines else []
-    typed = next((l for l in later_lines if l.stripped), None)
+    typed = next((later for later in later_lines if later.stripped), None)
     if typed is not None and is_typed_rule(typed.text):
         return Ruler("typed", typed.width_pt(), "typed", para)
     found = _drawn(para)

@@ -39,7 +39,7 @@ class RunProps(NamedTuple):
 
     def over(self, base: RunProps) -> RunProps:
         """These properties laid over `base`: set values win, None inherits."""
-        return type(self)(*(b if v is None else v for v, b in zip(self, base)))
+        return type(self)(*(b if v is None else v for v, b in zip(self, base, strict=True)))
 
     @property
     def size_pt(self) -> float:

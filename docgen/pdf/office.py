@@ -9,6 +9,7 @@ hands each instance to one thread at a time.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -98,10 +99,8 @@ class ProcessGroup:
         proc, self._proc = self._proc, None
         if proc is None:
             return None
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait()
         return proc
 
@@ -185,10 +184,8 @@ class Office(ProcessGroup):
         if proc is None:
             return
         for stream in (proc.stdin, proc.stdout):
-            try:
+            with contextlib.suppress(OSError):
                 stream.close()
-            except OSError:
-                pass
         for path in self.sockets:
             path.unlink(missing_ok=True)
         self.sockets = []
@@ -208,10 +205,8 @@ class Office(ProcessGroup):
                 pass
         if proc is not None:
             # The helper may be gone while oosplash lingers; the group kill gets both.
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self._kill()
         shutil.rmtree(self.base, ignore_errors=True)
 

@@ -11,6 +11,7 @@ This file must not import docgen: it runs outside the project's environment.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -90,7 +91,7 @@ def group_members(group):
         if not entry.isdigit():
             continue
         try:
-            with open("/proc/%s/stat" % entry) as fh:
+            with open(f"/proc/{entry}/stat") as fh:
                 fields = fh.read().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
@@ -101,7 +102,7 @@ def group_members(group):
 
 def start_office(args):
     profile = uno.systemPathToFileUrl(os.path.abspath(args.profile))
-    accept = "pipe,name=%s;urp;StarOffice.ComponentContext" % args.pipe
+    accept = f"pipe,name={args.pipe};urp;StarOffice.ComponentContext"
     cmd = [args.soffice, "-env:UserInstallation=" + profile, "--headless", "--invisible",
            "--norestore", "--nologo", "--nodefault", "--nolockcheck", "--accept=" + accept]
     return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -113,12 +114,11 @@ def connect(office, pipe, deadline):
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local)
-    url = "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe
+    url = f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext"
     while time.monotonic() < deadline:
         if office.poll() is not None:
             # Shown to the clerk inside a Vietnamese message: Vietnamese too.
-            raise RuntimeError("LibreOffice dừng ngay khi khởi động, mã thoát %s"
-                               % office.returncode)
+            raise RuntimeError(f"LibreOffice dừng ngay khi khởi động, mã thoát {office.returncode}")
         try:
             ctx = resolver.resolve(url)
         except NoConnectException:
@@ -137,7 +137,7 @@ def convert(desktop, src, dst):
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0,
                                        props(**load))
     if doc is None:
-        raise ValueError("LibreOffice could not open %s" % src)
+        raise ValueError(f"LibreOffice could not open {src}")
     try:
         export = props(EmbedStandardFonts=True)
         doc.storeToURL(uno.systemPathToFileUrl(dst), props(
@@ -199,7 +199,7 @@ def main():
     except Exception as exc:
         desktop, error = None, str(exc)
     else:
-        error = "LibreOffice không nhận kết nối sau %g giây" % args.start_timeout
+        error = f"LibreOffice không nhận kết nối sau {args.start_timeout:g} giây"
     if desktop is None:
         reply({"ready": False, "error": error})
         kill_group()
@@ -207,14 +207,10 @@ def main():
     reply({"ready": True, "office_pid": office.pid})
     if not serve(desktop):
         orphaned(args.profile)  # docgen is gone without saying quit: killed
-    try:
+    with contextlib.suppress(Exception):
         desktop.terminate()
-    except Exception:
-        pass
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         office.wait(10)
-    except subprocess.TimeoutExpired:
-        pass
     kill_group()
 
 

@@ -29,7 +29,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _formats(each: str):
-    return choices([("docx", "Một tệp DOCX gộp để in"), ("zip", f"Tệp ZIP, mỗi {each} một tệp DOCX"),
+    return choices([("docx", "Một tệp DOCX gộp để in"),
+                    ("zip", f"Tệp ZIP, mỗi {each} một tệp DOCX"),
                     ("pdf", "Một tệp PDF gộp để in")])
 
 

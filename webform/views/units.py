@@ -22,7 +22,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class UnitForm(FlaskForm):
     name = StringField("Tên đơn vị")
-    kind = SelectField("Loại hình", validate_choice=False, choices=choices([(k.code, k.label) for k in domain.UNIT_KINDS]))
+    kind = SelectField("Loại hình", validate_choice=False,
+                       choices=choices([(k.code, k.label) for k in domain.UNIT_KINDS]))
     commune = StringField("Thuộc xã, thị trấn")
     body_id = SelectField("Cơ quan đánh giá", coerce=str, validate_choice=False)
     note = StringField("Ghi chú")
