@@ -161,14 +161,8 @@ def test_no_module_finds_its_files_by_walking_up_from_its_own_path():
     assert offenders == []
 
 
-# Files whose findings `ruff check .` may still report: docgen/render.py is being rewritten
-# (issue 11) and is made clean with that change. The list may only shrink.
-RUFF_PENDING = {"docgen/render.py"}
-
-
 def test_ruff_check_finds_nothing():
-    """`ruff check .` with the project's configuration reports no finding outside
-    RUFF_PENDING (`make lint` lists them)."""
+    """`ruff check .` with the project's configuration reports no finding (`make lint`)."""
     ruff = Path(sys.executable).parent / "ruff"
     assert ruff.is_file(), "ruff is not installed beside this Python: pip install -e '.[test]'"
     done = subprocess.run([str(ruff), "check", "--no-cache", "--output-format", "json", "."],
@@ -176,11 +170,9 @@ def test_ruff_check_finds_nothing():
     findings = json.loads(done.stdout)
     where = [f"{Path(f['filename']).relative_to(ROOT).as_posix()}:{f['location']['row']} "
              f"{f['code']}" for f in findings]
-    assert [w for w in where if w.split(":")[0] not in RUFF_PENDING] == [], "\n".join(where)
+    assert where == [], "\n".join(where)
 
 
-# Environment reads not yet moved into docgen/settings.py (modules other work is changing
-# now); the list may only shrink.
 def test_only_the_settings_module_reads_the_environment():
     readers = {p.relative_to(ROOT).as_posix()
                for folder in ("docgen", "webform") for p in (ROOT / folder).rglob("*.py")
