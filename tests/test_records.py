@@ -81,8 +81,10 @@ def test_every_path_applies_the_one_cccd_rule(db, area, path, typed, stored):
         assert path(db, area, typed) == stored
 
 
-@pytest.mark.parametrize("typed", [t for t, stored in CCCD_RULES if stored is None],
-                         ids=[i for i, (_, s) in zip(CCCD_IDS, CCCD_RULES) if s is None])
+REFUSED = [(i, t) for i, (t, stored) in zip(CCCD_IDS, CCCD_RULES, strict=True) if stored is None]
+
+
+@pytest.mark.parametrize("typed", [t for _, t in REFUSED], ids=[i for i, _ in REFUSED])
 def test_a_refused_cccd_gets_the_same_message_on_every_path(db, area, typed):
     messages = {_message(path, db, area, typed) for path in (_store, _importer, _document)}
     assert len(messages) == 1, messages

@@ -84,7 +84,8 @@ class CommitmentInput:
                       help="Ví dụ: Na Mèo; để trống là tên xã")
     birth_year: int | None = schema.birth_year("Năm sinh")
     id_number: str = schema.cccd("Số CCCD",
-                                 help="Số căn cước công dân, đúng 12 chữ số; để trống thì in dòng chấm")
+                                 help="Số căn cước công dân, đúng 12 chữ số; để trống thì in "
+                                      "dòng chấm")
     household: bool = boolean("Cam kết thay mặt hộ gia đình (chủ hộ)", default=True)
     members: int | None = integer("Số nhân khẩu", minimum=1, maximum=100, required=False)
     address: str = text("Địa chỉ", required=False, max_len=200,
