@@ -21,7 +21,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Union
+from typing import Any, BinaryIO
 
 from .errors import UserError
 from .workbooks import (HEADER_SEARCH_ROWS, MAX_ROWS, Sheet, check_package,  # noqa: F401
@@ -31,7 +31,7 @@ from .schema import (BIRTH_YEAR_MIN, Column,  # noqa: F401  (Column: kinds' list
                      check_cccd, clean_text)
 from .vietnamese import fold, short_date
 
-Source = Union[str, os.PathLike, bytes, BinaryIO]
+Source = str | os.PathLike | bytes | BinaryIO
 FIRST_YEAR = BIRTH_YEAR_MIN  # the year rules are stated once, in docgen.schema
 
 
@@ -356,7 +356,8 @@ def _year(raw: Any) -> int:
     last = dt.date.today().year
     if isinstance(raw, (dt.date, dt.datetime)):
         value = raw.year
-    elif isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() or isinstance(raw, str) and re.fullmatch(r"\s*\d{4}\s*", raw):
+    elif (isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer()
+          or isinstance(raw, str) and re.fullmatch(r"\s*\d{4}\s*", raw)):
         value = int(raw)
     else:
         value = None

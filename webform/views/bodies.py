@@ -120,12 +120,11 @@ def signer(body_id: int, signer_id: int | None):
         if signer is not None and signer.body_id != body_id:
             or_404(None)
     form = SignerForm(obj=signer) if request.method == "GET" else SignerForm()
-    if form.validate_on_submit():
-        if save_from_form(form, "người ký", lambda s: q.save_signer(
-                s, id=signer_id, body_id=body_id, name=form.name.data,
-                position=form.position.data, authority=form.authority.data,
-                on_behalf=form.on_behalf.data, active=form.active.data).name, body.name):
-            return redirect(url_for(".index"))
+    if form.validate_on_submit() and save_from_form(form, "người ký", lambda s: q.save_signer(
+            s, id=signer_id, body_id=body_id, name=form.name.data,
+            position=form.position.data, authority=form.authority.data,
+            on_behalf=form.on_behalf.data, active=form.active.data).name, body.name):
+        return redirect(url_for(".index"))
     return form_page("signer_form.html", form, body=body, signer=signer)
 
 
