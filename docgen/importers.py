@@ -27,11 +27,12 @@ from .errors import UserError
 from .workbooks import (HEADER_SEARCH_ROWS, MAX_ROWS, Sheet, check_package,  # noqa: F401
                         has_value as _filled, letter as _letter, neutralise, pick_sheet,
                         unneutralise)
-from .schema import Column, clean_text  # noqa: F401  (Column: kinds' list columns)
+from .schema import (BIRTH_YEAR_MIN, Column,  # noqa: F401  (Column: kinds' list columns)
+                     check_cccd, clean_text)
 from .vietnamese import fold, short_date
 
 Source = str | os.PathLike | bytes | BinaryIO
-FIRST_YEAR = 1900
+FIRST_YEAR = BIRTH_YEAR_MIN  # the year rules are stated once, in docgen.schema
 
 
 IGNORED = (
@@ -377,11 +378,8 @@ def _cccd(raw: Any) -> str:
         if 10 <= len(digits) < 12:
             digits = digits.zfill(12)
     else:
-        text = _text(raw).strip()
-        digits = re.sub(r"[\s.\-]", "", text) if re.fullmatch(r"[0-9\s.\-]+", text) else text
-    if not re.fullmatch(r"[0-9]{12}", digits):  # \d would take full-width or Arabic digits
-        raise ValueError(f"«{_text(raw).strip()}» không phải số CCCD (cần đúng 12 chữ số)")
-    return digits
+        digits = _text(raw).strip()
+    return check_cccd(digits)  # the rule every path shares (docgen.schema)
 
 
 def _integer(raw: Any) -> int:

@@ -45,6 +45,41 @@ class Spec:
     max_items: int = 100_000
     min_items: int = 0
     help: str = ""
+    check: Callable[[str], str] | None = None  # text: a rule after cleaning (see `cccd`)
+
+
+class FieldError(ValueError):
+    """A cross-field rule's error (raised in `__post_init__`) that belongs to one field:
+    `parse` reports it at that field's path, so a form shows it next to the field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+# ---- rules stated once ------------------------------------------------------------------
+
+YEAR_MIN, YEAR_MAX = 2000, 2100   # the years of a plan, an assessment, a household list
+BIRTH_YEAR_MIN = 1900
+CCCD_DIGITS = 12
+_CCCD_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+def check_cccd(value: str) -> str:
+    """A CCCD number: exactly 12 ASCII digits once spaces, dots and dashes are dropped
+    ("038 078 004 512" gives "038078004512"); ValueError otherwise. Full-width or other
+    scripts' digits are refused: the printed form takes 0–9 only. The number is never
+    quoted in the message (messages reach pages and logs: personal data)."""
+    digits = _CCCD_SEPARATORS.sub("", value)
+    if len(digits) == CCCD_DIGITS and re.fullmatch(r"[0-9]+", digits):
+        return digits
+    other = sum(c.isdigit() and c not in "0123456789" for c in digits)
+    if other:
+        raise ValueError(f"Số CCCD chỉ được gõ bằng chữ số 0–9 thông thường (số đã ghi có "
+                         f"{other} chữ số kiểu khác, ví dụ chữ số toàn khổ); hãy gõ lại")
+    ascii_digits = sum(c in "0123456789" for c in digits)
+    raise ValueError(f"Số CCCD phải gồm đúng {CCCD_DIGITS} chữ số (số đã ghi có "
+                     f"{len(digits)} ký tự, {ascii_digits} chữ số)")
 
 
 def _field(spec: Spec, default: Any = MISSING, default_factory: Any = MISSING):
@@ -53,11 +88,29 @@ def _field(spec: Spec, default: Any = MISSING, default_factory: Any = MISSING):
 
 
 def text(label: str, *, required: bool = True, max_len: int = 500, multiline: bool = False,
-         default: Any = MISSING, help: str = ""):
-    """A text field; single-line text has its whitespace collapsed, multiline keeps lines."""
+         default: Any = MISSING, help: str = "", check: Callable[[str], str] | None = None):
+    """A text field; single-line text has its whitespace collapsed, multiline keeps lines.
+    `check` (optional) normalises a non-empty value or raises ValueError."""
     if not required and default is MISSING:
         default = ""
-    return _field(Spec(label, "text", required, max_len, multiline, help=help), default)
+    return _field(Spec(label, "text", required, max_len, multiline, help=help, check=check),
+                  default)
+
+
+def cccd(label: str = "Số CCCD", *, help: str = ""):
+    """An optional CCCD number, stored as its 12 digits (`check_cccd`)."""
+    return text(label, required=False, max_len=30, check=check_cccd, help=help)
+
+
+def year(label: str, *, required: bool = True, help: str = ""):
+    """A year of a plan, an assessment or a list: YEAR_MIN to YEAR_MAX."""
+    return integer(label, minimum=YEAR_MIN, maximum=YEAR_MAX, required=required, help=help)
+
+
+def birth_year(label: str = "Năm sinh", *, help: str = ""):
+    """An optional year of birth: BIRTH_YEAR_MIN to this year."""
+    return integer(label, minimum=BIRTH_YEAR_MIN, maximum=dt.date.today().year,
+                   required=False, help=help)
 
 
 def text_list(label: str, *, default: Callable[[], list[str]] | None = None,
@@ -175,16 +228,19 @@ def _item_type(hint: Any) -> Any:
     return args[0] if args else hint
 
 
-def parse(cls: type, data: Any, path: str = "") -> Any:
-    """A validated `cls` from `data` (a dict); raises InputError listing every problem."""
+def parse(cls: type, data: Any, path: str = "", *, labelled: bool = False) -> Any:
+    """A validated `cls` from `data` (a dict); raises InputError listing every problem.
+    `labelled`: each field's message opens with its label («Tên đơn vị dài …», «Chưa chọn
+    loại hình»), for records whose messages are also shown away from their form."""
     problems: list[tuple[str, str]] = []
-    result = _parse_record(cls, data, path, problems)
+    result = _parse_record(cls, data, path, problems, labelled)
     if problems:
         raise InputError(problems)
     return result
 
 
-def _parse_record(cls: type, data: Any, path: str, problems: list) -> Any:
+def _parse_record(cls: type, data: Any, path: str, problems: list,
+                  labelled: bool = False) -> Any:
     if not isinstance(data, dict):
         problems.append((path, "phải là một đối tượng (các cặp tên: giá trị)"))
         return None
@@ -209,17 +265,24 @@ def _parse_record(cls: type, data: Any, path: str, problems: list) -> Any:
                 values[name] = field.default
             elif field.default_factory is not MISSING:
                 values[name] = field.default_factory()
+            elif labelled and spec.kind == "choice":
+                problems.append((where, f"Chưa chọn {lower_first(spec.label)}"))
             else:
                 problems.append((where, f"thiếu {lower_first(spec.label)}"))
             continue
         try:
             values[name] = _parse_value(spec, hints[name], raw, where, problems)
         except ValueError as exc:
-            problems.append((where, str(exc)))
+            message = str(exc)
+            if labelled and not message.startswith(spec.label):
+                message = f"{spec.label} {message}"
+            problems.append((where, message))
     if len(values) < len(fields) or len(problems) > known_problems:
         return None  # nested problems: cross-field rules would only add noise
     try:
         return cls(**values)
+    except FieldError as exc:  # a cross-field rule naming its field
+        problems.append((_join(path, exc.field), str(exc)))
     except ValueError as exc:  # cross-field rules in __post_init__
         problems.append((path, str(exc)))
         return None
@@ -233,7 +296,7 @@ def _parse_value(spec: Spec, hint: Any, raw: Any, where: str, problems: list) ->
         if len(value) > spec.max_len:
             raise ValueError(f"dài {format_number(len(value))} ký tự, vượt quá giới hạn "
                              f"{format_number(spec.max_len)} ký tự")
-        return value
+        return spec.check(value) if spec.check and value else value
     if spec.kind == "integer":
         if isinstance(raw, bool) or not isinstance(raw, (int, str, float)):
             raise ValueError("phải là số nguyên")

@@ -217,7 +217,8 @@ REFUSED = [
                  id="a unit listed twice is refused"),
     pytest.param(lambda d: d.update(colour="red"), "colour", "không có trong mẫu",
                  id="an unknown field is refused"),
-    pytest.param(lambda d: d["signer"].update(authority="KT.", on_behalf=""), "signer",
+    pytest.param(lambda d: d["signer"].update(authority="KT.", on_behalf=""),
+                 "signer.on_behalf",
                  "thay mặt", id="KT. without the head's title is refused"),
 ]
 

@@ -258,3 +258,31 @@ def prepare_rows(form: Form, cls: type) -> None:
                 form[field.name].append_entry()
         elif spec.kind == "record":
             prepare_rows(form[field.name].form, _record_type(hint))
+
+
+def record_form_class(cls: type, *, wording: dict[str, tuple[str, str]] | None = None,
+                      selects: tuple[str, ...] = ()) -> type:
+    """The form (with CSRF) of a register record (`docgen.records`): one field per input
+    field of `cls`, built as the document forms are. `wording` gives a field the label and
+    description the page uses instead of the spec's; `selects` are id fields offered as a
+    select whose choices the view sets."""
+    attrs = {}
+    for field, spec, hint in _fields(cls):
+        label, help_text = (wording or {}).get(field.name, (spec.label, spec.help))
+        if field.name in selects:
+            attrs[field.name] = SelectField(label, description=help_text, coerce=str,
+                                            validate_choice=False, widget=widgets.Select())
+            continue
+        required = field.default is dataclasses.MISSING and \
+            field.default_factory is dataclasses.MISSING
+        if spec.kind == "choice" and any(code == "" for code, _ in spec.options):
+            # an option of code "" (signed directly) stands for the blank one
+            attrs[field.name] = SelectField(label, description=help_text, validate_choice=False,
+                                            choices=choices(spec.options), widget=widgets.Select())
+            continue
+        wtf = _wtf_field(dataclasses.replace(spec, label=label, help=help_text), hint,
+                         required=required)
+        if spec.kind == "boolean":
+            wtf.kwargs["default"] = field.default
+        attrs[field.name] = wtf
+    return type(f"{cls.__name__}Form", (FlaskForm,), attrs)

@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import domain
 from ..metrics import ruler_choice
-from ..schema import choice, day, integer, text, text_list
+from ..schema import FieldError, choice, day, integer, text, text_list
 from ..vietnamese import doc_symbol, fold, keep_symbols, nd30_date, upper
 
 AUTHORITY_OPTIONS = tuple((a.code, a.label) for a in domain.AUTHORITIES)
@@ -30,7 +30,8 @@ class Issuer:
     def __post_init__(self) -> None:
         abbr = self.abbreviation
         if " " in abbr or "/" in abbr:
-            raise ValueError(f"Chữ viết tắt «{abbr}» không được chứa dấu cách hoặc dấu /")
+            raise FieldError("abbreviation",
+                             f"Chữ viết tắt «{abbr}» không được chứa dấu cách hoặc dấu /")
 
 
 @dataclass
@@ -48,18 +49,20 @@ class Signer:
 
     def __post_init__(self) -> None:
         if self.authority.code and not self.on_behalf:
-            raise ValueError(f"Người ký {self.authority.code} cần ghi «thay mặt / ký thay cho» "
+            raise FieldError("on_behalf", f"Người ký {self.authority.code} cần ghi «thay mặt / "
+                             "ký thay cho» "
                              "(ví dụ: Ủy ban nhân dân, Chủ tịch)")
         if not self.authority.code and not self.position:
-            raise ValueError("Cần ghi chức vụ người ký")
+            raise FieldError("position", "Cần ghi chức vụ người ký")
         if self.on_behalf and not self.authority.code:
-            raise ValueError(f"«Thay mặt / ký thay cho» ({self.on_behalf}) chỉ in khi có thẩm "
+            raise FieldError("on_behalf", f"«Thay mặt / ký thay cho» ({self.on_behalf}) chỉ in "
+                             "khi có thẩm "
                              f"quyền ký {domain.AUTHORITY_LABELS}; hãy chọn thẩm quyền hoặc "
                              "để trống ô này")
         for title in ("ông ", "bà ", "đồng chí ", "đ/c ", "ts. ", "ths. "):
             if self.name.lower().startswith(title):
-                raise ValueError("Họ tên người ký không ghi học hàm, danh xưng ở trước: "
-                                 f"«{self.name}»")
+                raise FieldError("name", "Họ tên người ký không ghi học hàm, danh xưng ở "
+                                         f"trước: «{self.name}»")
 
     def lines(self) -> list[str]:
         """The upper-case lines above the signature: authority line, then the position lines."""

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import domain
+from .. import domain, schema
 from ..errors import InputError, UserError
 from ..policy import Policy, load_policy
 from ..vietnamese import fold
@@ -139,7 +139,7 @@ def save_assessment(session: Session, unit_id: int, year: int, *, policy: Policy
         raise TypeError(f"unknown assessment fields: {sorted(unknown)}")
     if session.get(Unit, unit_id) is None:
         raise UserError(f"Không tìm thấy đơn vị (mã {unit_id})")
-    if not isinstance(year, int) or not 2000 <= year <= 2100:
+    if not isinstance(year, int) or not schema.YEAR_MIN <= year <= schema.YEAR_MAX:
         raise InputError([("year", f"Năm đánh giá «{year}» không hợp lệ")])
     row = get_assessment(session, unit_id, year)
     current = {name: getattr(row, name) for name in FIELDS} if row else {}

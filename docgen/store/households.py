@@ -14,11 +14,12 @@ from pathlib import Path
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from ..errors import InputError, UserError
+from .. import records, schema
+from ..errors import UserError
 from ..vietnamese import format_number
 from .accounts import audit
 from .models import Household, Unit
-from .queries import _get, clean
+from .queries import _get
 
 # The web app's batch jobs keep their files under <instance>/tmp/docgen-batch-<id>/; a job
 # that filled commitment forms leaves this file there, naming the list it printed.
@@ -45,30 +46,17 @@ def save_household(session: Session, *, id: int | None = None, unit_id: int,
                    year: int | None = None, full_name, birth_year=None, id_number="",
                    address="") -> Household:
     """Create or update a household head of `year`'s list (None: this year's). Only what the
-    commitment form prints is accepted; the CCCD number, when given, has 12 digits."""
+    commitment form prints is accepted, by the rules of `docgen.records.Household` (the
+    CCCD number, when given, is 12 ASCII digits)."""
     _get(session, Unit, unit_id, "khu dân cư")
-    year = dt.date.today().year if year is None else year
-    if not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise InputError([("year", f"Năm của danh sách hộ «{year}» không hợp lệ")])
-    full_name = clean(full_name, "full_name", "Họ và tên", max_len=100, required=True)
-    id_number = clean(id_number, "id_number", "Số CCCD", max_len=20).replace(" ", "")
-    if id_number and not (id_number.isdigit() and len(id_number) == 12):
-        digits = sum(c.isdigit() for c in id_number)
-        raise InputError([("id_number", f"Số CCCD phải gồm đúng 12 chữ số (số đã ghi có "
-                                        f"{len(id_number)} ký tự, {digits} chữ số)")])
-    if birth_year in (None, ""):
-        born = None
-    else:
-        try:
-            born = int(str(birth_year).strip())
-        except ValueError:
-            raise InputError([("birth_year", f"Năm sinh «{birth_year}» không phải số")]) from None
-        if not 1900 <= born <= 2100:
-            raise InputError([("birth_year", f"Năm sinh {born} không hợp lệ")])
+    record = schema.parse(records.Household, {
+        "year": dt.date.today().year if year is None else year, "full_name": full_name,
+        "birth_year": birth_year, "id_number": id_number or "", "address": address or ""},
+        labelled=True)
     row = Household() if id is None else _get(session, Household, id, "hộ gia đình")
-    row.unit_id, row.year, row.full_name = unit_id, year, full_name
-    row.birth_year, row.id_number = born, id_number
-    row.address = clean(address, "address", "Địa chỉ", max_len=200)
+    row.unit_id, row.year, row.full_name = unit_id, record.year, record.full_name
+    row.birth_year, row.id_number, row.address = (record.birth_year, record.id_number,
+                                                  record.address)
     session.add(row)
     session.flush()
     return row

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from .. import domain, schema
-from ..documents import common
+from .. import domain, records, schema
 from ..errors import InputError, UserError
 from ..vietnamese import fold
 from .models import Body, Document, DocumentUnit, Signer, Unit
@@ -18,15 +17,12 @@ from .models import Body, Document, DocumentUnit, Signer, Unit
 if TYPE_CHECKING:
     from .accounts import Scope
 
-LEVEL_MAX = 30
 # The fields of a body that decide what users see or which records a name resolves to:
 # set by the district role only (field → its label on the form).
 BODY_SCOPE_FIELDS = {"name": "Tên cơ quan", "place": "Địa danh", "commune": "Thuộc xã, phường",
                      "parent_id": "Cơ quan cấp trên"}
 DISTRICT_ONLY = ("chỉ tài khoản cấp huyện được thay đổi, vì trường này xác định dữ liệu mà "
                  "các tài khoản được xem")
-COMMUNE_MAX = 100
-NOTE_MAX = 300
 
 
 def clean(value, field: str, label: str, *, max_len: int, required: bool = False,
@@ -42,22 +38,6 @@ def clean(value, field: str, label: str, *, max_len: int, required: bool = False
         raise InputError([(field, f"{label} dài {len(text)} ký tự, vượt quá giới hạn "
                                   f"{max_len} ký tự")])
     return text
-
-
-def _parse(cls, data: dict, root_field) -> object:
-    """schema.parse, with cross-field errors (path "") put on the field they concern, so
-    a form shows them next to it; `root_field(message)` names that field."""
-    try:
-        return schema.parse(cls, data)
-    except InputError as exc:
-        raise InputError([(path or root_field(message), message)
-                          for path, message in exc.problems]) from None
-
-
-def _signer_field(message: str) -> str:
-    if "thay mặt" in message:
-        return "on_behalf"
-    return "position" if "chức vụ" in message else "name"
 
 
 def _get(session: Session, model, row_id: int | None, what: str):
@@ -94,12 +74,11 @@ def save_body(session: Session, *, id: int | None = None, name, abbreviation, pl
     if _restricted(scope) and (id is None or not scope.body(id)):
         raise UserError("Chỉ tài khoản cấp huyện được thêm cơ quan" if id is None
                         else f"Không tìm thấy cơ quan (mã {id})")
-    issuer = _parse(common.Issuer, {"name": name, "abbreviation": abbreviation,
-                                    "place": place, "superior": superior or ""},
-                    lambda message: "abbreviation")
-    level = clean(level, "level", "Cấp", max_len=LEVEL_MAX)
-    commune = clean(commune, "commune", "Xã, phường", max_len=COMMUNE_MAX)
-    proposer = clean(proposer, "proposer", "Người đề nghị", max_len=200)
+    issuer = schema.parse(records.Body, {
+        "name": name, "abbreviation": abbreviation, "place": place, "superior": superior or "",
+        "parent_id": parent_id, "level": level or "", "commune": commune or "",
+        "proposer": proposer or ""}, labelled=True)
+    commune = issuer.commune
     body = Body() if id is None else _get(session, Body, id, "cơ quan")
     if _restricted(scope):  # before the parent is looked up: no answer tells which ids exist
         wanted = {"name": issuer.name, "place": issuer.place, "commune": commune,
@@ -119,7 +98,7 @@ def save_body(session: Session, *, id: int | None = None, name, abbreviation, pl
             ancestor = ancestor.parent
     body.name, body.abbreviation, body.place = issuer.name, issuer.abbreviation, issuer.place
     body.superior, body.parent_id = issuer.superior, parent_id
-    body.level, body.commune, body.proposer = level, commune, proposer
+    body.level, body.commune, body.proposer = issuer.level, issuer.commune, issuer.proposer
     session.add(body)
     session.flush()
     return body
@@ -164,13 +143,13 @@ def save_signer(session: Session, *, id: int | None = None, body_id: int, name, 
                 authority="", on_behalf="", active: bool = True) -> Signer:
     """Create or update a signer; the rules are the document input's signer rules."""
     _get(session, Body, body_id, "cơ quan")
-    parsed = _parse(common.Signer, {"name": name, "position": position or "",
-                                    "authority": authority or "", "on_behalf": on_behalf or ""},
-                    _signer_field)
+    parsed = schema.parse(records.Signer, {
+        "name": name, "position": position or "", "authority": authority or "",
+        "on_behalf": on_behalf or "", "active": bool(active)}, labelled=True)
     signer = Signer() if id is None else _get(session, Signer, id, "người ký")
     signer.body_id, signer.name, signer.position = body_id, parsed.name, parsed.position
     signer.authority, signer.on_behalf = parsed.authority.code, parsed.on_behalf
-    signer.active = bool(active)
+    signer.active = parsed.active
     session.add(signer)
     session.flush()
     return signer
@@ -215,15 +194,9 @@ def find_unit(session: Session, body_id: int, name: str) -> Unit | None:
 
 def check_unit(name, kind, commune="", note="") -> tuple[str, str, str, str]:
     """Validated (name, kind code, commune, note); InputError naming the field otherwise."""
-    name = clean(name, "name", "Tên đơn vị", max_len=300, required=True)
-    record = domain.unit_kind(kind) if isinstance(kind, str) and kind.strip() else None
-    if record is None:
-        shown = "" if kind is None else str(kind).strip()
-        message = (f"Loại hình «{shown}» không hợp lệ" if shown else "Chưa chọn loại hình")
-        raise InputError([("kind", f"{message}; chọn một trong: {domain.KIND_LABELS}")])
-    commune = clean(commune, "commune", "Xã/thị trấn", max_len=COMMUNE_MAX)
-    note = clean(note, "note", "Ghi chú", max_len=NOTE_MAX)
-    return name, record.code, commune, note
+    unit = schema.parse(records.Unit, {"name": name, "kind": kind, "commune": commune or "",
+                                       "note": note or ""}, labelled=True)
+    return unit.name, unit.kind.code, unit.commune, unit.note
 
 
 def _unit_boundary(scope: Scope, unit: Unit | None, name: str, body_id: int,

@@ -4,50 +4,39 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
-from docgen import domain, store as q
+from docgen import records, store as q
 from docgen.errors import UserError
 from docgen.store.queries import BODY_SCOPE_FIELDS
 
-from ..forms import choices
+from ..forms import choices, record_form_class
 from . import as_id, form_page, log, or_404, save_from_form, scope, store
 from .auth import district_only
 
 bp = Blueprint("bodies", __name__, url_prefix="/co-quan", template_folder="../templates/bodies")
 
 
-class BodyForm(FlaskForm):
-    name = StringField("Tên cơ quan (viết như trong câu)",
-                       description="Ví dụ: Ủy ban nhân dân huyện Quan Sơn")
-    abbreviation = StringField("Chữ viết tắt trong ký hiệu", description="Ví dụ: UBND, BCĐ, CAH")
-    place = StringField("Địa danh", description="In ở dòng ngày tháng, ví dụ: Quan Sơn")
-    superior = StringField("Cơ quan chủ quản (in phía trên)",
-                           description="Để trống nếu không in; ví dụ: UBND huyện Quan Sơn")
-    parent_id = SelectField("Cơ quan cấp trên", coerce=str, validate_choice=False)
-    level = StringField("Cấp", description="Ví dụ: tỉnh, huyện, xã")
-    commune = StringField("Thuộc xã, phường (với cơ quan cấp xã)")
-    proposer = StringField("Người đề nghị trong quyết định",
-                           description="Ví dụ: Trưởng Công an huyện")
+# Generated from the register's records (docgen.records), with the page's own wording.
+BodyForm = record_form_class(records.Body, selects=("parent_id",), wording={
+    "name": ("Tên cơ quan (viết như trong câu)", "Ví dụ: Ủy ban nhân dân huyện Quan Sơn"),
+    "place": ("Địa danh", "In ở dòng ngày tháng, ví dụ: Quan Sơn"),
+    "superior": ("Cơ quan chủ quản (in phía trên)",
+                 "Để trống nếu không in; ví dụ: UBND huyện Quan Sơn"),
+    "commune": ("Thuộc xã, phường (với cơ quan cấp xã)", ""),
+})
+SignerForm = record_form_class(records.Signer, wording={
+    "position": ("Chức vụ (mỗi dòng một chức danh)", ""),
+    "on_behalf": ("Thay mặt / ký thay cho",
+                  "TM.: tên tập thể; KT., Q., TL., TUQ.: chức danh người đứng đầu"),
+})
 
 
-class SignerForm(FlaskForm):
-    name = StringField("Họ và tên người ký")
-    position = TextAreaField("Chức vụ (mỗi dòng một chức danh)")
-    authority = SelectField("Thẩm quyền ký", validate_choice=False,
-                            choices=choices([(a.code, a.label) for a in domain.AUTHORITIES]))
-    on_behalf = StringField("Thay mặt / ký thay cho",
-                            description="TM.: tên tập thể; KT., Q., TL., TUQ.: "
-                                        "chức danh người đứng đầu")
-    active = BooleanField("Đang ký văn bản", default=True)
-
-
-def _parents(form: BodyForm, bodies, exclude: int | None = None) -> None:
+def _parents(form, bodies, exclude: int | None = None) -> None:
     form.parent_id.choices = choices([("", "— không có —")] + [(str(b.id), b.name) for b in bodies
                                                                   if b.id != exclude])
 
 
-def _lock_scope_fields(form: BodyForm, body, parent) -> None:
+def _lock_scope_fields(form, body, parent) -> None:
     """For a commune user: the fields that decide what users see are shown read-only (the
     browser does not send them); the current parent is shown even outside their scope."""
     for name in BODY_SCOPE_FIELDS:
@@ -60,7 +49,7 @@ def _lock_scope_fields(form: BodyForm, body, parent) -> None:
         form.parent_id.choices = choices([(str(parent.id), parent.name)])
 
 
-def _posted(form: BodyForm, body) -> dict:
+def _posted(form, body) -> dict:
     """The values to save: a scope field the browser did not send (read-only) keeps the
     stored value; one it sent goes to save_body, which refuses a change by a commune."""
     values = {k: form[k].data for k in ("name", "abbreviation", "place", "superior", "level",

@@ -1,0 +1,57 @@
+"""The register's records — bodies, signers, units, households — defined like the document
+inputs (schema dataclasses) and validated by the same `schema.parse`, so a rule is stated
+once and every error carries the path of its field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from . import domain, schema
+from .documents import common
+from .schema import boolean, choice, integer, text
+
+LEVEL_MAX = 30
+COMMUNE_MAX = 100
+NOTE_MAX = 300
+UNIT_KIND_OPTIONS = tuple((k.code, k.label) for k in domain.UNIT_KINDS)
+
+
+@dataclass
+class Body(common.Issuer):
+    """An issuing body: the document issuer's fields and rules, and where it sits."""
+
+    parent_id: int | None = integer("Cơ quan cấp trên", minimum=1, required=False)
+    level: str = text("Cấp", required=False, max_len=LEVEL_MAX,
+                      help="Ví dụ: tỉnh, huyện, xã")
+    commune: str = text("Thuộc xã, phường", required=False, max_len=COMMUNE_MAX,
+                        help="Với cơ quan cấp xã")
+    proposer: str = text("Người đề nghị trong quyết định", required=False, max_len=200,
+                         help="Ví dụ: Trưởng Công an huyện")
+
+
+@dataclass
+class Signer(common.Signer):
+    """A body's signer: the document signer's fields and rules, and whether they sign now."""
+
+    active: bool = boolean("Đang ký văn bản", default=True)
+
+
+@dataclass
+class Unit:
+    """A unit a body assesses (a residential area, a school, an enterprise…)."""
+
+    name: str = text("Tên đơn vị", max_len=300)
+    kind: domain.UnitKind = choice("Loại hình", domain.unit_kind, UNIT_KIND_OPTIONS)
+    commune: str = text("Xã/thị trấn", required=False, max_len=COMMUNE_MAX)
+    note: str = text("Ghi chú", required=False, max_len=NOTE_MAX)
+
+
+@dataclass
+class Household:
+    """A household head of a residential area's list of one year: only what the
+    commitment form prints."""
+
+    year: int = schema.year("Năm của danh sách hộ")
+    full_name: str = text("Họ và tên", max_len=100)
+    birth_year: int | None = schema.birth_year("Năm sinh")
+    id_number: str = schema.cccd("Số CCCD")
+    address: str = text("Địa chỉ", required=False, max_len=200)
