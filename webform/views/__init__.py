@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
 
 from docgen import store as q
+from docgen.schema import YEAR_MAX, YEAR_MIN
 from docgen.errors import InputError, UserError
 from docgen.store import Assessment, Store
 
@@ -126,9 +127,9 @@ def row_id(value) -> int:
 
 def year_arg(value) -> int:
     """A year from a query string or form: `type=year_arg`; ValueError (the default) unless
-    it is a year from 1900 to 2100, so no other number reaches a query."""
+    it is a year from schema.YEAR_MIN to YEAR_MAX, so no other number reaches a query."""
     year = int(str(value).strip())
-    if not 1900 <= year <= 2100:
+    if not YEAR_MIN <= year <= YEAR_MAX:
         raise ValueError(f"year out of range: {year}")
     return year
 

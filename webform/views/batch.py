@@ -14,6 +14,7 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, StringField
 
 from docgen import batch as bulk, documents, importers, schema, store as q
+from docgen.schema import YEAR_MAX, YEAR_MIN
 from docgen.errors import InputError, UserError
 from docgen.privacy import personal_detail
 from docgen.vietnamese import format_number, slug
@@ -57,7 +58,7 @@ def _year(form) -> int | None:
     """The form's year, or None after flashing why it is refused."""
     try:
         year = int(form.year.data)
-        if 2000 <= year <= 2100:
+        if YEAR_MIN <= year <= YEAR_MAX:
             return year
     except (TypeError, ValueError):
         pass
