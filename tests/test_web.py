@@ -395,6 +395,30 @@ def test_batch_from_an_uploaded_list_names_the_rows_it_skipped(client, db):
     assert any("Lò Văn An & <Con>" in line for line in first)
 
 
+def test_a_batch_from_an_uploaded_list_of_several_areas_is_named_after_the_list(client, db):
+    """Issue 12: each form is dated at its own area's place, and the job and its file carry
+    the list's name, not the area picked in the dropdown."""
+    book = openpyxl.Workbook()
+    book.active.append(["Họ và tên", "Năm sinh", "Khu dân cư", "Xã"])
+    book.active.append(["Lò Văn An", 1970, "Bản Hạ", "Xã Trung Hạ"])
+    book.active.append(["Vi Thị Bình", 1971, "Bản Pọng", "Xã Sơn Thủy"])
+    upload = io.BytesIO()
+    book.save(upload)
+    page, state = run_batch(client, {
+        "csrf_token": token(client, "/cam-ket/"), "unit_id": str(unit_id(db, "Bản Na Mèo")),
+        "year": "2022", "fmt": "zip",
+        "file": (io.BytesIO(upload.getvalue()), "Danh sách hộ hai xã.xlsx")})
+    assert state == "done" and "Danh sách hộ hai xã" in html(page)
+    assert "Bản Na Mèo" not in html(page).split("<main")[1]
+    response = job_download(client, page)
+    assert "cam-ket-danh-sach-ho-hai-xa-2022.zip" in response.headers["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        forms = [" ".join(texts(archive.read(n))) for n in archive.namelist()]
+    assert len(forms) == 2
+    assert "Trung Hạ, ngày" in forms[0] and "Sơn Thủy, ngày" in forms[1]
+    assert all("Na Mèo" not in form for form in forms)
+
+
 def test_a_batch_job_is_only_its_owners(client, app, db):
     page, state = run_batch(client, {"csrf_token": token(client, "/cam-ket/"),
                                      "unit_id": str(unit_id(db, "Bản Na Mèo")), "year": "2022",

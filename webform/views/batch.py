@@ -111,8 +111,10 @@ def make():
                 raise UserError("Hãy chọn một khu dân cư trong danh sách.")
             stored = q.commitment_inputs(s, unit_id, year)
             years = [] if stored else q.household_years(s, unit_id)
+        source = None  # an uploaded list: the job and its file are named after it
         if upload is not None and upload.filename:
-            table = importers.read(upload.read(), "commitment", name=file_label(upload.filename))
+            source = file_label(upload.filename)
+            table = importers.read(upload.read(), "commitment", name=source)
             defaults = {k: v for k, v in (stored[0] if stored else {}).items()
                         if k in ("year", "place", "area", "commune", "district")} or \
                 {"year": year, "area": unit.name, "commune": unit.commune, "place": unit.commune}
@@ -128,6 +130,10 @@ def make():
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".index"))
+    if source is not None:  # rows may name other areas: the list, not the area picked
+        stem = source.rsplit(".", 1)[0]
+        return _start("commitment", rows, defaults, fmt, f"Bản cam kết — {source} — năm {year}",
+                      target=source, file_name=f"cam-ket-{slug(stem) or 'danh-sach'}-{year}.{fmt}")
     return _start("commitment", rows, defaults, fmt, f"Bản cam kết — {unit.name} — năm {year}",
                   target=unit.name, file_name=f"cam-ket-{slug(unit.name)}-{year}.{fmt}",
                   printed_from=(unit_id, year))
