@@ -1,4 +1,4 @@
-"""The register's records — bodies, signers, units, households — defined like the document
+"""The register's records — bodies, signers, units, households, outcomes — defined like the document
 inputs (schema dataclasses) and validated by the same `schema.parse`, so a rule is stated
 once and every error carries the path of its field."""
 
@@ -13,6 +13,7 @@ LEVEL_MAX = 30
 COMMUNE_MAX = 100
 NOTE_MAX = 300
 UNIT_KIND_OPTIONS = tuple((k.code, k.label) for k in domain.UNIT_KINDS)
+CLASS_OPTIONS = tuple((c.code, c.label) for c in domain.UNIT_CLASSES)
 
 
 @dataclass
@@ -55,3 +56,18 @@ class Household:
     birth_year: int | None = schema.birth_year("Năm sinh")
     id_number: str = schema.cccd("Số CCCD")
     address: str = text("Địa chỉ", required=False, max_len=200)
+
+
+@dataclass
+class Outcome:
+    """One unit's outcome of a year as a clerk enters it; the suggested class and the rule
+    that a different decided class needs a reason depend on the policy
+    (`store.check_assessment`)."""
+
+    self_score: float | None = schema.score("Điểm tự chấm")
+    reviewed_score: float | None = schema.score("Điểm thẩm định")
+    safe: bool = boolean("An toàn về ANTT")
+    decided: domain.UnitClass | None = choice("Xếp loại", domain.unit_class, CLASS_OPTIONS,
+                                              required=False, default=None)
+    reason: str = text("Lý do", required=False, max_len=500, multiline=True)
+    note: str = text("Ghi chú", required=False, max_len=NOTE_MAX)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import math
 import re
 import types
 import typing
@@ -19,7 +20,7 @@ from typing import Any
 from collections.abc import Callable
 
 from .errors import InputError
-from .vietnamese import format_number, lower_first, nfc
+from .vietnamese import fold, format_number, lower_first, nfc
 
 # Characters XML 1.0 forbids (all C0 controls but tab, newline, carriage return; lone
 # surrogates; U+FFFE/U+FFFF). They are refused, never dropped: nothing typed vanishes.
@@ -34,7 +35,7 @@ class Spec:
     """How one input field is labelled and validated; see the helper functions."""
 
     label: str
-    kind: str  # text | integer | day | boolean | choice | items | record | text_list
+    kind: str  # text | integer | score | day | boolean | choice | items | record | text_list
     required: bool = True
     max_len: int = 500
     multiline: bool = False
@@ -61,6 +62,8 @@ class FieldError(ValueError):
 
 YEAR_MIN, YEAR_MAX = 2000, 2100   # the years of a plan, an assessment, a household list
 BIRTH_YEAR_MIN = 1900
+YES_WORDS = frozenset({"1", "true", "co", "x", "dat", "yes", "an toan"})   # folded
+NO_WORDS = frozenset({"0", "false", "khong", "", "chua dat", "no", "khong dat"})
 CCCD_DIGITS = 12
 _CCCD_SEPARATORS = re.compile(r"[\s.\-]")
 
@@ -128,6 +131,12 @@ def integer(label: str, *, minimum: int | None = None, maximum: int | None = Non
         default = None
     return _field(Spec(label, "integer", required, minimum=minimum, maximum=maximum,
                        help=help), default)
+
+
+def score(label: str, *, help: str = ""):
+    """An optional score on the 100-point scale: a number or text ("92,5"), 0 to 100, kept
+    to 2 decimals; None when blank."""
+    return _field(Spec(label, "score", False, help=help), None)
 
 
 def day(label: str, *, required: bool = True, help: str = ""):
@@ -323,12 +332,14 @@ def _parse_value(spec: Spec, hint: Any, raw: Any, where: str, problems: list) ->
     if spec.kind == "boolean":
         if isinstance(raw, bool):
             return raw
-        folded = str(raw).strip().lower()
-        if folded in {"1", "true", "có", "co", "x", "đạt", "dat", "yes"}:
+        folded = " ".join(fold(str(raw)).split())
+        if folded in YES_WORDS:
             return True
-        if folded in {"0", "false", "không", "khong", "", "chưa đạt", "chua dat", "no"}:
+        if folded in NO_WORDS:
             return False
-        raise ValueError(f"«{raw}» không phải có/không")
+        raise ValueError(f"«{raw}» phải là «Có» hoặc «Không»")
+    if spec.kind == "score":
+        return _score(raw)
     if spec.kind == "choice":
         found = spec.resolve(clean_text(raw)) if isinstance(raw, str) else None
         if found is None:
@@ -362,6 +373,24 @@ def _parse_value(spec: Spec, hint: Any, raw: Any, where: str, problems: list) ->
                 out.append(line)
         return out
     raise AssertionError(spec.kind)
+
+
+def _score(raw: Any) -> float:
+    """A score kind's value (a blank one never reaches here)."""
+    if isinstance(raw, bool):
+        raise ValueError("phải là số từ 0 đến 100")
+    if isinstance(raw, str):
+        try:
+            raw = float(raw.strip().replace(",", "."))
+        except ValueError:
+            raise ValueError(f"«{raw.strip()}» không phải số; ghi số từ 0 đến 100") from None
+    try:
+        value = float(raw)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError("phải là số từ 0 đến 100") from None
+    if not math.isfinite(value) or not 0 <= value <= 100:
+        raise ValueError(f"{value:g} nằm ngoài thang điểm 0–100")
+    return round(value, 2)
 
 
 def _join(path: str, name: str) -> str:

@@ -210,15 +210,17 @@ def _shown(value) -> list[str]:
 
 def assert_names_field(exc: InputError, field: Field, value=None) -> None:
     """Some problem names the field by its path; or, for a rule across fields (a problem on
-    an enclosing record), its message names it, its value, or the fields it ties it to by
-    their labels. Every message is Vietnamese."""
+    an enclosing record, or on the sibling field the rule asks for: `schema.FieldError`),
+    its message names it, its value, or the fields it ties it to by their labels. Every
+    message is Vietnamese."""
     assert exc.problems, exc
     labels = _labels(documents.get(field.kind).input)
+    parent = field.path.rsplit(".", 1)[0] + "." if "." in field.path else None
 
     def names(path: str, message: str) -> bool:
         if path == field.path or path.startswith(field.path + "["):
             return True
-        if not field.path.startswith(path):
+        if not field.path.startswith(path) and not (parent and path.startswith(parent)):
             return False
         text = message.lower()
         return field.name in message or any(s in message for s in _shown(value)) \

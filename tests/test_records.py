@@ -198,3 +198,34 @@ def test_the_body_and_signer_forms_are_built_from_the_records(client):
     assert options == ["", "TM.", "KT.", "Q.", "TL.", "TUQ."]   # no second blank option
     assert re.search(r'<input[^>]*checked[^>]*name="active"|<input[^>]*name="active"[^>]*checked',
                      signer), "a new signer signs by default"
+
+
+# ---- outcomes: a record like the others ----------------------------------------------------
+
+@pytest.mark.parametrize("values, field, message", [
+    ({"reviewed_score": "101"}, "reviewed_score", "Điểm thẩm định 101 nằm ngoài thang điểm 0–100"),
+    ({"self_score": "chín"}, "self_score", "Điểm tự chấm «chín» không phải số"),
+    ({"safe": "có lẽ"}, "safe", "An toàn về ANTT «có lẽ» phải là «Có» hoặc «Không»"),
+    ({"decided": "Giỏi"}, "decided", "Xếp loại «Giỏi» không hợp lệ"),
+], ids=["score out of range", "score in words", "safe neither yes nor no", "unknown class"])
+def test_an_outcome_is_checked_by_the_schema_and_the_store_alike(values, field, message):
+    from docgen import policy as policy_module, records
+    from docgen.store import check_assessment
+    with pytest.raises(InputError) as by_schema:
+        schema.parse(records.Outcome, values, labelled=True)
+    with pytest.raises(InputError) as by_store:
+        check_assessment(values, policy_module.load_policy())
+    assert by_schema.value.problems == by_store.value.problems
+    assert [f for f, _ in by_store.value.problems] == [field]
+    assert message in by_store.value.problems[0][1]
+
+
+@pytest.mark.parametrize("typed, safe", [("Có", True), ("x", True), ("Đạt", True),
+                                         ("an toàn", True), ("Không", False),
+                                         ("Chưa đạt", False), ("không đạt", False)])
+def test_yes_and_no_are_the_same_words_in_every_input(typed, safe):
+    """The outcome's "An toàn về ANTT" and a document's yes/no field read the same words."""
+    from docgen import records
+    assert schema.parse(records.Outcome, {"safe": typed}).safe is safe
+    signer = {"name": "Lò Văn Hùng", "position": "Chủ tịch", "active": typed}
+    assert schema.parse(records.Signer, signer).active is safe

@@ -38,7 +38,7 @@ from .accounts import (Scope, audit, authenticate, change_password, ensure_admin
                        get_user, list_audit, list_users, new_password, reset_password, save_user,
                        scope_for)
 from .assessments import (GridRow, SummaryRow, assessment_grid, check_assessment,
-                          get_assessment, parse_class, parse_safe, parse_score,
+                          get_assessment,
                           recompute_suggestions, save_assessment, summary)
 from .engine import Store
 from .models import (ROLE_COMMUNE, ROLE_DISTRICT, ROLE_VIEWER, ROLES, STATUS_DRAFT,
@@ -68,8 +68,8 @@ __all__ = [
     "delete_unit", "document_input", "documents_citing", "download_name", "find_unit",
     "get_assessment", "get_body", "get_document", "get_signer", "get_unit", "issue_number",
     "issued_count", "issuer_input", "list_bodies", "list_documents", "list_households",
-    "list_signers", "list_units", "load_sample_district", "next_number", "parse_class",
-    "parse_safe", "parse_score", "plan_reference", "proposal_input", "recompute_suggestions",
+    "list_signers", "list_units", "load_sample_district", "next_number", "plan_reference",
+    "proposal_input", "recompute_suggestions",
     "registration_rows", "report_input", "sample_year", "save_assessment", "save_body",
     "save_household", "save_signer", "save_unit", "summary", "update_document",
     "HouseholdList", "PurgePlan", "household_lists", "household_years", "latest_counts",

@@ -3,25 +3,20 @@ computes the suggested class), and the summary per unit kind × class."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import domain, schema
+from .. import domain, records, schema
 from ..errors import InputError, UserError
 from ..policy import Policy, load_policy
-from ..vietnamese import fold
 from .models import Assessment, Unit, utcnow
-from .queries import clean, list_units
+from .queries import list_units
 
 _MISSING: Any = object()
 FIELDS = ("self_score", "reviewed_score", "safe", "decided", "reason", "note")
-LABELS = {"self_score": "Điểm tự chấm", "reviewed_score": "Điểm thẩm định"}
-YES = {"1", "true", "co", "x", "dat", "yes", "an toan"}
-NO = {"0", "false", "khong", "", "chua dat", "no", "khong dat"}
 
 
 @dataclass
@@ -49,53 +44,6 @@ class SummaryRow:
         return sum(self.counts.values()) + self.undecided
 
 
-def parse_score(value, field_name: str) -> float | None:
-    """A score 0–100 from a number or text ("92,5"); None for blank; InputError otherwise."""
-    label = LABELS.get(field_name, field_name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise InputError([(field_name, f"{label} phải là số từ 0 đến 100")])
-    if isinstance(value, str):
-        try:
-            value = float(value.strip().replace(",", "."))
-        except ValueError:
-            raise InputError([(field_name, f"{label} «{value.strip()}» không phải số; "
-                                           "ghi số từ 0 đến 100")]) from None
-    try:
-        score = float(value)
-    except (TypeError, ValueError):
-        raise InputError([(field_name, f"{label} phải là số từ 0 đến 100")]) from None
-    if not math.isfinite(score) or not 0 <= score <= 100:
-        raise InputError([(field_name, f"{label} {value:g} nằm ngoài thang điểm 0–100")])
-    return round(score, 2)
-
-
-def parse_safe(value) -> bool:
-    """Recognised "An toàn về ANTT": a bool, or text Có/Không, Đạt/Chưa đạt, x/blank."""
-    if isinstance(value, bool):
-        return value
-    if value is None:
-        return False
-    text = fold(str(value))
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise InputError([("safe", f"An toàn về ANTT «{value}» phải là «Có» hoặc «Không»")])
-
-
-def parse_class(value, field_name: str = "decided") -> str | None:
-    """A class code from a code or label ("Khá", "kha"); None for blank."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    record = domain.unit_class(str(value)) if isinstance(value, str) else None
-    if record is None:
-        raise InputError([(field_name, f"Xếp loại «{value}» không hợp lệ; chọn một trong: "
-                                       f"{domain.CLASS_LABELS}")])
-    return record.code
-
-
 def check_assessment(values: dict, policy: Policy) -> dict:
     """Validated outcome fields with `suggested` computed; InputError naming the field.
 
@@ -103,14 +51,11 @@ def check_assessment(values: dict, policy: Policy) -> dict:
     decided class differing from the suggestion needs a reason; with no score there is
     nothing to differ from.
     """
-    out = {
-        "self_score": parse_score(values.get("self_score"), "self_score"),
-        "reviewed_score": parse_score(values.get("reviewed_score"), "reviewed_score"),
-        "safe": parse_safe(values.get("safe")),
-        "decided": parse_class(values.get("decided")),
-        "reason": clean(values.get("reason"), "reason", "Lý do", max_len=500, multiline=True),
-        "note": clean(values.get("note"), "note", "Ghi chú", max_len=300),
-    }
+    parsed = schema.parse(records.Outcome, {name: values.get(name) for name in FIELDS},
+                          labelled=True)
+    out = {"self_score": parsed.self_score, "reviewed_score": parsed.reviewed_score,
+           "safe": parsed.safe, "decided": parsed.decided.code if parsed.decided else None,
+           "reason": parsed.reason, "note": parsed.note}
     score = out["reviewed_score"] if out["reviewed_score"] is not None else out["self_score"]
     out["suggested"] = policy.suggest(score, out["safe"])
     if out["decided"] and out["suggested"] and out["decided"] != out["suggested"] \
