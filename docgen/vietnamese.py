@@ -5,6 +5,7 @@ words the way Vietnamese accounting and administrative usage writes them.
 """
 
 import datetime
+import functools
 import math
 import re
 import unicodedata
@@ -63,7 +64,19 @@ def _strip_marks(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case without diacritics and with collapsed whitespace, for matching."""
+    if len(text) <= _FOLD_CACHED:  # names, kinds and classes repeat: fold each once
+        return _fold_short(text)
+    return _fold(text)
+
+
+_FOLD_CACHED = 100
+
+
+def _fold(text: str) -> str:
     return " ".join(_strip_marks(text).lower().split())
+
+
+_fold_short = functools.lru_cache(maxsize=8192)(_fold)
 
 
 def slug(text: str) -> str:
