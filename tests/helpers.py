@@ -135,3 +135,15 @@ def login(client, username: str = "admin", password: str = ADMIN_PASSWORD):
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
     return client.post("/dang-nhap", data={"csrf_token": token, "username": username,
                                            "password": password})
+
+
+def xlsx(rows: list[list], title: str = "Sheet1") -> bytes:
+    """A workbook of one sheet holding `rows`, as bytes."""
+    import openpyxl
+    book = openpyxl.Workbook()
+    book.active.title = title
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -20,7 +20,7 @@ from sqlalchemy import event, func, select
 from docgen import exchange, render_document, store as q
 from docgen.errors import InputError
 from docgen.store.models import AuditEntry, Counter, Document
-from helpers import ADMIN_PASSWORD, login
+from helpers import ADMIN_PASSWORD, login, xlsx
 
 CLERK_PASSWORD = "mat-khau-van-thu-2026"
 
@@ -38,15 +38,6 @@ def ubnd(db) -> int:
         return next(b.id for b in q.list_bodies(s) if b.abbreviation == "UBND")
 
 
-def xlsx(rows: list[list], title: str = "Sheet") -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = title
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def post_preview(client, body: int, data: bytes, url: str = "/don-vi/nhap", **fields):

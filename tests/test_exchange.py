@@ -14,6 +14,7 @@ import pytest
 import docgen
 from docgen import exchange, store
 from docgen.errors import UserError
+from helpers import xlsx
 
 ISSUED = dt.date(2023, 2, 10)
 
@@ -30,15 +31,6 @@ def book(data: bytes):
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
-def xlsx(rows: list[list], title: str = "Sheet1") -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = title
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def edit(data: bytes, changes: dict[str, object]) -> bytes:

@@ -83,29 +83,30 @@ def plan_reference(session: Session, body: Body, year: int) -> str:
 def proposal_reference(session: Session, body: Body, year: int) -> str:
     """"Tờ trình số 05/TTr-CAH ngày 05 tháng 01 năm 2023": the latest proposal issued by a
     body of `body`'s place for the assessment of `year`, or "" when the register has none."""
-    ids = [b.id for b in bodies_in_place(session, body)]
-    docs = session.scalars(select(Document).where(
-        Document.kind == "proposal", Document.status == STATUS_ISSUED,
-        Document.year.in_((year, year + 1)), Document.body_id.in_(ids))
-        .order_by(Document.issued_on.desc(), Document.id.desc()))
-    for doc in docs:  # the stored input is as entered: its year may be text ("2022")
-        if doc.issued_on and str(json.loads(doc.input_json).get("year")).strip() == str(year):
-            return f"Tờ trình số {doc.symbol} {nd30_date(doc.issued_on)}"
-    return ""
+    doc = _latest_issued(session, body, year, "proposal")
+    return f"Tờ trình số {doc.symbol} {nd30_date(doc.issued_on)}" if doc else ""
 
 
 def decision_citation(session: Session, body: Body, year: int) -> dict | None:
     """The report's `decision`: number, date and issuer of the latest recognition decision
     of `year` issued by a body of `body`'s place, or None when the register has none."""
+    doc = _latest_issued(session, body, year, "decision")
+    if doc is None:
+        return None
+    return {"number": doc.symbol, "date": doc.issued_on.isoformat(), "issuer": doc.body.name}
+
+
+def _latest_issued(session: Session, body: Body, year: int, kind: str) -> Document | None:
+    """The latest issued document of `kind` for the assessment of `year` by a body of
+    `body`'s place (registered in `year` or the year after), or None."""
     ids = [b.id for b in bodies_in_place(session, body)]
     docs = session.scalars(select(Document).where(
-        Document.kind == "decision", Document.status == STATUS_ISSUED,
+        Document.kind == kind, Document.status == STATUS_ISSUED,
         Document.year.in_((year, year + 1)), Document.body_id.in_(ids))
         .order_by(Document.issued_on.desc(), Document.id.desc()))
-    for doc in docs:  # the stored input is as entered: its year may be text ("2022")
+    for doc in docs:  # an input stored before canonical form may hold the year as text
         if doc.issued_on and str(json.loads(doc.input_json).get("year")).strip() == str(year):
-            return {"number": doc.symbol, "date": doc.issued_on.isoformat(),
-                    "issuer": doc.body.name}
+            return doc
     return None
 
 
