@@ -22,8 +22,8 @@ from .models import Household, Unit
 from .queries import _get
 
 # The web app's batch jobs keep their files in a folder docgen-batch-<id> of the instance's
-# `tmp` folder; a job
-# that filled commitment forms leaves this file there, naming the list it printed.
+# `tmp` folder; a job that filled commitment forms leaves this file there, naming the list
+# it printed.
 JOBS_FOLDER = "tmp"
 JOB_MARK = "personal.json"
 
