@@ -357,7 +357,7 @@ def preview_units_import(session: Session, xlsx_bytes: bytes, body_id: int) -> I
             plan.reject.append(Reject(number, str(_cell_problem(record))))
             continue
         try:
-            name, kind, commune, note = check_unit(
+            name, kind, commune, note, _category, _managed_by = check_unit(
                 _text(record.get("name")), _text(record.get("kind")),
                 _text(record.get("commune")), _text(record.get("note")))
         except InputError as exc:
