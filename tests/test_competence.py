@@ -197,3 +197,106 @@ def test_a_0002_database_upgraded_keeps_every_unit_with_no_category(tmp_path):
     assert len(after) == RELEASE_COUNTS["unit"]
     assert [row[:4] for row in after] == [tuple(row) for row in before]
     assert {row[4:] for row in after} == {("", "")}
+
+
+# ---- the units page, form and workbook ---------------------------------------------------------
+
+def _token(client, url: str) -> str:
+    import re
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+
+
+def _unit(app_db, name: str) -> store.Unit:
+    with app_db.session(readonly=True) as s:
+        return next(u for u in store.list_units(s) if u.name == name)
+
+
+def _decider_cell(page: str, name: str) -> str:
+    row = page.split(f">{name}</a>")[1].split("</tr>")[0]
+    return row.split('<td class="decider">')[1].split("</td>")[0]
+
+
+def test_the_units_page_shows_who_decides_each_unit(client, app):
+    app_db = app.extensions["docgen_store"]
+    page = client.get("/don-vi/?year=2022").get_data(as_text=True)
+    assert "<th" in page and "Cấp có thẩm quyền quyết định</th>" in page
+    assert "Ủy ban nhân dân huyện Quan Sơn" in _decider_cell(page, "Xã Na Mèo")
+    assert ("Ủy ban nhân dân xã Na Mèo (chưa có trong danh sách cơ quan)"
+            in _decider_cell(page, "Bản Na Mèo"))
+    school = _unit(app_db, "Trường Tiểu học Trung Xuân")
+    with app_db.session() as s:
+        store.save_unit(s, id=school.id, name=school.name, kind=school.kind,
+                        body_id=school.body_id, commune=school.commune, category="tieu_hoc")
+    page = client.get("/don-vi/?year=2022").get_data(as_text=True)
+    cell = _decider_cell(page, "Trường Tiểu học Trung Xuân")
+    assert "Ngoài phạm vi đánh giá</span>" in cell and "Điều 1 khoản 2 điểm b" in cell
+    assert "Trường tiểu học" in page  # the category's label from the rules file
+
+
+def test_the_two_level_period_shows_the_commune_for_what_the_district_managed(client, app):
+    page = client.get("/don-vi/?year=2025").get_data(as_text=True)
+    assert ("Ủy ban nhân dân thị trấn Sơn Lư (chưa có trong danh sách cơ quan)"
+            in _decider_cell(page, "Trường THCS Sơn Lư"))
+    assert "Ủy ban nhân dân cấp tỉnh" in _decider_cell(page, "Xã Na Mèo")
+
+
+def test_the_unit_form_records_category_and_managing_tier(client, app):
+    app_db = app.extensions["docgen_store"]
+    unit = _unit(app_db, "Trường THCS Sơn Lư")
+    url = f"/don-vi/{unit.id}"
+    form = client.get(url).get_data(as_text=True)
+    assert '<label for="category">Phân loại đơn vị</label>' in form
+    assert '<optgroup label="Cơ sở giáo dục">' in form and ">Cấp quản lý</label>" in form
+    values = {"csrf_token": _token(client, url), "name": unit.name, "kind": unit.kind,
+              "commune": unit.commune, "body_id": str(unit.body_id), "note": ""}
+    wrong = client.post(url, data={**values, "category": "nho", "managed_by": ""})
+    assert wrong.status_code == 422
+    assert ("Phân loại đơn vị «nho» không có cho loại hình «Cơ sở giáo dục»"
+            in wrong.get_data(as_text=True))
+    done = client.post(url, data={**values, "category": "thcs", "managed_by": "tinh"})
+    assert done.status_code == 302
+    stored = _unit(app_db, "Trường THCS Sơn Lư")
+    assert (stored.category, stored.managed_by) == ("thcs", "tinh")
+    page = client.get("/don-vi/?year=2022").get_data(as_text=True)
+    assert "Ủy ban nhân dân cấp tỉnh" in _decider_cell(page, "Trường THCS Sơn Lư")
+
+
+def test_the_units_workbook_carries_category_and_managing_tier(app):
+    import io
+
+    import openpyxl
+
+    from docgen import exchange
+    from helpers import xlsx
+    app_db = app.extensions["docgen_store"]
+    data = xlsx([["Tên đơn vị", "Loại hình", "Phân loại đơn vị", "Cấp quản lý"],
+                 ["Trường Tiểu học Sơn Điện", "Cơ sở giáo dục", "Trường tiểu học", ""],
+                 ["Trường THCS Sơn Lư", "Cơ sở giáo dục", "thcs", "cấp huyện"],
+                 ["Bản Na Mèo", "Khu dân cư", "Doanh nghiệp nhỏ", ""],
+                 ["Bản Sa Ná", "Khu dân cư", "", "cấp thôn"]])
+    with app_db.session() as s:
+        plan = exchange.preview_units_import(s, data, 1)
+        assert [str(r) for r in plan.reject] == [
+            "Dòng 4: Phân loại đơn vị «Doanh nghiệp nhỏ» không có cho loại hình «Khu dân cư»; "
+            "chọn một trong: Thôn, bản, làng, ấp; Tổ dân phố, khu phố",
+            "Dòng 5: Cấp quản lý «cấp thôn» không hợp lệ; chọn một trong: Bộ, cấp tỉnh, "
+            "cấp huyện, cấp xã (hoặc để trống)"]
+        assert {r.name: r.changes for r in plan.update} == {
+            "Trường Tiểu học Sơn Điện": {"category": ("", "tieu_hoc")},
+            "Trường THCS Sơn Lư": {"category": ("", "thcs"), "managed_by": ("", "huyen")}}
+        exchange.apply_units_import(s, plan)
+    with app_db.session(readonly=True) as s:
+        sheet = openpyxl.load_workbook(io.BytesIO(exchange.export_units(s, 1))).worksheets[0]
+        again = exchange.preview_units_import(s, exchange.export_units(s, 1), 1)
+    header = [c.value for c in sheet[1]]
+    assert header[-2:] == ["Phân loại đơn vị", "Cấp quản lý"]
+    rows = {r[1]: r[-2:] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["Trường THCS Sơn Lư"] == ("Trường trung học cơ sở", "cấp huyện")
+    assert rows["Bản Na Mèo"] == (None, None)
+    assert (again.add, again.update, again.reject) == ([], [], [])  # the round trip holds
+    # A workbook without the two columns keeps what is stored.
+    with app_db.session(readonly=True) as s:
+        plan = exchange.preview_units_import(
+            s, xlsx([["Tên đơn vị", "Loại hình"], ["Trường THCS Sơn Lư", "Cơ sở giáo dục"]]), 1)
+    assert plan.update == [] and len(plan.unchanged) == 1
