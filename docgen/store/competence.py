@@ -11,7 +11,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import rules as law
+from .. import domain, rules as law
 from ..rules import Competence, Exclusion, Rules
 from ..vietnamese import fold
 from .models import Body, Unit
@@ -92,9 +92,12 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _category_label(rules: Rules, unit: Unit) -> str:
+def _category_label(rules: Rules, unit) -> str:
+    """The unit's category label, else its kind's (`unit`: a Unit or a row with kind,
+    category)."""
     found = rules.category(unit.kind, unit.category) if unit.category else None
-    return found.label if found else unit.kind_label
+    kind = domain.unit_kind(unit.kind)
+    return found.label if found else (kind.label if kind else unit.kind)
 
 
 def _decide(bodies: _Bodies, rules: Rules, unit: Unit, on: dt.date, matter: str) -> Decider:
@@ -191,3 +194,117 @@ def competence_problems(session: Session, body: Body, units: Iterable[Unit], on:
     """A Vietnamese message for each unit `body` may not decide `matter` for: naming the unit
     and the competent body with the rule's source, or the exclusion's source."""
     return split_competent(session, body, units, on, matter, rules)[1]
+
+
+# ---- the units a document lists ------------------------------------------------------------
+
+class Selection(NamedTuple):
+    """The units a body's document lists (its place's in the order entered, then its
+    commune's entered by other bodies) and, for each group of
+    units of its place left out, a message naming them and who decides them."""
+
+    units: list[Unit]
+    warnings: list[str]
+
+
+def select_units(session: Session, body: Body, on: dt.date, *, matter: str = "phan_loai",
+                 place: bool = False, sources: Iterable[Body] = (),
+                 rules: Rules | None = None) -> Selection:
+    """The units `body` may decide (`place` False: a decision), or that a body of its place
+    decides (`place` True: the police's proposal and report), among the units of its place's
+    bodies (and of `sources`), and of its commune for a commune-tier place. Units of the
+    place left out are named in `warnings`; units out of scope are never selected."""
+    rules = rules or law.load_rules()
+    bodies = _Bodies(session)
+    here = [b for b in bodies.all if b.id == body.id or b.place == body.place]
+    assessed = {b.id for b in here} | {b.id for b in sources}
+    communes = {fold(b.commune) for b in here if bodies.tier[b.id] == "xa" and b.commune}
+    # The place's own units first, then those of its commune entered by other bodies.
+    units = sorted((u for u in session.scalars(select(Unit).order_by(Unit.id))
+                    if u.body_id in assessed or (communes and fold(u.commune) in communes)),
+                   key=lambda u: (u.body_id not in assessed, u.id))
+    kept: list[Unit] = []
+    left: dict[str, list[str]] = {}  # message template → unit names
+    for unit in units:
+        decider = _decide(bodies, rules, unit, on, matter)
+        deciders = here if place else [body]
+        if any(_may(bodies, decider, b, unit) for b in deciders):
+            kept.append(unit)
+        elif unit.body_id in assessed:
+            left.setdefault(_left_out(body, unit, decider, rules, place), []).append(unit.name)
+    warnings = [template.format(names=_names(names), count=len(names))
+                for template, names in left.items()]
+    return Selection(kept, warnings)
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(f"“{n}”" for n in names[:10])
+    return shown + (f" và {len(names) - 10} đơn vị khác" if len(names) > 10 else "")
+
+
+def _left_out(body: Body, unit: Unit, decider: Decider, rules: Rules, place: bool) -> str:
+    """A message template ({names}, {count}) for units left out of `body`'s list."""
+    whose = f"danh sách của {body.name}"
+    if decider.excluded is not None:
+        return (f"{{names}} ({_lower_first(_category_label(rules, unit))}) không thuộc đối "
+                f"tượng đánh giá ({decider.excluded.source}) nên không có trong {whose}")
+    if decider.rule is None:
+        return f"{{names}}: {_lower_first(decider.label)}; không có trong {whose}"
+    label = decider.label.removesuffix(" " + NOT_STORED)
+    if place:
+        return (f"{{names}} do {label} quyết định ({decider.rule.source}), không phải cấp "
+                f"của {body.name}: không có trong {whose}")
+    return (f"{{names}} do {label} quyết định, không phải {body.name} "
+            f"({decider.rule.source}): không có trong {whose}")
+
+
+# ---- a unit's outcome ------------------------------------------------------------------------
+
+def outcome_exclusions(unit: Unit, rules: Rules | None = None
+                       ) -> tuple[Exclusion | None, Exclusion | None]:
+    """(the exclusion from the classification, the exclusion from "An toàn về ANTT") of
+    `unit`: a unit out of scope is never classed, never counted "An toàn"."""
+    rules = rules or law.load_rules()
+    return (rules.excluded(unit.kind, unit.category, "phan_loai"),
+            rules.excluded(unit.kind, unit.category, "an_toan"))
+
+
+def outcome_refusals(unit: Unit, decided, safe, rules: Rules | None = None
+                     ) -> list[tuple[str, str]]:
+    """(field, message) for a decided class or "An toàn" given to a unit out of scope."""
+    rules = rules or law.load_rules()
+    classed, recognised = outcome_exclusions(unit, rules)
+    label = _category_label(rules, unit)
+    refused = []
+    if classed is not None and decided:
+        refused.append(("decided", f"{classed.message(unit.name, label)}: không xếp loại"))
+    if recognised is not None and safe:
+        refused.append(("safe", f"{recognised.message(unit.name, label)}: không công nhận "
+                                "“An toàn về an ninh, trật tự”"))
+    return refused
+
+
+# ---- a draft's linked units -----------------------------------------------------------------
+
+# The kinds whose listed units must be decided by the issuer (decision) or by a body of the
+# issuer's place (the police's proposal and report).
+CHECKED_KINDS = {"decision": False, "proposal": True, "report": True}
+
+
+def document_problems(session: Session, body: Body, kind: str, year: int,
+                      units: Iterable[Unit], rules: Rules | None = None) -> list[str]:
+    """Why a document of `kind` by `body` for assessment `year` may not list `units`: one
+    message per unit (named, with who decides it, or why it is out of scope)."""
+    if kind not in CHECKED_KINDS:
+        return []
+    rules = rules or law.load_rules()
+    bodies = _Bodies(session)
+    here = ([b for b in bodies.all if b.id == body.id or b.place == body.place]
+            if CHECKED_KINDS[kind] else [body])
+    on = year_date(year)
+    problems = []
+    for unit in units:
+        decider = _decide(bodies, rules, unit, on, "phan_loai")
+        if not any(_may(bodies, decider, b, unit) for b in here):
+            problems.append(problem(body, unit, decider, rules))
+    return problems
