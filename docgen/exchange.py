@@ -495,6 +495,7 @@ def preview_outcomes_import(session: Session, xlsx_bytes: bytes, body_id: int, y
     layout, records = read_sheet(xlsx_bytes, OUTCOME_HEADERS, ("name",),
                                  prefer=(f"Đánh giá {year}",))
     plan = ImportPlan("outcomes", body_id, year)
+    scope_rules = rules.load_rules()  # read once: which units are out of scope
     seen: dict[int, int] = {}
     units = _units_by_key(session, [body_id])  # read once, not twice per row
     known = _outcomes_by_unit(session, body_id, year)
@@ -523,13 +524,13 @@ def preview_outcomes_import(session: Session, xlsx_bytes: bytes, body_id: int, y
         try:
             values = outcomes.check_assessment({**stored, **given}, policy)
             refused = outcome_refusals(unit, "decided" in given and values["decided"],
-                                       "safe" in given and values["safe"])
+                                       "safe" in given and values["safe"], scope_rules)
             if refused:  # out of scope: never classed nor "An toàn"
                 raise InputError(refused)
         except InputError as exc:
             plan.reject.append(Reject(number, f"Đơn vị «{unit.name}»: {_first_problem(exc)}"))
             continue
-        classed, recognised = outcome_exclusions(unit)
+        classed, recognised = outcome_exclusions(unit, scope_rules)
         if classed is not None:  # a class stored before the unit's category said so
             values.update(decided=None, suggested=None)
         if recognised is not None:

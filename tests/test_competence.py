@@ -353,7 +353,8 @@ def test_the_steering_committee_decides_the_districts_offices(db, assessed):
 def test_the_commune_decides_its_areas_and_what_it_manages_wherever_entered(db, assessed):
     with db.session(readonly=True) as s:
         prefill = store.decision_input(s, assessed["na_meo"].id, 2022)
-    assert _names(prefill) == ["Bản Na Mèo", "Hợp tác xã Na Mèo", "Bản Sa Ná"]
+    # Its own units first, then those of its commune the district entered.
+    assert _names(prefill) == ["Bản Sa Ná", "Bản Na Mèo", "Hợp tác xã Na Mèo"]
     assert prefill.warnings == []  # nothing of its own left out
 
 

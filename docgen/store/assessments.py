@@ -136,11 +136,15 @@ def grid_of(session: Session, units: list[Unit], year: int) -> list[GridRow]:
                 this_year[row.unit_id] = row
             else:
                 previous[row.unit_id] = row.decided
-    return [GridRow(u, this_year.get(u.id),
-                    domain.unit_class(previous[u.id]) if previous.get(u.id) else None,
-                    rules.excluded(u.kind, u.category, "phan_loai"),
-                    rules.excluded(u.kind, u.category, "an_toan"))
-            for u in units]
+    scope: dict[tuple[str, str], tuple] = {}  # (kind, category) → its two exclusions
+    rows = []
+    for u in units:
+        key = (u.kind, u.category)
+        if key not in scope:
+            scope[key] = (rules.excluded(*key, "phan_loai"), rules.excluded(*key, "an_toan"))
+        rows.append(GridRow(u, this_year.get(u.id), domain.unit_class(previous[u.id])
+                            if previous.get(u.id) else None, *scope[key]))
+    return rows
 
 
 def summary(session: Session, body_id: int, year: int) -> list[SummaryRow]:

@@ -19,7 +19,7 @@ from .. import domain
 from ..errors import UserError
 from ..vietnamese import fold, format_number, lower_first, nd30_date
 from .assessments import grid_of
-from .competence import select_units, year_date
+from .competence import same_period, select_units, year_date
 from .households import latest_counts, list_households
 from .models import STATUS_ISSUED, Assessment, Body, Document, Signer, Unit
 from .queries import bodies_in_place, list_signers
@@ -205,7 +205,8 @@ def report_input(session: Session, body_id: int, year: int, signer_id: int | Non
     # units only when given.
     sources = [_body(session, units_body_id)] if units_body_id is not None else []
     chosen = select_units(session, body, year_date(year), place=True, sources=sources)
-    before = select_units(session, body, year_date(year - 1), place=True, sources=sources)
+    before = chosen if same_period(year, year - 1) else select_units(
+        session, body, year_date(year - 1), place=True, sources=sources)
     if sources:
         chosen = chosen._replace(units=[u for u in chosen.units if u.body_id == units_body_id])
         before = before._replace(units=[u for u in before.units if u.body_id == units_body_id])
