@@ -295,14 +295,16 @@ UNIT_HEADERS = {
 UNIT_FIELDS = ("name", "kind", "commune", "note", "body_id")
 
 
-def export_units(session: Session, body_id: int | None = None) -> bytes:
-    """The units (of one body, or all) as XLSX: STT, Tên đơn vị, Loại hình, Xã/Thị trấn,
-    Cơ quan đánh giá, Ghi chú."""
+def export_units(session: Session, body_id: int | None = None, *,
+                 units: list | None = None) -> bytes:
+    """The units (`units` in their order, else those of one body, or all) as XLSX: STT, Tên
+    đơn vị, Loại hình, Xã/Thị trấn, Cơ quan đánh giá, Ghi chú."""
     book = Workbook()
     sheet = _sheet(book, "Đơn vị", [("STT", 6), ("Tên đơn vị", 48), ("Loại hình", 18),
                                     ("Xã/Thị trấn", 22), ("Cơ quan đánh giá", 36),
                                     ("Ghi chú", 36)])
-    for i, unit in enumerate(list_units(session, body_id=body_id), 1):
+    listed = list_units(session, body_id=body_id) if units is None else units
+    for i, unit in enumerate(listed, 1):
         _append(sheet, [i, unit.name, unit.kind_label, unit.commune, unit.body.name, unit.note])
     _choices(book, sheet, 3, [k.label for k in domain.UNIT_KINDS], "A")
     _finish(sheet)
