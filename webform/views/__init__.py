@@ -138,7 +138,7 @@ def year_param(source=None, *, default: Callable[[], int | None] = latest_year,
 
 # The pages that open on a year (`?year=`); pages of one record ignore a `year` they do not read.
 YEAR_PAGES = frozenset({
-    "home.index", "assessments.index", "assessments.export", "documents.index",
+    "units.index", "assessments.index", "assessments.export", "documents.index",
     "documents.new", "register.index", "register.export", "batch.index", "batch.registrations",
     "households.confirm"})
 
