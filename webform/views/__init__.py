@@ -112,7 +112,7 @@ ALL_YEARS = "tat-ca"  # `?year=tat-ca`: every year, on the pages that list sever
 
 def bad_year(raw: str):
     """Stop the request with a 400 page saying why `raw` is not a year."""
-    shown = f"«{raw}»" if raw.strip() else "để trống"
+    shown = f"«{raw[:20]}{'…' if len(raw) > 20 else ''}»" if raw.strip() else "để trống"
     abort(make_response(render_template(
         "error.html", title="Năm không hợp lệ",
         message=f"Năm {shown} không hợp lệ: hãy ghi năm bằng chữ số, từ {YEAR_MIN} đến "
