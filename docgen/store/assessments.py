@@ -192,7 +192,8 @@ def recompute_suggestions(session: Session, body_id: int, year: int,
 @dataclass
 class Adopted:
     """What `adopt_suggestions` did: units given their suggested class, and the undecided
-    units left as they were because they have no suggestion (no score entered)."""
+    units left as they were because they have no suggestion (no score entered) — those
+    with an outcome row first, then those with none."""
 
     adopted: list[Unit] = field(default_factory=list)
     without_suggestion: list[Unit] = field(default_factory=list)
@@ -203,7 +204,7 @@ def adopt_suggestions(session: Session, body_id: int, year: int, *,
     """Set every undecided class (decided NULL) of the units `body_id` assesses in `year` to
     the suggested one; units outside `scope` (None: every unit) are not touched. A decided
     class equal to the suggestion needs no reason, so nothing here can be refused."""
-    done = Adopted()
+    done, untouched = Adopted(), []
     for line in assessment_grid(session, body_id, year):
         if scope is not None and not scope.unit(line.unit):
             continue
@@ -211,10 +212,12 @@ def adopt_suggestions(session: Session, body_id: int, year: int, *,
         if row is not None and row.decided:
             continue
         if row is None or not row.suggested:
-            done.without_suggestion.append(line.unit)
+            # Units with an outcome entered (a note, a flag) first: those the clerk worked on.
+            (untouched if row is None else done.without_suggestion).append(line.unit)
             continue
         row.decided = row.suggested
         row.updated_at = utcnow()
         done.adopted.append(line.unit)
+    done.without_suggestion += untouched
     session.flush()
     return done
