@@ -167,12 +167,13 @@ def plan_input(session: Session, body_id: int, year: int,
         warnings.append(f"{body.name} chưa ghi cấp (huyện, xã…) hoặc cấp không rõ: hãy ghi "
                         "«Cấp của Ban Chỉ đạo» và «Cấp dưới trực tiếp»")
     sublevel = _sublevel(session, body, tier)
-    words = {"level": level, "sublevel": sublevel, "standing_body": f"Công an {level}".strip(),
+    words = {"level": level, "sublevel": sublevel,
+             "standing_body": f"Công an {level}" if level else "",
              "committee": _committee(session, body, level)}
     text = default_text()
-    data: dict = {"issuer": issuer_input(body), "year": year, "level": level,
-                  "sublevel": sublevel, "standing_body": words["standing_body"],
-                  "committee": words["committee"], "report_to": _report_to(session, body, tier)}
+    data: dict = {"issuer": issuer_input(body), "year": year,
+                  **{k: v for k, v in words.items() if v},  # an unknown level stays blank
+                  "report_to": _report_to(session, body, tier)}
     for key in ("reporters", "assessed"):
         if text[key].get(tier):
             data[key] = _fill(text[key][tier], words)
