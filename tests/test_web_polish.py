@@ -92,7 +92,7 @@ class Page(HTMLParser):
         return [f for f in self.forms if f["method"] == "post" and f["action"] != "/dang-xuat"]
 
 
-# ---- 1. deletions ask for confirmation ---------------------------------------------------------
+# ---- 1. deletions ask for confirmation ----------------------------------------------------------
 
 @pytest.fixture
 def doomed(app, db):
@@ -185,7 +185,7 @@ def test_a_unit_listed_by_a_document_shows_why_it_stays(client, db, doomed):
     assert f"Không xóa được đơn vị «{listed.name}»" in page and 'name="confirm"' not in page
 
 
-# ---- 2. a viewer reads pages without inputs ------------------------------------------------------
+# ---- 2. a viewer reads pages without inputs -----------------------------------------------------
 
 def viewer_pages(doomed) -> list[str]:
     return ["/", "/co-quan/", f"/co-quan/{doomed['body']}",
@@ -221,7 +221,7 @@ def test_a_clerk_still_has_the_forms_a_viewer_does_not(client, doomed):
         assert Page(client.get(url).text).editing(), url
 
 
-# ---- 3. the audit in Vietnam time -------------------------------------------------------------------
+# ---- 3. the audit in Vietnam time ---------------------------------------------------------------
 
 def test_the_audit_shows_vietnam_time_on_the_page_and_in_its_export(client, db):
     with db.session() as s:
@@ -241,7 +241,7 @@ def test_the_audit_shows_vietnam_time_on_the_page_and_in_its_export(client, db):
                      "qua nửa đêm": dt.datetime(2027, 1, 1, 1, 30)}
 
 
-# ---- 4. document kinds in the order of the year's work ----------------------------------------------
+# ---- 4. document kinds in the order of the year's work ------------------------------------------
 
 def in_order(text: str, needles: list[str]) -> list[str]:
     return sorted(needles, key=lambda n: text.index(n))
@@ -270,16 +270,18 @@ def test_the_register_filters_by_kind(client, db, doomed):
     assert f"/so-van-ban/{doomed['draft']}\"" in client.get("/so-van-ban/?kind=decision").text
 
 
-# ---- 5. one default year; a bad ?year= is an error --------------------------------------------------
+# ---- 5. one default year; a bad ?year= is an error ----------------------------------------------
 
 def default_years(client) -> dict[str, str]:
     """The year each page opens on."""
     home = client.get("/").text
     return {
         "home": re.search(r'/danh-gia/\?year=(\d+)', home)[1],
-        "documents": re.search(r'name="year" id="year" value="(\d+)"', client.get("/van-ban/").text)[1],
+        "documents": re.search(r'name="year" id="year" value="(\d+)"',
+                               client.get("/van-ban/").text)[1],
         "grid": re.search(r"năm (\d{4})", client.get("/danh-gia/").text)[1],
-        "commitments": re.search(r'name="year" type="text" value="(\d+)"', client.get("/cam-ket/").text)[1],
+        "commitments": re.search(r'name="year" type="text" value="(\d+)"',
+                                 client.get("/cam-ket/").text)[1],
         "registrations": re.search(r'name="year" type="text" value="(\d+)"',
                                    client.get("/dang-ky/").text)[1],
     }
@@ -312,7 +314,7 @@ def test_the_register_still_lists_every_year_on_request(client, db, doomed):
     assert f"/so-van-ban/{doomed['draft']}\"" not in client.get("/so-van-ban/?year=2001").text
 
 
-# ---- 6. messages name fields by their labels; the field is marked ---------------------------------
+# ---- 6. messages name fields by their labels; the field is marked -------------------------------
 
 def field_names(cls, seen=None) -> set[str]:
     """Every internal field name of an input, nested records included."""
@@ -436,7 +438,7 @@ def test_a_row_s_field_is_named_by_its_list_row_and_column():
     assert labels.label(documents.get("report").input, "units[3].colour") is None
 
 
-# ---- 7. a commune clerk's units export holds the units they see -----------------------------------
+# ---- 7. a commune clerk's units export holds the units they see ---------------------------------
 
 def test_a_commune_clerk_exports_exactly_the_units_on_their_page(app, client, db):
     with db.session() as s:
