@@ -445,6 +445,9 @@ def test_a_draft_listing_units_its_issuer_does_not_decide_is_refused(db, assesse
     assert refused.value.by_field()["units"] == [
         "“Bản Na Mèo” do Ủy ban nhân dân xã Na Mèo quyết định, không phải Ủy ban nhân dân "
         "huyện Quan Sơn (Thông tư 124/2021/TT-BCA, Điều 10 khoản 1 và Điều 9 khoản 1 điểm a)"]
+    assert refused.value.message.startswith(
+        "Không lưu được văn bản của Ủy ban nhân dân huyện Quan Sơn: danh sách có 1 đơn vị "
+        "không thuộc thẩm quyền — “Bản Na Mèo” do Ủy ban nhân dân xã Na Mèo quyết định")
     with db.session(readonly=True) as s:
         assert store.list_documents(s) == []  # nothing stored
     data["units"].pop()
@@ -461,3 +464,26 @@ def test_a_draft_listing_units_its_issuer_does_not_decide_is_refused(db, assesse
     with db.session(readonly=True) as s:
         assert [u.name for u in store.get_document(s, doc.id).units] == [
             "Xã Na Mèo", "Trường THCS Sơn Lư"]
+
+
+def test_the_document_form_refuses_a_unit_its_issuer_does_not_decide(client, app):
+    """Through the web form: the district's decision pre-filled (what it decides), one row
+    added for a residential area: 422 and the page says which unit and who decides it."""
+    from test_boundary import form_fields
+    with app.extensions["docgen_store"].session(readonly=True) as s:
+        ubnd = next(b for b in store.list_bodies(s) if b.abbreviation == "UBND")
+    url = f"/van-ban/decision/moi?body={ubnd.id}&year=2022"
+    page = client.get(url).get_data(as_text=True)
+    assert "“Bản Na Mèo”" in page  # the pre-fill named what it left out
+    fields = form_fields(page).values
+    assert "Bản Na Mèo" not in fields.values()
+    rows = sum(1 for key in fields if key.startswith("units-") and key.endswith("-name"))
+    extra = {f"units-{rows}-name": "Bản Na Mèo", f"units-{rows}-kind": "khu_dan_cu",
+             f"units-{rows}-grade": "kha", f"units-{rows}-note": ""}
+    response = client.post(url, data={**fields, **extra})
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert ("“Bản Na Mèo” do Ủy ban nhân dân xã Na Mèo quyết định, không phải Ủy ban nhân dân "
+            "huyện Quan Sơn") in text
+    with app.extensions["docgen_store"].session(readonly=True) as s:
+        assert store.list_documents(s, ubnd.id) == []

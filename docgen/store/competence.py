@@ -12,12 +12,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from .. import domain, rules as law
+from ..errors import InputError
 from ..rules import Competence, Exclusion, Rules
 from ..vietnamese import fold
 from .models import Body, Unit
 
 NOT_STORED = "(chưa có trong danh sách cơ quan)"
-OUT_OF_SCOPE = "Ngoài phạm vi đánh giá"
 
 
 class Decider(NamedTuple):
@@ -348,6 +348,17 @@ def outcome_refusals(unit: Unit, decided, safe, rules: Rules | None = None
 
 
 # ---- a draft's linked units -----------------------------------------------------------------
+
+class NotCompetent(InputError):
+    """A draft listing units its issuer may not list: every unit's message on «units», and
+    all of them in `message` (a page shows it whole)."""
+
+    def __init__(self, body: Body, problems: list[str]):
+        super().__init__([("units", message) for message in problems])
+        self.message = (f"Không lưu được văn bản của {body.name}: danh sách có "
+                        f"{len(problems)} đơn vị không thuộc thẩm quyền — " + "; ".join(problems))
+        self.args = (self.message,)
+
 
 # The kinds whose listed units must be decided by the issuer (decision) or by a body of the
 # issuer's place (the police's proposal and report).

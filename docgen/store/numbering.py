@@ -147,7 +147,7 @@ def _check_competence(session: Session, doc: Document, body: Body, parsed) -> No
                                  .where(DocumentUnit.document_id == doc.id).order_by(Unit.id)))
     problems = competence.document_problems(session, body, doc.kind, parsed.year, units)
     if problems:
-        raise InputError([("units", message) for message in problems])
+        raise competence.NotCompetent(body, problems)
 
 
 def create_document(session: Session, *, kind: str, body_id: int, data: dict, created_by: str,
