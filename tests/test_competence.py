@@ -487,3 +487,18 @@ def test_the_document_form_refuses_a_unit_its_issuer_does_not_decide(client, app
             "huyện Quan Sơn") in text
     with app.extensions["docgen_store"].session(readonly=True) as s:
         assert store.list_documents(s, ubnd.id) == []
+
+
+def test_adopting_the_suggestions_never_classes_a_unit_out_of_scope(db, district):
+    from docgen.store.assessments import adopt_suggestions
+    school, commune = district["Trường Tiểu học Trung Xuân"], district["Xã Na Mèo"]
+    with db.session() as s:  # suggestions stored before the school's category said so
+        for unit in (school, commune):
+            s.add(store.Assessment(unit_id=unit.id, year=2022, reviewed_score=85, safe=True,
+                                   suggested="kha"))
+    with db.session() as s:
+        done = adopt_suggestions(s, district["ubnd"].id, 2022)
+    assert [u.name for u in done.adopted] == ["Xã Na Mèo"]
+    assert "Trường Tiểu học Trung Xuân" not in [u.name for u in done.without_suggestion]
+    with db.session(readonly=True) as s:
+        assert store.get_assessment(s, school.id, 2022).decided is None
