@@ -12,7 +12,7 @@ import pkgutil
 from ..errors import UserError
 from .kinds import Kind
 
-ORDER = ("plan", "decision", "commitment", "registration", "report")
+ORDER = ("plan", "decision", "commitment", "registration", "minutes", "score_sheet", "report")
 
 
 def _discover() -> dict[str, Kind]:
