@@ -84,7 +84,7 @@ def _cells(row, centred, left) -> None:
     b.row_flags(row)
 
 
-def signature_pair(doc, left: str, right: str) -> None:
+def signature_pair(doc, left: str, right: str):
     """Two signatures side by side: each column's upper-case bold lines (`X.lines`) and
     «(Ký, ghi rõ họ tên)» on the first row, room to sign and the name (`X.name`, blank to
     write by hand) on the second, so the names stand level however many lines are above."""
@@ -107,3 +107,4 @@ def signature_pair(doc, left: str, right: str) -> None:
                                                           indent=False, after=0))
     # Keep the signatures with what comes before them on the page.
     table.rows[0].cells[0].paragraphs[0].paragraph_format.keep_with_next = True
+    return table
