@@ -31,7 +31,7 @@ def build(path) -> None:
     _criteria(doc)
     b.paragraph(doc, "2. Ý kiến phát biểu", b.Style(bold=True, keep_next=True, before=6))
     _loop(doc, "opinions", "line")
-    _loop(doc, "opinion_blanks", "line", b.Style(indent=False))
+    _loop(doc, "opinion_blanks", "line")
     b.paragraph(doc, "3. Kết luận", KHOAN)
     b.paragraph(doc, "{{ conclusion }}")
     b.paragraph(doc, "{{ end_line }}", b.Style(keep_next=True))
@@ -82,6 +82,9 @@ def _recipients(table) -> None:
     row = table.add_row()
     b.row_flags(row)
     left, right = row.cells
+    for cell in row.cells:
+        for p in list(cell.paragraphs):
+            cell._tc.remove(p._p)
     b.paragraph(left, "Nơi nhận:", b.Style(size=12, bold=True, italic=True, align=b.LEFT,
                                            indent=False, after=0, before=12))
     for text in b.RECIPIENTS_LOOP:

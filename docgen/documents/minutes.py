@@ -248,7 +248,7 @@ def recipients(data: MinutesInput) -> list[str]:
 def _end(data: MinutesInput, blank: bool) -> str:
     if data.end and not blank:
         return f"Cuộc họp kết thúc vào {data.end} cùng ngày./."
-    return f"Cuộc họp kết thúc vào {_when(data, '', True)}/."
+    return f"Cuộc họp kết thúc vào {_when(data, '', True)}./."
 
 
 def context(data: MinutesInput) -> dict:
@@ -272,7 +272,7 @@ def context(data: MinutesInput) -> dict:
                            f"{CIRCULAR_124.split(' ngày')[0]})"),
         "criteria": results(data, blank),
         "opinions": [f"- {o.rstrip('.;')}." for o in opinions],
-        "opinion_blanks": [] if opinions else [DOTS * 6] * 3,
+        "opinion_blanks": [] if opinions else [DOTS * 5] * 3,
         "conclusion": conclusion(data, to, blank),
         "end_line": _end(data, blank),
         "secretary": {"lines": ["THƯ KÝ"], "name": "" if blank else secretary.name},

@@ -16,6 +16,8 @@ bp = Blueprint("documents", __name__, url_prefix="/van-ban",
 
 
 PREFILL = {"decision": q.decision_input, "report": q.report_input, "proposal": q.proposal_input}
+# A unit's own papers, pre-filled for the unit given as ?unit=.
+UNIT_PREFILL = {"minutes": q.minutes_input, "score_sheet": q.score_sheet_input}
 
 
 def _kind(name: str):
@@ -33,11 +35,19 @@ def index():
                            year=latest_year())
 
 
-def _prefill(kind, body_id: int | None, year: int | None) -> tuple[dict, list[str]]:
+def _prefill(kind, body_id: int | None, year: int | None,
+             unit_id: int | None = None) -> tuple[dict, list[str]]:
     """The kind's input pre-filled from the store, else from the shipped sample."""
     data, notes = None, []
     prefill = PREFILL.get(kind.name)
-    if prefill and body_id:
+    if kind.name in UNIT_PREFILL and unit_id:
+        try:
+            with store().session(readonly=True) as s:
+                papers = UNIT_PREFILL[kind.name](s, unit_id, year or latest_year())
+            data, notes = papers.inputs[0], papers.warnings
+        except UserError as exc:
+            notes = [exc.message]
+    elif prefill and body_id:
         try:
             with store().session(readonly=True) as s:
                 data, notes, _ = prefill(s, body_id, year or latest_year())
@@ -57,8 +67,14 @@ def new(name: str):
     year = request.args.get("year", type=year_arg)
     if body_id is not None and not scope().body(body_id):
         or_404(None)
+    unit_id = request.args.get("unit", type=row_id)
+    if unit_id is not None:
+        with store().session(readonly=True) as s:
+            unit = q.get_unit(s, unit_id)
+        if unit is None or not scope().unit(unit):
+            or_404(None)
     if request.method == "GET":
-        data, notes = _prefill(kind, body_id, year)
+        data, notes = _prefill(kind, body_id, year, unit_id)
         form = form_cls(data=forms.to_formdata(kind.input, data))
         forms.prepare_rows(form, kind.input)
         for note in notes:
