@@ -199,8 +199,9 @@ def sheet_disagreements(session: Session, body_id: int, year: int) -> list[str]:
     sheets: dict[str, tuple[Document, dict]] = {}
     proposal: tuple[Document, dict] | None = None
     for doc in session.scalars(select(Document).where(
-            Document.kind.in_(("score_sheet", "proposal")), Document.body_id.in_(ids),
-            Document.year.in_((year, year + 1))).order_by(Document.id)):
+            Document.kind.in_(("score_sheet", "proposal")), Document.body_id.in_(ids))
+            .order_by(Document.id)):
+        # A draft is registered in the year it was made: the assessment year is the input's.
         data = json.loads(doc.input_json)
         if str(data.get("year")).strip() != str(year):
             continue
