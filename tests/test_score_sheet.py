@@ -61,7 +61,8 @@ points = 6
      "tổng điểm chuẩn các tiêu chí là 9, khác tổng 10"),
     (GOOD.replace('"co_so_giao_duc"', '"truong_hoc"'), "sheet[1].kinds",
      "«truong_hoc» không phải mã loại hình"),
-    (GOOD.replace(', "co_so_giao_duc"', ""), "sheet", "chưa có phiếu cho loại hình: co_so_giao_duc"),
+    (GOOD.replace(', "co_so_giao_duc"', ""), "sheet",
+     "chưa có phiếu cho loại hình: co_so_giao_duc"),
     (GOOD.replace("points = 4", "points = -4"), "sheet[1].section[1].item[1].points",
      "«-4» phải là số điểm lớn hơn 0"),
     (GOOD.replace('content = "Tiêu chí B"', 'content = ""'), "sheet[1].section[1].item[2].content",
@@ -155,7 +156,8 @@ def test_prefill_from_a_real_sqlite_store(sqlite_store):
         stored = q.get_assessment(s, na_meo.id, 2022)
         papers = q.score_sheet_input(s, na_meo.id, 2022)
     data = papers.inputs[0]
-    assert data["self_score"] == stored.self_score and data["reviewed_score"] == stored.reviewed_score
+    assert data["self_score"] == stored.self_score
+    assert data["reviewed_score"] == stored.reviewed_score
     assert data["reviewing_body"] == "Ban Chỉ đạo 138 huyện Quan Sơn"
     assert data["place"] == "Na Mèo"
     assert any("điểm từng tiêu chí để trống" in w for w in papers.warnings)

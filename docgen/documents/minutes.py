@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from .. import domain
 from ..metrics import ruler_choice
 from ..nd30.header_rules import number_problem
-from ..schema import Column, FieldError, boolean, choice, day, integer, items, record, text, text_list
+from ..schema import (Column, FieldError, boolean, choice, day, integer, items, record, text,
+                      text_list)
 from ..vietnamese import fold, nd30_date, upper
 from . import common
 from .commitment import CIRCULAR_124, in_sentence
