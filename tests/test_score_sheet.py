@@ -141,7 +141,7 @@ def test_totals_only_leave_the_criteria_blank(sample):
      "Điểm tự chấm của tiêu chí 1 là 6, vượt điểm chuẩn 5"),
     ({"points": [{}] * 3}, "points", "có 8 tiêu chí, đã ghi điểm cho 3"),
     ({"reviewed_score": "101"}, "reviewed_score", "nằm ngoài thang điểm 0–100"),
-    ({"place": "", "commune": ""}, "place", "Cần ghi địa danh"),
+    ({"place": "", "commune": ""}, "", "Cần ghi địa danh"),
 ])
 def test_bad_points_name_their_field(sample, change, field, message):
     with pytest.raises(InputError) as err:
@@ -200,6 +200,14 @@ def test_sheets_agree_with_the_proposal_and_a_change_is_named(sqlite_store):
         f"(dự thảo số 1) ghi {want}",
         f"Phiếu chấm điểm của «{name}» (dự thảo số {doc_id}) ghi điểm thẩm định {got}, kết quả "
         f"đánh giá đã lưu ghi {want}"]
+
+
+def test_a_list_row_without_a_place_is_skipped_by_its_row(tmp_path):
+    rows = [{"unit": "Bản Na Mèo", "kind": "Khu dân cư", "commune": "Xã Na Mèo", "year": 2022},
+            {"unit": "Bản Không Xã", "kind": "Khu dân cư", "year": 2022}]
+    result = batch.fill("score_sheet", rows, tmp_path / "phieu.docx")
+    assert result.written == 1 and result.skipped_rows == [2]
+    assert "Cần ghi địa danh" in result.skipped_message()
 
 
 def test_bulk_per_body_one_sheet_per_unit(sqlite_store, tmp_path):

@@ -68,7 +68,8 @@ class ScoreSheetInput:
 
     def __post_init__(self) -> None:
         if not self.place and not self.commune:
-            raise FieldError("place", "Cần ghi địa danh ở dòng ngày tháng hoặc tên xã của đơn vị")
+            # The row's fault in a list (no column to name): as the registration says it.
+            raise ValueError("Cần ghi địa danh ở dòng ngày tháng hoặc tên xã của đơn vị")
         sheet = scoring.load_scoring().sheet(self.kind.code)
         if not self.points:
             return
