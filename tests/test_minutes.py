@@ -195,9 +195,13 @@ def test_bulk_pdf_counted_page_by_page(sqlite_store, tmp_path):
 
 def test_web_form_prefilled_for_a_unit(client, db):
     na_meo = unit_id(db, "Bản Na Mèo")
+    index = html(client.get("/van-ban/"))
+    assert f'<option value="{na_meo}">Bản Na Mèo</option>' in index and 'name="unit"' in index
     page = html(client.get(f"/van-ban/minutes/moi?unit={na_meo}&year=2022"))
     assert 'value="Bản Na Mèo"' in page and "Đại diện Công an xã Na Mèo" in page
     assert client.get("/van-ban/minutes/moi?unit=99999").status_code == 404
+    # the index's form sends an empty unit for the other kinds
+    assert client.get("/van-ban/decision/moi?year=2022&unit=").status_code == 200
 
 
 def test_web_bulk_minutes_of_a_commune(client):

@@ -32,8 +32,10 @@ def _kind(name: str):
 
 @bp.get("/")
 def index():
+    with store().session(readonly=True) as s:
+        units = [u for u in q.list_units(s) if scope().unit(u)]
     return render_template("documents_index.html", kinds=documents.KINDS.values(), bodies=_bodies(),
-                           year=latest_year())
+                           units=units, unit_kinds=UNIT_PREFILL, year=latest_year())
 
 
 def _prefill(kind, body_id: int | None, year: int,
