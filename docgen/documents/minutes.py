@@ -23,7 +23,7 @@ from ..schema import (Column, FieldError, boolean, choice, day, integer, items, 
                       text_list)
 from ..vietnamese import fold, nd30_date, upper
 from . import common
-from .commitment import CIRCULAR_124, in_sentence
+from .commitment import in_sentence
 from .kinds import Kind
 from .registration import (KIND_OPTIONS, STANDARD, archive, commune_level, kind_criteria,
                            letterhead, unit_in_prose)
@@ -190,7 +190,8 @@ def _person(who: Attendee, blank: bool) -> str:
     return f"{name}, {who.role}" if who.role else name
 
 
-def _attendees(data: MinutesInput, blank: bool) -> tuple[Attendee, Attendee, list[Attendee]]:
+def _attendees(data: MinutesInput) -> tuple[Attendee, Attendee, list[Attendee]]:
+    """Chair, secretary and the others, each role defaulting to Circular 124 Điều 9's."""
     chair_role, others = roles(data.kind.code, data.unit, data.commune)
     chair = Attendee(data.chair.role or chair_role, data.chair.name)
     secretary = Attendee(data.secretary.role or "Người ghi biên bản", data.secretary.name)
@@ -254,7 +255,7 @@ def _end(data: MinutesInput, blank: bool) -> str:
 
 def context(data: MinutesInput) -> dict:
     blank = data.handwritten
-    chair, secretary, rest = _attendees(data, blank)
+    chair, secretary, rest = _attendees(data)
     to = recipients(data)
     opinions = data.opinions if data.opinions and not blank else []
     ctx = {
@@ -270,7 +271,7 @@ def context(data: MinutesInput) -> dict:
         "chair_line": f"Chủ trì: {_person(chair, blank)}.",
         "secretary_line": f"Thư ký: {_person(secretary, blank)}.",
         "criteria_title": (f"1. Kết quả thực hiện các tiêu chí ({ARTICLES[data.kind.code]} "
-                           f"{CIRCULAR_124.split(' ngày')[0]})"),
+                           "Thông tư số 124/2021/TT-BCA)"),
         "criteria": results(data, blank),
         "opinions": [f"- {o.rstrip('.;')}." for o in opinions],
         "opinion_blanks": [] if opinions else [DOTS * 5] * 3,

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..documents.commitment import bare_name
 from ..documents.minutes import roles
 from ..documents.registration import kind_criteria
 from ..errors import UserError
@@ -42,7 +43,7 @@ def _unit(session: Session, unit_id: int) -> Unit:
     return unit
 
 
-def _common(session: Session, unit: Unit, year: int, households: dict[int, int]) -> dict:
+def _common(unit: Unit, year: int, households: dict[int, int]) -> dict:
     """Name, kind, year, commune and letterhead: a residential area under its commune's
     People's Committee, as the registration list fills it."""
     data: dict = {"unit": unit.name, "kind": unit.kind, "year": year}
@@ -92,7 +93,7 @@ def _minutes(session: Session, units: list[Unit], year: int, handwritten: bool) 
     unknown, failed = [], []
     inputs = []
     for unit in units:
-        data = _common(session, unit, year, counts)
+        data = _common(unit, year, counts)
         chair, others = roles(unit.kind, unit.name, unit.commune)
         data["chair"] = {"role": chair}
         data["attendees"] = [{"role": role} for role in others]
@@ -155,7 +156,7 @@ def _sheets(session: Session, units: list[Unit], year: int) -> Papers:
     missing = []
     inputs = []
     for unit in units:
-        data = _common(session, unit, year, {})
+        data = _common(unit, year, {})
         data["place"] = _place(unit)
         committee = _committee(session, unit.body)
         if committee:
@@ -179,7 +180,6 @@ def _sheets(session: Session, units: list[Unit], year: int) -> Papers:
 
 def _place(unit: Unit) -> str:
     """The date line's place: the commune's name without its kind word, else the body's."""
-    from ..documents.commitment import bare_name
     return bare_name(unit.commune) if unit.commune else unit.body.place
 
 
