@@ -12,7 +12,11 @@ import pkgutil
 from ..errors import UserError
 from .kinds import Kind
 
-ORDER = ("plan", "decision", "commitment", "registration", "minutes", "score_sheet", "report")
+# The order of the year's work: the plan, the units' registrations and the households'
+# commitments, each unit's assessment meeting (minutes) and scoring sheet, the proposal (Tờ
+# trình), the decision, the report.
+ORDER = ("plan", "registration", "commitment", "minutes", "score_sheet", "proposal", "decision",
+         "report")
 
 
 def _discover() -> dict[str, Kind]:
