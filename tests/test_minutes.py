@@ -221,3 +221,21 @@ def test_a_handwritten_result_is_one_of_the_kinds_criteria():
     assert minutes.result("chua dat").label == "Chưa đạt"
     assert minutes.result("Đạt").code == "dat"
     assert minutes.result("khá") is None
+
+
+def test_docgen_batch_minutes_from_a_list(runner, tmp_path, write_json):
+    from test_cli import run
+    rows = tmp_path / "don-vi.csv"
+    rows.write_text("Tên đơn vị,Loại hình,Xã,Địa điểm\n"
+                    "Bản Na Mèo,Khu dân cư,Xã Na Mèo,Nhà văn hóa bản Na Mèo\n"
+                    "Trường THPT Quan Sơn,Cơ sở giáo dục,Thị trấn Sơn Lư,\n"
+                    "Bản Lạ,Hợp tác,Xã Na Mèo,\n", encoding="utf-8")
+    out = tmp_path / "bien-ban.docx"
+    result = run(runner, "batch", "minutes", rows, "-o", out, "--defaults",
+                 write_json({"year": 2022, "handwritten": True}))
+    assert result.exit_code == 0, result.output
+    assert "dòng 4 (Loại hình)" in result.output
+    data = out.read_bytes()
+    assert texts(data).count("BIÊN BẢN") == 2
+    assert "Địa điểm: Nhà văn hóa bản Na Mèo." in texts(data)
+    assert nd30.check(data) == []

@@ -7,13 +7,17 @@ unit's head."""
 from __future__ import annotations
 
 from . import blocks as b
-from .lists import CELL, CELL_CENTER, CELL_HEAD, TAG
+from .lists import TAG
 
 TEMPLATE = "score_sheet.docx"
-WIDTHS = (700, 4954, 1200, 1250, 1250)
+WIDTHS = (650, 5504, 1050, 1050, 1100)
 HEADERS = ("TT", "Nội dung chấm điểm", "Điểm chuẩn", "Điểm tự chấm", "Điểm thẩm định")
-BOLD = b.Style(size=13, bold=True, align=b.LEFT, indent=False, after=0, before=2)
-BOLD_CENTER = b.Style(size=13, bold=True, align=b.CENTER, indent=False, after=0, before=2)
+# 12 pt in the table, so that a residential area's sheet and its signatures fit one page.
+CELL = b.Style(size=12, align=b.LEFT, indent=False, after=0, before=1)
+CELL_CENTER = b.Style(size=12, align=b.CENTER, indent=False, after=0, before=1)
+CELL_HEAD = b.Style(size=12, bold=True, align=b.CENTER, indent=False, after=0, before=1)
+BOLD = b.Style(size=12, bold=True, align=b.LEFT, indent=False, after=0, before=1)
+BOLD_CENTER = b.Style(size=12, bold=True, align=b.CENTER, indent=False, after=0, before=1)
 
 
 def build(path) -> None:
@@ -21,10 +25,10 @@ def build(path) -> None:
     b.page_numbers(doc.sections[0])
     unit_header(doc)
     b.title_block(doc, "PHIẾU CHẤM ĐIỂM", "{{ summary }}")
-    b.paragraph(doc, "{{ basis }}", b.Style(italic=True, align=b.CENTER, indent=False, after=6))
+    b.paragraph(doc, "{{ basis }}", b.Style(italic=True, align=b.CENTER, indent=False, after=3))
     b.paragraph(doc, "{{ unit_line }}")
     _table(doc)
-    b.paragraph(doc, "{{ result_line }}", b.Style(before=6, keep_next=True))
+    b.paragraph(doc, "{{ result_line }}", b.Style(before=3, keep_next=True))
     signature_pair(doc, "reviewer", "head")
     b.paragraph(doc, "", b.Style(size=1, align=b.LEFT, indent=False, after=0))
     doc.core_properties.title = "Phiếu chấm điểm đánh giá, phân loại phong trào"
@@ -101,10 +105,12 @@ def signature_pair(doc, left: str, right: str):
         b.paragraph(cell, "(Ký, ghi rõ họ tên)", b.Style(size=14, italic=True, align=b.CENTER,
                                                          indent=False, after=0))
     for cell, who in zip(table.rows[1].cells, (left, right), strict=True):
-        for _ in range(4):
+        for _ in range(3):      # room to sign, about 2 cm
             b.paragraph(cell, "", centre)
         b.paragraph(cell, f"{{{{ {who}.name }}}}", b.Style(size=14, bold=True, align=b.CENTER,
                                                           indent=False, after=0))
-    # Keep the signatures with what comes before them on the page.
-    table.rows[0].cells[0].paragraphs[0].paragraph_format.keep_with_next = True
+    # The titles stay with the names (and the first row with the line before the table).
+    for cell in table.rows[0].cells:
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
     return table

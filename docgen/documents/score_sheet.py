@@ -22,8 +22,7 @@ from .commitment import bare_name
 from .kinds import Kind
 from .registration import KIND_OPTIONS, letterhead, unit_in_prose
 
-DECISION_510 = ("Quyết định số 510/QĐ-BCA-V05 ngày 20 tháng 01 năm 2022 của Bộ trưởng Bộ Công "
-                "an")
+DECISION_510 = "Quyết định số 510/QĐ-BCA-V05 của Bộ trưởng Bộ Công an"
 
 
 @dataclass
@@ -112,8 +111,7 @@ def totals(data: ScoreSheetInput) -> tuple[float | None, float | None]:
 
 
 def summary(data: ScoreSheetInput) -> str:
-    return (f"Chấm điểm đánh giá, phân loại phong trào toàn dân bảo vệ an ninh Tổ quốc năm "
-            f"{data.year}")
+    return f"Đánh giá, phân loại phong trào toàn dân bảo vệ an ninh Tổ quốc năm {data.year}"
 
 
 def rows(data: ScoreSheetInput) -> list[dict]:
@@ -158,7 +156,7 @@ def context(data: ScoreSheetInput) -> dict:
         "place_date": nd30_date(data.date, data.place or bare_name(data.commune),
                                 year=None if data.date else data.year),
         "summary": summary(data),
-        "basis": f"(Theo tiêu chí của {DECISION_510})",
+        "basis": f"(Tiêu chí theo {DECISION_510})",
         "unit_line": f"Đơn vị: {unit_in_prose(data)} (loại hình: {data.kind.label.lower()}).",
         "rows": rows(data),
         "result_line": (f"Kết quả: điểm tự chấm {num(self_total) or '……'}/{num(sheet.total)} "
