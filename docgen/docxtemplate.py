@@ -26,7 +26,6 @@ from . import docxzip
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": W_NS}
 _PROBE = "docgen-body-probe"    # stands for the body's content in the serialised shell
-_CHUNK = 1 << 20                # bytes fed to the parser at a time
 # docxtpl's `fix_tables` changes a table's grid only when one of its rows (nested tables'
 # rows included) has more cells than the grid has columns, or when no row's cells (with
 # their spans) fill all the columns; it fails on a span `int()` refuses. Without nested
@@ -101,6 +100,11 @@ class Reusable(Template):
         self._entries: dict[Any, docxzip.Entry] = {}
         self._frame = _frame(self._shell, self._body_xml)
         self._parsed: etree._Element | None = None
+        # Parts without Jinja (the shipped headers): rendered once, their new part reused.
+        self._part_xml: dict[int, tuple[Any, str]] = {}
+        self._constant: dict[str, str] = {}
+        self._constant_bytes: set[bytes] = set()
+        self._constant_parts: dict[tuple[str, bytes], Any] = {}
 
     def _restore(self) -> None:
         # A fresh document element with an empty body: docxtpl's render reads the body
@@ -120,6 +124,38 @@ class Reusable(Template):
     def get_xml(self) -> str:
         return self._body_xml
 
+    # A header, footer or footnotes part whose XML holds no Jinja delimiter renders to
+    # the same text whatever the context: docxtpl's steps run once for it, then their
+    # result is reused (the template's part, its new part, that part's compressed entry).
+
+    def get_part_xml(self, part) -> str:
+        hit = self._part_xml.get(id(part))
+        if hit is None or hit[0] is not part:
+            hit = self._part_xml[id(part)] = part, super().get_part_xml(part)
+        return hit[1]
+
+    def render_xml_part(self, src_xml, part, context, jinja_env=None):
+        if part is self.docx._part or "{{" in src_xml or "{%" in src_xml or "{#" in src_xml:
+            return super().render_xml_part(src_xml, part, context, jinja_env)
+        out = self._constant.get(src_xml)
+        if out is None:
+            out = super().render_xml_part(src_xml, part, context, jinja_env)
+            if len(self._constant) < 64:
+                self._constant[src_xml] = out
+                self._constant_bytes.add(out.encode("utf-8"))   # as docxtpl encodes it
+        self.current_rendering_part = part
+        return out
+
+    def map_headers_footers_xml(self, rel_key, xml) -> None:
+        if xml not in self._constant_bytes:
+            return super().map_headers_footers_xml(rel_key, xml)
+        new = self._constant_parts.get((rel_key, xml))
+        if new is None:
+            super().map_headers_footers_xml(rel_key, xml)
+            new = self._constant_parts[rel_key, xml] = self.docx._part.rels[rel_key]._target
+            self._kept[id(new)] = new
+        self.docx._part.rels[rel_key]._target = new
+
     # docxtpl parses the rendered body alone (`fix_tables`), then moves it into the
     # document (`map_tree`), which makes lxml visit every node again to reconcile its
     # namespaces. Here the body is parsed in place, between the document's own start and
@@ -127,17 +163,24 @@ class Reusable(Template):
     # parse reports nothing (well-formed, so no recovery happened) and no table would be
     # fixed, it is the tree docxtpl builds. Otherwise docxtpl's own steps run.
 
-    def build_xml(self, context, jinja_env=None) -> bytes:
-        # Handed only to `fix_tables` below: as UTF-8, half the memory of the text while
-        # the body's tree is built.
-        return super().build_xml(context, jinja_env).encode("utf-8")
+    def build_xml(self, context, jinja_env=None):
+        xml = super().build_xml(context, jinja_env)
+        if self._frame is None or not xml.startswith(self._frame[0]) or "docPr" in xml:
+            return xml      # drawings: docxtpl's fix_docpr_ids wants a tree of its own
+        try:
+            return _InPlace(xml, *self._frame)  # handed only to `fix_tables` below
+        except UnicodeEncodeError:
+            return xml
 
-    def fix_tables(self, xml: bytes):
-        body = self._parse_in_place(xml)
-        if body is not None and not _fixes_tables(body):
-            self._parsed = body
-            return body
-        return super().fix_tables(xml.decode("utf-8"))
+    def fix_tables(self, xml):
+        if isinstance(xml, _InPlace):
+            body = xml.parse()
+            if body is not None and not _fixes_tables(body):
+                self._parsed = body
+                xml.drop()      # the tree is built: its text is no longer needed
+                return body
+            xml = xml.text()
+        return super().fix_tables(xml)
 
     def fix_docpr_ids(self, tree) -> None:
         if tree is not self._parsed:    # parsed in place only without drawings to number
@@ -149,23 +192,6 @@ class Reusable(Template):
         part = self.docx.part
         part._element = tree.getparent()
         self.docx = part.document
-
-    def _parse_in_place(self, xml: bytes):
-        if self._frame is None:
-            return None
-        start_in, before, after = self._frame
-        if not xml.startswith(start_in) or b"docPr" in xml:
-            return None     # drawings: docxtpl's fix_docpr_ids wants its own tree
-        parser = etree.XMLParser(recover=True)      # docxtpl's fix_tables parser
-        parser.set_element_class_lookup(element_class_lookup)   # python-docx's classes
-        parser.feed(before)
-        for i in range(len(start_in), len(xml), _CHUNK):
-            parser.feed(xml[i:i + _CHUNK])     # a copy of 1 MB at a time, not of the body
-        parser.feed(after)
-        root = parser.close()
-        if len(parser.error_log):
-            return None
-        return root.find(f"{{{W_NS}}}body")
 
     def _parsed_part(self):
         """The document part when its element is the one parsed in place (it has no
@@ -220,7 +246,35 @@ class Reusable(Template):
         return entry
 
 
-def _frame(shell, body_xml: str) -> tuple[bytes, bytes, bytes] | None:
+class _InPlace:
+    """A rendered body as the document to parse: UTF-8, between the text before and after
+    it (half the memory of the body's text, which is dropped)."""
+
+    def __init__(self, xml: str, start: str, before: bytes, after: bytes):
+        body = memoryview(xml.encode("utf-8"))[len(start.encode("utf-8")):]
+        self._start, self._data = start, b"".join((before, body, after))
+        self._span = len(before), len(self._data) - len(after)
+
+    def parse(self):
+        """The body parsed in place (python-docx's element classes), or None if the
+        parser had to recover from anything."""
+        parser = etree.XMLParser(recover=True)      # docxtpl's fix_tables parser
+        parser.set_element_class_lookup(element_class_lookup)
+        root = etree.fromstring(self._data, parser)
+        if len(parser.error_log) or root is None:
+            return None
+        return root.find(f"{{{W_NS}}}body")
+
+    def drop(self) -> None:
+        self._data = None
+
+    def text(self) -> str:
+        """The rendered body as docxtpl's `build_xml` gave it."""
+        start, end = self._span
+        return self._start + self._data[start:end].decode("utf-8")
+
+
+def _frame(shell, body_xml: str) -> tuple[str, bytes, bytes] | None:
     """(the body's start tag as docxtpl serialises it, the document's text before the
     body's content, after it) — or None when parsing in place could differ from docxtpl.
 
@@ -238,7 +292,7 @@ def _frame(shell, body_xml: str) -> tuple[bytes, bytes, bytes] | None:
     end_out = text.index(">", at) + 1
     if text[at + len(_PROBE):end_out] != end_in:
         return None
-    frame = start_in.encode(), text[:at].encode(), text[end_out:].encode()
+    frame = start_in, text[:at].encode(), text[end_out:].encode()
     # The check: the template's own body, parsed in place, is the tree docxtpl builds.
     parser = etree.XMLParser(recover=True)
     whole = etree.fromstring(text[:at] + body_xml[len(start_in):] + text[end_out:], parser)

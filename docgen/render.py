@@ -43,10 +43,23 @@ def template_path(template: str | os.PathLike) -> Path:
 
     A shipped name wins over a file of that name in the current folder."""
     if isinstance(template, str) and os.sep not in template and "/" not in template:
-        shipped = TEMPLATES_DIR / template
-        if shipped.is_file():
-            return shipped.resolve()
+        shipped = _shipped(template)
+        if shipped is not None:
+            return shipped
     return Path(template).resolve()
+
+
+_shipped_paths: dict[str, Path] = {}
+
+
+def _shipped(name: str) -> Path | None:
+    hit = _shipped_paths.get(name)     # the installed package's files: each found once
+    if hit is None:
+        path = TEMPLATES_DIR / name
+        if not path.is_file():
+            return None
+        hit = _shipped_paths[name] = path.resolve()
+    return hit
 
 
 def template_bytes(template: str | os.PathLike) -> bytes:
