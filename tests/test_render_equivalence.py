@@ -289,3 +289,29 @@ def test_a_body_that_is_not_well_formed_is_recovered_as_docxtpl_recovers_it(tmp_
         ctx = {"raw": raw, "person": "Hà & Vi"}
         got = render.render(path, ctx)
         assert document_xml(got) == document_xml(plain(path, ctx)), raw
+
+
+def test_headers_without_jinja_rendered_once_equal_docxtpls_every_time(tmp_path):
+    """A constant header (its rendering reused from the first render) beside a footer and
+    a second section's header that use the context."""
+    doc = docx.Document()
+    doc.sections[0].header.paragraphs[0].text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM & <x>"
+    doc.sections[0].footer.paragraphs[0].text = "{{ person }}"
+    doc.add_paragraph("Họ và tên: {{ person }}")
+    second = doc.add_section()
+    second.header.is_linked_to_previous = False
+    second.header.paragraphs[0].text = "Trang của {{ person }}"
+    doc.add_paragraph("Phần hai")
+    path = tmp_path / "headers.docx"
+    doc.save(path)
+    for person in ("Lò Văn Thản", "Hà & Vi", "Lò Văn Thản", HOSTILE):
+        ctx = {"person": person}
+        got = render.render(path, ctx)
+        assert_same_package(plain(path, ctx), got)
+        with zipfile.ZipFile(io.BytesIO(got)) as zf:
+            texts = ["".join(etree.fromstring(zf.read(n)).itertext()) for n in zf.namelist()
+                     if "/header" in n or "/footer" in n]
+        assert sum("CỘNG HÒA" in t for t in texts) == 1
+        assert sum(unicodedata.normalize("NFC", person) in t for t in texts) == 2
+    pooled = render._pool[render.template_bytes(path)][0]
+    assert len(pooled._constant_parts) == 1       # the constant header, loaded once
