@@ -36,13 +36,16 @@ SECRET_KEY = Setting(
     "DOCGEN_SECRET_KEY", "random, kept in the instance folder", "Flask secret key")
 POLICY = Setting(
     "DOCGEN_POLICY", "`docgen/data/policy.toml`", "classification policy TOML file")
+RULES = Setting(
+    "DOCGEN_RULES", "`docgen/data/rules.toml`",
+    "competence, scope and calendar rules TOML file")
 SOFFICE = Setting(
     "DOCGEN_SOFFICE", "`soffice` on PATH", "LibreOffice executable for PDF")
 ADMIN_PASSWORD = Setting(
     "DOCGEN_ADMIN_PASSWORD", "a random one-time password, printed",
     "password of the first administrator (first run only)")
 
-SETTINGS: tuple[Setting, ...] = (INSTANCE, DATABASE_URL, SECRET_KEY, POLICY, SOFFICE,
+SETTINGS: tuple[Setting, ...] = (INSTANCE, DATABASE_URL, SECRET_KEY, POLICY, RULES, SOFFICE,
                                  ADMIN_PASSWORD)
 
 
