@@ -206,7 +206,8 @@ def main() -> None:
         profile(args.profile, args.units, args.top)
         return
     print(f"machine: {machine()}")
-    print(f"decision with {args.units:,} units; median of {args.runs} runs after one warm-up")
+    print(f"decision with {args.units:,} units; median of {args.rounds} × {args.runs} runs, "
+          "each child after one warm-up")
     tree = against.export(args.against) if args.against else None
     if args.against and tree is None:
         print(f"(commit {args.against} not found: its case is skipped)")

@@ -3,8 +3,9 @@
 `render(template, context)` is `DocxTemplate(template).render(context, jinja_env, autoescape)`
 then what `save()` writes. Templates are read once (bytes cached by path and modification
 time), opened once (loaded copies are pooled and put back to their pristine state before
-each render), and each Jinja source is compiled once (docxtpl compiles every part on every
-render); the package is written with the unchanged parts compressed once per template. Rendering
+each render: `docgen.docxtemplate`, which also skips or shortens docxtpl's steps where a
+check proves the output the same), and each Jinja source is compiled once (docxtpl compiles
+every part on every render). Rendering
 is strict: Jinja's `StrictUndefined` turns a missing variable into an error naming it and
 the template, and autoescape keeps `&`, `<` and quotes in user text (docxtpl's default
 would drop them). Every string in the context is NFC-normalised, and characters XML 1.0
