@@ -4,8 +4,10 @@ only where a cheap proof shows the output cannot differ from what docxtpl's own 
 `Template` keeps `patch_xml` of a template part (the same on every render) and skips
 `resolve_listing` when the text holds no tab, line or page break (it only rewrites those).
 `Reusable` is opened once and put back to its pristine state before each render, writes
-its package with `docgen.docxzip` (the unchanged parts compressed once), and parses the
-rendered body inside its document (`fix_tables` and `map_tree` below).
+its package with `docgen.docxzip` (the unchanged parts compressed once), parses the
+rendered body inside its document (`fix_tables` and `map_tree` below), skipping docxtpl's
+table fixing when XPath shows it would change nothing, and renders a header or footer
+without Jinja once.
 """
 
 from __future__ import annotations
@@ -250,7 +252,8 @@ class _InPlace:
     """A rendered body as the document to parse: UTF-8, between the text before and after
     it (half the memory of the body's text, which is dropped)."""
 
-    def __init__(self, xml: str, start: str, before: bytes, after: bytes):
+    def __init__(self, xml: str, start: str, before: bytes, after: bytes, children: int):
+        self._children = children       # the document element's, as docxtpl leaves them
         body = memoryview(xml.encode("utf-8"))[len(start.encode("utf-8")):]
         self._start, self._data = start, b"".join((before, body, after))
         self._span = len(before), len(self._data) - len(after)
@@ -261,9 +264,10 @@ class _InPlace:
         parser = etree.XMLParser(recover=True)      # docxtpl's fix_tables parser
         parser.set_element_class_lookup(element_class_lookup)
         root = etree.fromstring(self._data, parser)
-        if len(parser.error_log) or root is None:
-            return None
-        return root.find(f"{{{W_NS}}}body")
+        if len(parser.error_log) or root is None or len(root) != self._children:
+            return None     # (text closing the body and opening another is well-formed)
+        body = root.find(f"{{{W_NS}}}body")
+        return body if body is not None and body.tail is None else None
 
     def drop(self) -> None:
         self._data = None
@@ -274,9 +278,10 @@ class _InPlace:
         return self._start + self._data[start:end].decode("utf-8")
 
 
-def _frame(shell, body_xml: str) -> tuple[str, bytes, bytes] | None:
+def _frame(shell, body_xml: str) -> tuple[str, bytes, bytes, int] | None:
     """(the body's start tag as docxtpl serialises it, the document's text before the
-    body's content, after it) — or None when parsing in place could differ from docxtpl.
+    body's content, after it, the number of the document element's children) — or None
+    when parsing in place could differ from docxtpl.
 
     The text around the body is what docxtpl's `map_tree` leaves (a probe body put in a
     copy of the shell, serialised); it is checked once on the template's own body."""
@@ -292,7 +297,9 @@ def _frame(shell, body_xml: str) -> tuple[str, bytes, bytes] | None:
     end_out = text.index(">", at) + 1
     if text[at + len(_PROBE):end_out] != end_in:
         return None
-    frame = start_in, text[:at].encode(), text[end_out:].encode()
+    if root.body.tail is not None:
+        return None
+    frame = start_in, text[:at].encode(), text[end_out:].encode(), len(root)
     # The check: the template's own body, parsed in place, is the tree docxtpl builds.
     parser = etree.XMLParser(recover=True)
     whole = etree.fromstring(text[:at] + body_xml[len(start_in):] + text[end_out:], parser)

@@ -285,7 +285,9 @@ def test_a_body_that_is_not_well_formed_is_recovered_as_docxtpl_recovers_it(tmp_
     doc.add_paragraph("{{ person }}")
     path = tmp_path / "broken.docx"
     doc.save(path)
-    for raw in ("<w:r>", "</w:p>", "&nbsp;", "<x:y/>", "ok"):
+    for raw in ("<w:r>", "</w:p>", "&nbsp;", "<x:y/>", "ok", "</w:t></w:r></w:p></w:body>"
+                "<w:body><w:p><w:r><w:t>", "</w:t></w:r></w:p></w:body>tail<w:body><w:p><w:r><w:t>",
+                "</w:t></w:r></w:p></w:body><!-- c --><w:body><w:p><w:r><w:t>"):
         ctx = {"raw": raw, "person": "Hà & Vi"}
         got = render.render(path, ctx)
         assert document_xml(got) == document_xml(plain(path, ctx)), raw
