@@ -121,7 +121,10 @@ def check(session: Session, kind: str, body_id: int | None, data: bytes, *, year
     provided: set[str] = set()
     examples = []
     for one in bodies or [None]:
-        parsed, note = example_input(session, kind, one, year)
+        try:
+            parsed, note = example_input(session, kind, one, year)
+        except UserError as exc:   # a kind with neither data in the store nor a sample
+            return Checked([exc.message], [])
         if note not in tried:   # the sample is tried once, not once per body without data
             tried.add(note)
             examples.append((parsed, note))
