@@ -186,8 +186,18 @@ def update_document(session: Session, document_id: int, *, data: dict, render: R
         raise UserError(f"Văn bản số {doc.symbol} đã cấp số: không được sửa; hãy soạn văn bản "
                         "mới nếu cần thay thế")
     data = dict(data)
-    _fill(session, doc, doc.body, data, _checked_render(doc.kind, data, render), scope)
+    _fill(session, doc, doc.body, data,
+          _checked_render(doc.kind, data, _with_template(session, doc, render)), scope)
     return doc
+
+
+def _with_template(session: Session, doc: Document, render: Render) -> Render:
+    """`render` with the district's own template the document was made with, if any."""
+    from .own_templates import template_of
+    template = template_of(session, doc)
+    if template is None:
+        return render
+    return lambda kind, data, **kw: render(kind, data, template=template, **kw)
 
 
 def _document(session: Session, document_id: int, *, lock: bool = False) -> Document:
@@ -286,7 +296,7 @@ def issue_number(target, document_id: int, *, issued_on: dt.date, render: Render
                                          number=number, date=issued_on)
         except ValueError as exc:  # a cross-field rule of the input (the date's year)
             raise InputError([("", str(exc))]) from None
-        docx = render(doc.kind, schema.dump(parsed), parsed=parsed)
+        docx = _with_template(session, doc, render)(doc.kind, schema.dump(parsed), parsed=parsed)
         doc.docx, doc.input_json = docx, _serialise(parsed)
         doc.number, doc.issued_on, doc.year = number, issued_on, issued_on.year
         doc.symbol = _symbol(doc.kind, parsed, doc.body, number)
