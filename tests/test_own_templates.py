@@ -69,7 +69,7 @@ def test_a_changed_template_passes_and_its_preview_holds_the_body_s_real_data(db
         checked = own.check(s, "decision", ubnd.id, decision_template(), year=2022)
     assert checked.problems == []
     text = full_text(checked.preview)
-    assert OWN_SENTENCE in text and "Bản Na Mèo" in text   # a unit of the stored year
+    assert OWN_SENTENCE in text and "Xã Na Mèo" in text   # a unit of the stored year
     assert checked.notes == [f"Bản xem trước dùng dữ liệu thật của {ubnd.name} năm 2022."]
 
 
