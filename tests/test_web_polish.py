@@ -192,7 +192,7 @@ def viewer_pages(doomed) -> list[str]:
     return ["/", "/co-quan/", f"/co-quan/{doomed['body']}",
             f"/co-quan/{doomed['body']}/nguoi-ky/{doomed['signer']}", "/don-vi/",
             f"/don-vi/{doomed['unit']}", "/so-van-ban/", f"/so-van-ban/{doomed['draft']}",
-            "/cam-ket/", "/dang-ky/"]
+            "/cam-ket/", "/dang-ky/", "/danh-gia/", "/van-ban/"]
 
 
 def test_a_viewer_sees_pages_without_inputs(app, client, db, doomed):
@@ -212,13 +212,14 @@ def test_a_viewer_sees_pages_without_inputs(app, client, db, doomed):
     assert "Khu dân cư" in viewer.get(f"/don-vi/{doomed['unit']}").text
     # A new record's page, and a delete's page, are not the viewer's.
     for url in ("/don-vi/moi", f"/co-quan/{doomed['body']}/nguoi-ky/moi",
-                f"/don-vi/{doomed['unit']}/xoa", f"/so-van-ban/{doomed['draft']}/xoa"):
+                f"/don-vi/{doomed['unit']}/xoa", f"/so-van-ban/{doomed['draft']}/xoa",
+                "/van-ban/decision/moi"):
         assert viewer.get(url).status_code == 403, url
 
 
 def test_a_clerk_still_has_the_forms_a_viewer_does_not(client, doomed):
     for url in (f"/co-quan/{doomed['body']}", f"/don-vi/{doomed['unit']}", "/cam-ket/",
-                "/dang-ky/", f"/so-van-ban/{doomed['draft']}"):
+                "/dang-ky/", f"/so-van-ban/{doomed['draft']}", "/danh-gia/"):
         assert Page(client.get(url).text).editing(), url
 
 

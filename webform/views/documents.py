@@ -70,6 +70,8 @@ def _prefill(kind, body_id: int | None, year: int,
 @bp.route("/<name>/moi", methods=["GET", "POST"])
 def new(name: str):
     kind = _kind(name)
+    if not scope().can_write:
+        abort(403)  # a viewer reads issued documents in the register; nothing to draft
     form_cls = forms.form_class(kind.input)
     body_id = request.args.get("body", type=row_id)
     year = year_param(default=lambda: None)
