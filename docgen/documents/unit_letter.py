@@ -33,6 +33,28 @@ NOUN = {"khu_dan_cu": "khu dân cư", "co_quan": "cơ quan", "doanh_nghiep": "do
 _SYMBOL = re.compile(r"\d{1,6}/[A-ZĐ]{1,5}(-[A-ZĐ0-9]{1,15}){1,3}")
 
 
+# Who signs for a residential area, by the word its name starts with.
+_AREA_HEADS = (("khu phố", "Trưởng khu phố"), ("tổ dân phố", "Tổ trưởng tổ dân phố"),
+               ("thôn", "Trưởng thôn"), ("bản", "Trưởng bản"), ("làng", "Trưởng làng"),
+               ("ấp", "Trưởng ấp"), ("buôn", "Trưởng buôn"), ("xóm", "Trưởng xóm"),
+               ("khu", "Trưởng khu"), ("tổ", "Tổ trưởng"))
+HEADS = {"khu_dan_cu": "Trưởng khu dân cư", "co_quan": "Thủ trưởng cơ quan",
+         "doanh_nghiep": "Giám đốc", "co_so_giao_duc": "Hiệu trưởng"}
+
+
+def head_title(data) -> str:
+    """Who signs: as given, else the head of the area its name says («Bản Na Mèo»:
+    Trưởng bản), or of the kind."""
+    if data.head_title:
+        return data.head_title
+    if data.kind.code == "khu_dan_cu":
+        low = data.unit.lower()
+        for word, title in _AREA_HEADS:
+            if low.startswith(word + " "):
+                return title
+    return HEADS[data.kind.code]
+
+
 def check(data) -> None:
     """The rules both papers share; ValueError naming the field otherwise."""
     if data.kind.code not in UNIT_KINDS:
@@ -131,7 +153,7 @@ def household_line(data) -> str:
 def common_context(data) -> dict:
     ctx = header(data)
     ctx.update(addressee_lines(data))
-    ctx.update(common.signature_context(data.signer))
+    ctx["signer"] = {"lines": [upper(head_title(data))], "name": data.head_name}
     ctx.update(common.recipient_lines(data.copies, archive(data)))
     ctx.update({"bases": bases(data), "year": data.year, "noun": NOUN[data.kind.code],
                 "household_line": household_line(data)})
@@ -154,10 +176,10 @@ def columns(*extra: Column) -> tuple[Column, ...]:
                example="Ủy ban nhân dân xã Na Mèo"),
         Column("through", "Qua", ("Gửi qua",), width=30,
                example="Thường trực Ban Chỉ đạo 138 xã Na Mèo"),
-        Column("signer.name", "Người ký", ("Họ và tên người ký", "Người đứng đầu"),
+        Column("head_name", "Người ký", ("Họ và tên người ký", "Người đứng đầu"),
                personal=True, width=24, example="Vi Văn Hoàn"),
-        Column("signer.position", "Chức vụ", ("Chức vụ người ký",), personal=True, width=18,
-               example="Trưởng bản"),
+        Column("head_title", "Chức vụ", ("Chức vụ người ký", "Chức danh"), personal=True,
+               width=18, example="Trưởng bản"),
         Column("households", "Số hộ", ("Số hộ gia đình",), kind="integer", personal=True,
                width=10, example="126"),
         Column("signed", "Số hộ đã ký", ("Số hộ đăng ký",), kind="integer", personal=True,

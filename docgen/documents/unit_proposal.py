@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import domain
-from ..schema import choice, day, integer, record, text, text_list
+from ..schema import choice, day, integer, text, text_list
 from ..vietnamese import nd30_date
 from . import common, unit_letter as letter
 from .kinds import Kind
@@ -25,7 +25,6 @@ class UnitProposalInput:
     unit: str = text("Tên đơn vị", max_len=200, help="Ví dụ: Bản Na Mèo, Trường THPT Quan Sơn")
     kind: domain.UnitKind = choice("Loại hình", domain.unit_kind, letter.KIND_OPTIONS)
     year: int = integer("Năm", minimum=2000, maximum=2100)
-    signer: common.Signer = record("Người ký", help="Trưởng khu dân cư, người đứng đầu đơn vị")
     commune: str = text("Xã, phường, thị trấn", required=False, max_len=100)
     superior: str = text("Cơ quan cấp trên", required=False, max_len=200,
                          help="In phía trên tên đơn vị, ví dụ: UBND xã Na Mèo")
@@ -49,6 +48,11 @@ class UnitProposalInput:
                                  maximum=1_000_000, required=False)
     meeting_date: dt.date | None = day("Ngày họp đánh giá", required=False)
     closing: str = text("Câu kết", required=False, max_len=1000)
+    head_title: str = text("Chức danh người ký", required=False, max_len=100,
+                           help="Để trống: Trưởng bản, Trưởng thôn… theo tên khu dân cư; Hiệu "
+                                "trưởng, Giám đốc, Thủ trưởng cơ quan theo loại hình")
+    head_name: str = text("Họ và tên người ký", required=False, max_len=100,
+                          help="Để trống để người ký tự ghi")
     copies: list[str] = common.recipients_field(["Như trên"])
     archive: str = common.archive_field("")
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .. import domain
-from ..schema import Column, FieldError, boolean, choice, day, integer, record, text, text_list
+from ..schema import Column, FieldError, boolean, choice, day, integer, text, text_list
 from ..vietnamese import format_number
 from . import common, unit_letter as letter
 from .kinds import Kind
@@ -29,7 +29,6 @@ class UnitReportInput:
     unit: str = text("Tên đơn vị", max_len=200, help="Ví dụ: Bản Na Mèo, Trường THPT Quan Sơn")
     kind: domain.UnitKind = choice("Loại hình", domain.unit_kind, letter.KIND_OPTIONS)
     year: int = integer("Năm", minimum=2000, maximum=2100)
-    signer: common.Signer = record("Người ký", help="Trưởng khu dân cư, người đứng đầu đơn vị")
     safe: bool = boolean("Đạt tiêu chuẩn “An toàn về ANTT”",
                          help="Kết quả tự đánh giá của đơn vị (kết quả năm đã lưu)")
     unmet: str = text("Tiêu chí chưa đạt", required=False, max_len=60,
@@ -60,6 +59,11 @@ class UnitReportInput:
                                      help="Mỗi dòng một đoạn; để trống dùng câu chung")
     directions: list[str] = text_list("Phương hướng năm tới", max_items=20,
                                       help="Mỗi dòng một đoạn; để trống dùng câu chung")
+    head_title: str = text("Chức danh người ký", required=False, max_len=100,
+                           help="Để trống: Trưởng bản, Trưởng thôn… theo tên khu dân cư; Hiệu "
+                                "trưởng, Giám đốc, Thủ trưởng cơ quan theo loại hình")
+    head_name: str = text("Họ và tên người ký", required=False, max_len=100,
+                          help="Để trống để người ký tự ghi")
     copies: list[str] = common.recipients_field(["Như trên"])
     archive: str = common.archive_field("")
 
