@@ -9,6 +9,7 @@ from docgen.errors import InputError, UserError
 from docgen.samples import load_sample, sample_path
 from docgen.store.plan_prefill import plan_input
 from docgen.store.prefill import second_proposal_warning
+from docgen.store.unit_prefill import household_list_input, unit_paper_input
 
 from .. import forms
 from . import latest_year, log, or_404, row_id, scope, store, year_arg
@@ -19,6 +20,11 @@ bp = Blueprint("documents", __name__, url_prefix="/van-ban",
 
 PREFILL = {"plan": plan_input, "decision": q.decision_input, "report": q.report_input,
            "proposal": q.proposal_input}
+# A unit's own papers are pre-filled for the unit of `?unit=` (links on «In hàng loạt»).
+UNIT_PREFILL = {
+    "unit_proposal": lambda s, unit_id, year: unit_paper_input(s, unit_id, year, "unit_proposal"),
+    "unit_report": lambda s, unit_id, year: unit_paper_input(s, unit_id, year, "unit_report"),
+    "household_list": household_list_input}
 
 
 def _kind(name: str):
@@ -38,7 +44,18 @@ def _prefill(kind, body_id: int | None, year: int) -> tuple[dict, list[str]]:
     """The kind's input pre-filled from the store, else from the shipped sample."""
     data, notes = None, []
     prefill = PREFILL.get(kind.name)
-    if prefill and body_id:
+    unit_id = request.args.get("unit", type=row_id)
+    if kind.name in UNIT_PREFILL and unit_id:  # a unit's own paper: ?unit=
+        try:
+            with store().session(readonly=True) as s:
+                unit = q.get_unit(s, unit_id)
+                if unit is None or not scope().unit(unit):
+                    or_404(None)
+                papers = UNIT_PREFILL[kind.name](s, unit_id, year)
+            data, notes = (papers.inputs or [None])[0], list(papers.warnings)
+        except UserError as exc:
+            notes = [exc.message]
+    elif prefill and body_id:
         try:
             with store().session(readonly=True) as s:
                 data, notes, _ = prefill(s, body_id, year)
