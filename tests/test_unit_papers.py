@@ -38,7 +38,7 @@ def test_the_residential_areas_proposal_has_no_number_and_goes_through_the_stand
     cells = header_cells(data)
     assert cells[0] == "UBND XÃ NA MÈO\nBẢN NA MÈO"
     assert cells[2] == ""                       # no «Số: …»: an area has no register
-    assert cells[3] == "Na Mèo, ngày      tháng      năm 2022"
+    assert cells[3] == "Na Mèo, ngày 08 tháng 11 năm 2022"
     assert "Số:" not in full_text(data)
     assert "TỜ TRÌNH" in lines
     assert ("Về việc đề nghị công nhận Bản Na Mèo đạt tiêu chuẩn “An toàn về an ninh, trật tự” "
@@ -47,10 +47,13 @@ def test_the_residential_areas_proposal_has_no_number_and_goes_through_the_stand
             "Mèo).") in lines
     text = full_text(data)
     assert "đạt 05/05 tiêu chí" in text       # the five criteria of Điều 4
-    assert "5/5 hộ (100%)" in text
-    assert lines[-1] == "Vi Văn Hoàn" or "Vi Văn Hoàn" in lines
+    assert "126/126 hộ (100%)" in text and "(126 hộ)" not in text
+    assert "Ngày 05 tháng 11 năm 2022, Bản Na Mèo đã tổ chức cuộc họp" in text
+    assert "Biên bản cuộc họp đánh giá ngày 05 tháng 11 năm 2022)" in text
+    assert "Vi Văn Hoàn" in lines
     assert "TRƯỞNG BẢN" in lines
-    assert "- Lưu: Bản Na Mèo." in lines
+    assert lines[-4:] == ["- Như trên;", "- Công an xã Na Mèo;", "- Chi bộ bản Na Mèo;",
+                          "- Lưu: Bản Na Mèo."] or "- Lưu: Bản Na Mèo." in lines
     assert any(line.endswith("năm 2022./.") for line in lines)
     assert nd30.check(io.BytesIO(data)) == []
 
