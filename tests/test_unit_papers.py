@@ -21,6 +21,14 @@ from helpers import full_text, open_docx, texts
 from test_web import html, job_download, run_batch, token, unit_id
 
 
+def area(sample, kind: str) -> dict:
+    """The residential area's sample input, as `kind` takes it (the report has no meeting)."""
+    data = sample("unit_proposal")
+    if kind == "unit_report":
+        del data["meeting_date"]
+    return data
+
+
 def render(kind: str, data: dict) -> bytes:
     return render_document(kind, data)
 
@@ -79,7 +87,7 @@ def test_the_schools_report_prints_its_own_symbol_and_every_criterion(sample):
     ("", ["……………"] * 5),               # not given: written by hand
 ])
 def test_an_unsafe_units_report_marks_the_unmet_criteria(sample, unmet, expected):
-    data = sample("unit_proposal") | {"safe": False, "unmet": unmet}
+    data = area(sample, "unit_report") | {"safe": False, "unmet": unmet}
     out = texts(render("unit_report", data))
     assert [t.removeprefix("Kết quả: ").rstrip(".") for t in out
             if t.startswith("Kết quả: ")] == expected
@@ -96,7 +104,7 @@ def test_an_unsafe_units_report_marks_the_unmet_criteria(sample, unmet, expected
 ])
 def test_input_mistakes_are_named(sample, kind, change, field, words):
     with pytest.raises(InputError) as caught:
-        schema.parse(get(kind).input, sample("unit_proposal") | change)
+        schema.parse(get(kind).input, area(sample, kind) | change)
     path, message = caught.value.problems[0]
     assert path == field and words in message
 
