@@ -14,7 +14,8 @@ from .kinds import Kind
 
 # The order of the year's work: the plan, the units' registrations and the households'
 # commitments, the proposal (Tờ trình), the decision, the report.
-ORDER = ("plan", "registration", "commitment", "proposal", "decision", "report")
+ORDER = ("plan", "registration", "commitment", "household_list", "unit_report", "unit_proposal",
+         "proposal", "decision", "report")
 
 
 def _discover() -> dict[str, Kind]:

@@ -311,7 +311,7 @@ UNIT_PAPERS = {"unit_proposal": ("tờ trình", "to-trinh"), "unit_report": ("b�
 
 class UnitPapersForm(FlaskForm):
     body_id = SelectField("Đơn vị của", coerce=str, validate_choice=False)
-    year = StringField("Năm", default=str(dt.date.today().year))
+    year = StringField("Năm")  # the views set the default: views.year_param()
     kind = SelectField("Văn bản", validate_choice=False, choices=choices([
         ("unit_proposal", "Tờ trình đề nghị công nhận"),
         ("unit_report", "Báo cáo kết quả xây dựng")]))
@@ -320,7 +320,7 @@ class UnitPapersForm(FlaskForm):
 
 class HouseholdListsForm(FlaskForm):
     commune = SelectField("Xã, phường, thị trấn", coerce=str, validate_choice=False)
-    year = StringField("Năm", default=str(dt.date.today().year))
+    year = StringField("Năm")  # the views set the default: views.year_param()
     fmt = SelectField("Tải về dạng", validate_choice=False, choices=_formats("khu dân cư"))
 
 
@@ -341,7 +341,7 @@ def unit_papers():
     form = UnitPapersForm()
     bodies = _my_bodies()
     form.body_id.choices = choices((str(b.id), b.name) for b in bodies)
-    year = request.args.get("year", type=int) or dt.date.today().year
+    year = year_param()
     form.year.data = str(year)
     with store().session(readonly=True) as s:
         units = [u for u in q.list_units(s) if scope().unit(u)
@@ -391,7 +391,7 @@ def _areas_in_scope(year: int):
 
 @bp.get("/danh-sach-ho-dang-ky/")
 def household_lists():
-    year = request.args.get("year", type=int) or dt.date.today().year
+    year = year_param()
     areas, counts, shares = _areas_in_scope(year)
     form = HouseholdListsForm()
     communes = sorted({u.commune for u in areas if u.commune})
@@ -432,7 +432,7 @@ def make_household_lists():
 @bp.post("/danh-sach-ho-dang-ky/ti-le")
 def record_household_share():
     form = ShareForm()
-    year = as_id(form.year.data) or dt.date.today().year
+    year = year_param(request.form)
     back = url_for(".household_lists", year=year)
     if not form.validate_on_submit():
         flash("Phiên làm việc đã hết hạn; hãy thử lại.", "error")
