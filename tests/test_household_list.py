@@ -6,9 +6,6 @@ read by `household_share`, the lists of a commune in one job counted page by pag
 from __future__ import annotations
 
 import io
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -174,3 +171,7 @@ def test_the_web_page_records_the_share_and_prints_a_communes_lists(client, db, 
     # The job's file holds people's names: the purge of that list erases it too.
     folders = q.households.job_folders(app.instance_path, 2022, {na_meo})
     assert len(folders) == 1
+    with db.session(readonly=True) as s:
+        entry = next(e for e in q.list_audit(s) if e.action.startswith("tải"))
+    assert entry.action == "tải danh sách hộ hàng loạt"
+    assert "5 người" in entry.detail                    # the households listed, not the lists

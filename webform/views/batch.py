@@ -4,6 +4,7 @@ registration forms of a list of units, made by a background job the clerk watche
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 
 from flask import (Blueprint, abort, flash, g, redirect, render_template, request, send_file,
@@ -287,14 +288,26 @@ def download(job_id: str):
     job = _job(job_id)
     if job.file is None or not job.file.exists():
         abort(404)
-    if (job.folder / q.households.JOB_MARK).exists():  # commitment forms: people's data
-        log("tải bản cam kết hàng loạt", job.download_name, personal_detail(job.done))
+    mark = job.folder / q.households.JOB_MARK
+    if mark.exists():  # commitment forms or households' lists: people's data
+        what, people = _marked(mark, job.done)
+        log(f"tải {what} hàng loạt", job.download_name, personal_detail(people))
     response = send_file(job.file, mimetype=job.mimetype, as_attachment=True,
                          download_name=job.download_name, max_age=0)
     response.headers["X-Docgen-Forms"] = str(job.done)
     if job.problems:
         response.headers["X-Docgen-Skipped"] = str(len({p.row for p in job.problems}))
     return response
+
+
+def _marked(mark, done: int) -> tuple[str, int]:
+    """What a job holding people's data printed, and for how many people: a households'
+    list job notes both in its mark; a commitment job prints one person per form."""
+    try:
+        data = json.loads(mark.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    return data.get("what", "bản cam kết"), int(data.get("people", done))
 
 
 @bp.get("/cam-ket/danh-sach-mau.xlsx")
@@ -463,6 +476,7 @@ def _start_store(kind: str, papers, fmt: str, title: str, *, target: str, label:
     """Queue the job that fills `kind` from inputs made from the store, and show its page."""
     user, address, database = g.user.username, request.remote_addr or "", store()
     inputs, warnings = papers.inputs, tuple(papers.warnings)
+    people = (sum(len(d["households"]) for d in inputs) if kind == "household_list" else 0)
     noun = {"household_list": "danh sách hộ"}.get(kind) or UNIT_PAPERS[kind][0]
 
     def work(job: Job) -> None:
@@ -470,6 +484,9 @@ def _start_store(kind: str, papers, fmt: str, title: str, *, target: str, label:
         if printed_from is not None:  # the purge of those lists erases this folder too
             q.mark_job_folder(job.folder, unit_id=printed_from[0][0] if printed_from[0] else 0,
                               year=printed_from[1], unit_ids=printed_from[0])
+            mark = job.folder / q.households.JOB_MARK
+            mark.write_text(json.dumps({**json.loads(mark.read_text(encoding="utf-8")),
+                                        "what": noun, "people": people}), encoding="utf-8")
         job.stage = f"Đang điền {noun}"
 
         def progress(done: int, total: int) -> None:
