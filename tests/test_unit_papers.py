@@ -175,3 +175,46 @@ def test_web_form_prefilled_for_a_unit_and_the_bulk_job(client, db):
     first = zipfile.ZipFile(io.BytesIO(response.data)).read(names[0])
     assert "BÁO CÁO" in texts(first)
     assert re.search(r"bao-cao-.*-2022\.zip", response.headers["Content-Disposition"])
+
+
+def test_a_unit_paper_is_a_draft_the_register_never_numbers(db, sample):
+    from docgen.errors import UserError
+    with db.session() as s:
+        body = next(b for b in q.list_bodies(s) if b.abbreviation == "UBND")
+        doc = q.create_document(s, kind="unit_proposal", body_id=body.id,
+                                data=sample("unit_proposal"), created_by="văn thư",
+                                render=render_document)
+        assert doc.symbol == "" and doc.number is None
+        assert doc.summary.startswith("Về việc đề nghị công nhận Bản Na Mèo")
+    import datetime as dt
+    with pytest.raises(UserError, match="không phải văn bản của cơ quan nên không cấp số"):
+        q.issue_number(db, doc.id, issued_on=dt.date(2022, 11, 8), render=render_document)
+
+
+def test_a_commune_clerk_reaches_only_the_units_of_the_commune(app, db):
+    from helpers import login
+    with db.session() as s:
+        ubnd = next(b for b in q.list_bodies(s) if b.abbreviation == "UBND")
+        commune = q.save_body(s, name="Ủy ban nhân dân xã Na Mèo", abbreviation="UBND",
+                              place="Na Mèo", parent_id=ubnd.id, level="xã", commune="Xã Na Mèo")
+        q.save_user(s, username="vanthu.namao", role=q.ROLE_COMMUNE, body_id=commune.id,
+                    password="Mat-khau-dai-du-12", must_change=False)
+        units = q.list_units(s)
+        inside = next(u.id for u in units if u.name == "Bản Na Mèo")
+        outside = next(u.id for u in units if u.name == "Bản Bôn")
+        # The commune's People's Committee is stored now: the area's papers go to it.
+        area = unit_paper_input(s, inside, 2022, "unit_report").inputs[0]
+    assert area["addressees"] == ["Ủy ban nhân dân xã Na Mèo"]
+    assert area["through"] == "Thường trực Ban Chỉ đạo 138 xã Na Mèo"
+    clerk = app.test_client()
+    assert login(clerk, "vanthu.namao", "Mat-khau-dai-du-12").status_code == 302
+    listing = html(clerk.get("/danh-sach-ho-dang-ky/?year=2022"))
+    assert "Bản Na Mèo" in listing and "Bản Bôn" not in listing
+    assert clerk.get(f"/van-ban/unit_report/moi?unit={outside}&year=2022").status_code == 404
+    response = clerk.post("/danh-sach-ho-dang-ky/ti-le", data={
+        "csrf_token": token(clerk, "/danh-sach-ho-dang-ky/?year=2022"), "unit_id": str(outside),
+        "year": "2022", "signed": "3", "total": "3"})
+    assert response.status_code == 404
+    with db.session(readonly=True) as s:
+        from docgen.store.household_share import household_share
+        assert household_share(s, outside, 2022) is None
