@@ -88,6 +88,14 @@ def prose(data) -> str:
     return data.unit
 
 
+def located(data) -> str:
+    """", đóng trên địa bàn thị trấn Sơn Lư," for an agency, firm or school whose commune is
+    given (an area's prose names it already), else ""."""
+    if data.kind.code == "khu_dan_cu" or not data.commune:
+        return ""
+    return f", đóng trên địa bàn {in_sentence(data.commune)},"
+
+
 def to_whom(data) -> str:
     """"Ủy ban nhân dân xã Na Mèo (qua Thường trực Ban Chỉ đạo 138 xã Na Mèo)" in a sentence."""
     names = ", ".join(a.strip().rstrip(".;,") for a in addressees(data))

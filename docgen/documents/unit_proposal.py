@@ -70,7 +70,8 @@ def summary(data: UnitProposalInput) -> str:
 def _lead(data: UnitProposalInput) -> list[str]:
     who = letter.prose(data)
     lines = [f"Thực hiện Bản đăng ký phấn đấu đạt tiêu chuẩn {STANDARD} năm {data.year}, "
-             f"{who} đã tổ chức thực hiện các tiêu chí quy định tại {letter.article(data)}."]
+             f"{who}{letter.located(data)} đã tổ chức thực hiện các tiêu chí quy định tại "
+             f"{letter.article(data)}."]
     when = nd30_date(data.meeting_date) if data.meeting_date else ""
     meeting = (f"{when[:1].upper()}{when[1:]}, {data.unit} đã tổ chức cuộc họp" if when
                else f"{data.unit} đã tổ chức cuộc họp")

@@ -116,7 +116,10 @@ def _situation(data: UnitReportInput) -> list[str]:
                 "của chính quyền và hướng dẫn của Công an cấp cơ sở, Nhân dân trên địa bàn đã "
                 "tích cực tham gia xây dựng phong trào toàn dân bảo vệ an ninh Tổ quốc."]
     size = f" có {format_number(data.people)} cán bộ, người lao động" if data.people else ""
-    return [f"{who}{size}. Trong năm {data.year}, tổ chức Đảng, thủ trưởng và các đoàn thể đã "
+    where = letter.located(data)
+    if where and not size:
+        where = where.rstrip(",")
+    return [f"{who}{where}{size}. Trong năm {data.year}, tổ chức Đảng, thủ trưởng và các đoàn thể đã "
             "quan tâm lãnh đạo, chỉ đạo công tác bảo đảm an ninh, trật tự và xây dựng phong "
             "trào toàn dân bảo vệ an ninh Tổ quốc."]
 
