@@ -119,8 +119,8 @@ def _situation(data: UnitReportInput) -> list[str]:
     where = letter.located(data)
     if where and not size:
         where = where.rstrip(",")
-    return [f"{who}{where}{size}. Trong năm {data.year}, tổ chức Đảng, thủ trưởng và các đoàn thể đã "
-            "quan tâm lãnh đạo, chỉ đạo công tác bảo đảm an ninh, trật tự và xây dựng phong "
+    return [f"{who}{where}{size}. Trong năm {data.year}, tổ chức Đảng, thủ trưởng và các đoàn "
+            "thể đã quan tâm lãnh đạo, chỉ đạo công tác bảo đảm an ninh, trật tự và xây dựng phong "
             "trào toàn dân bảo vệ an ninh Tổ quốc."]
 
 
