@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..documents.commitment import bare_name, in_sentence
@@ -50,8 +51,8 @@ def _committee(session: Session, decider: Decider, unit: Unit) -> str:
         if found:
             return found
     if decider.rule is not None and decider.rule.decider == "xa" and unit.commune:
-        stored = next((b.name for b in session.query(Body).order_by(Body.id)
-                       if fold(b.name).startswith("ban chi dao")), "")
+        stored = next((name for name in session.scalars(select(Body.name).order_by(Body.id))
+                       if fold(name).startswith("ban chi dao")), "")
         match = _COMMITTEE.match(stored)
         prefix = match.group(1) if match else "Ban Chỉ đạo"
         return f"{prefix} {in_sentence(unit.commune)}"
@@ -82,8 +83,8 @@ def _base(unit: Unit, year: int) -> dict:
 
 def _papers(session: Session, units: list[Unit], year: int, kind: str) -> Papers:
     deciders = deciders_for(session, units, year_date(year), matter="an_toan")
-    outcomes = {a.unit_id: a for a in session.query(Assessment).filter(
-        Assessment.year == year, Assessment.unit_id.in_([u.id for u in units]))}
+    outcomes = {a.unit_id: a for a in session.scalars(select(Assessment).where(
+        Assessment.year == year, Assessment.unit_id.in_([u.id for u in units])))}
     shares = household_shares(session, [u.id for u in units if u.kind == "khu_dan_cu"], year)
     inputs, warnings, unsafe, unknown = [], [], [], []
     for unit in units:
