@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from .. import documents, prepare, schema
 from ..errors import InputError, UserError
 from ..vietnamese import doc_symbol, fold, short_date, slug
+from . import competence
 from .models import STATUS_DRAFT, STATUS_ISSUED, Body, Counter, Document, DocumentUnit, Unit, utcnow
 
 if TYPE_CHECKING:
@@ -133,6 +134,20 @@ def _fill(session: Session, doc: Document, body: Body, data: dict, rendered,
     session.add(doc)  # only now: a refused input leaves nothing pending in the session
     session.flush()
     _link_units(session, doc, parsed, new=new, scope=scope)
+    _check_competence(session, doc, body, parsed)
+
+
+def _check_competence(session: Session, doc: Document, body: Body, parsed) -> None:
+    """Refuse a draft listing units its issuer may not decide (or units out of scope):
+    InputError on «units», one message per unit naming who decides it. The caller's
+    transaction rolls the draft back."""
+    if doc.kind not in competence.CHECKED_KINDS or getattr(parsed, "year", None) is None:
+        return
+    units = list(session.scalars(select(Unit).join(DocumentUnit, DocumentUnit.unit_id == Unit.id)
+                                 .where(DocumentUnit.document_id == doc.id).order_by(Unit.id)))
+    problems = competence.document_problems(session, body, doc.kind, parsed.year, units)
+    if problems:
+        raise competence.NotCompetent(body, problems)
 
 
 def create_document(session: Session, *, kind: str, body_id: int, data: dict, created_by: str,
