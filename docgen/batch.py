@@ -228,6 +228,44 @@ def fill(kind: str, rows: Table | Iterable[Row | dict], out: Output, *, fmt: str
     return result
 
 
+def fill_inputs(kind: str, inputs: list[dict], out: Output, *, fmt: str,
+                label: str, progress: Progress | None = None) -> Result:
+    """Fill one `kind` document per input made from the store (a prefill function's dicts,
+    no list file): each is validated, an invalid one is skipped and reported by its
+    position and its `label` field; output as `fill` writes it."""
+    record = documents.get(kind)
+    good: list[_Good] = []
+    problems: list[Problem] = []
+    for number, data in enumerate(inputs, 1):
+        try:
+            good.append(_Good(number, str(data.get(label, "")), schema.parse(record.input, data)))
+        except InputError as exc:
+            problems += [Problem(number, path, f"«{data.get(label, '')}»: {message}")
+                         for path, message in exc.problems]
+    if not good:
+        raise UserError("Không có văn bản nào để in" + (
+            ": " + "; ".join(mask_text(str(p)) for p in problems) if problems else ""))
+    result = Result(written=0, skipped=[Problem(p.row, mask_text(p.column), mask_text(p.message))
+                                        for p in problems])
+    fast = FastTemplate(record.template)
+
+    def produce(fh: BinaryIO) -> None:
+        contexts = (record.context(g.parsed) for g in good)
+        if fmt == "zip":
+            result.written = _write_zip(fast, record, good, fh, progress)
+        elif fmt == "docx":
+            result.written = fast.write(fh, contexts, len(good), progress)
+        else:
+            result.written = _write_pdf(fast, contexts, len(good), fh, progress)
+
+    if isinstance(out, (str, os.PathLike)):
+        with atomic_output(out) as fh:
+            produce(fh)
+    else:
+        produce(out)
+    return result
+
+
 def _write_zip(fast: FastTemplate, record, good: list[_Good], out: BinaryIO,
                progress: Progress | None) -> int:
     base = None

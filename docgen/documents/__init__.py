@@ -13,10 +13,10 @@ from ..errors import UserError
 from .kinds import Kind
 
 # The order of the year's work: the plan, the units' registrations and the households'
-# commitments, each unit's assessment meeting (minutes) and scoring sheet, the proposal (Tờ
-# trình), the decision, the report.
-ORDER = ("plan", "registration", "commitment", "minutes", "score_sheet", "proposal", "decision",
-         "report")
+# commitments and the households' lists, each unit's assessment meeting (minutes) and scoring
+# sheet, its report and Tờ trình, the police's proposal (Tờ trình), the decision, the report.
+ORDER = ("plan", "registration", "commitment", "household_list", "minutes", "score_sheet",
+         "unit_report", "unit_proposal", "proposal", "decision", "report")
 
 
 def _discover() -> dict[str, Kind]:

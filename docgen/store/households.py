@@ -110,11 +110,14 @@ def latest_counts(session: Session, unit_ids: list[int]) -> dict[int, tuple[int,
     return out
 
 
-def mark_job_folder(folder: Path, *, unit_id: int, year: int) -> None:
-    """Note in a batch job's folder which list its forms were printed from, so that the
-    purge of that list also erases the files."""
-    (Path(folder) / JOB_MARK).write_text(json.dumps({"unit_id": unit_id, "year": year}),
-                                         encoding="utf-8")
+def mark_job_folder(folder: Path, *, unit_id: int, year: int,
+                    unit_ids: list[int] | None = None) -> None:
+    """Note in a batch job's folder which list its forms were printed from (`unit_ids`: the
+    lists of several areas), so that the purge of any of them also erases the files."""
+    mark = {"unit_id": unit_id, "year": year}
+    if unit_ids:
+        mark["unit_ids"] = list(unit_ids)
+    (Path(folder) / JOB_MARK).write_text(json.dumps(mark), encoding="utf-8")
 
 
 def job_folders(instance_path: str | Path | None, year: int, unit_ids: set[int]) -> list[Path]:
@@ -127,7 +130,8 @@ def job_folders(instance_path: str | Path | None, year: int, unit_ids: set[int])
             data = json.loads(mark.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if data.get("year") == year and data.get("unit_id") in unit_ids:
+        listed = set(data.get("unit_ids") or ()) | {data.get("unit_id")}
+        if data.get("year") == year and listed & unit_ids:
             found.append(mark.parent)
     return found
 

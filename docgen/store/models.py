@@ -158,6 +158,26 @@ class Household(Base):
     unit: Mapped[Unit] = relationship()
 
 
+class HouseholdShare(Base):
+    """How many households of a residential area signed that year's list (Circular 124
+    Điều 4 khoản 1: 100% register), as the clerk records it once the list comes back;
+    `total` the households living there when it differs from the stored list (None: the
+    list's count). Counts only, no personal data."""
+
+    __tablename__ = "household_share"
+    __table_args__ = (UniqueConstraint("unit_id", "year", name="uq_household_share_unit_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    signed: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int | None] = mapped_column(Integer)
+    recorded_by: Mapped[str] = mapped_column(String(100), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+
+
 class Document(Base):
     """One entry of the register: a draft (number None) or an issued document with its DOCX."""
 

@@ -5,6 +5,7 @@ sheets of a body's units, made by a background job the clerk watches."""
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 
 from flask import (Blueprint, abort, flash, g, redirect, render_template, request, send_file,
@@ -378,8 +379,10 @@ def download(job_id: str):
     job = _job(job_id)
     if job.file is None or not job.file.exists():
         abort(404)
-    if (job.folder / q.households.JOB_MARK).exists():  # commitment forms: people's data
-        log("tải bản cam kết hàng loạt", job.download_name, personal_detail(job.done))
+    mark = job.folder / q.households.JOB_MARK
+    if mark.exists():  # commitment forms or households' lists: people's data
+        what, people = _marked(mark, job.done)
+        log(f"tải {what} hàng loạt", job.download_name, personal_detail(people))
     response = send_file(job.file, mimetype=job.mimetype, as_attachment=True,
                          download_name=job.download_name, max_age=0)
     response.headers["X-Docgen-Forms"] = str(job.done)
@@ -388,8 +391,21 @@ def download(job_id: str):
     return response
 
 
+def _marked(mark, done: int) -> tuple[str, int]:
+    """What a job holding people's data printed, and for how many people: a households'
+    list job notes both in its mark; a commitment job prints one person per form."""
+    try:
+        data = json.loads(mark.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    return data.get("what", "bản cam kết"), int(data.get("people", done))
+
+
 @bp.get("/cam-ket/danh-sach-mau.xlsx")
 def blank_list():
     """The empty household list a clerk fills in Excel."""
     return send_file(io.BytesIO(importers.blank_workbook("commitment")), mimetype=XLSX,
                      as_attachment=True, download_name="danh-sach-mau.xlsx")
+
+
+from . import unit_batch  # noqa: E402,F401  the unit papers' routes, on this blueprint

@@ -12,6 +12,7 @@ from docgen.samples import load_sample, sample_path
 from docgen.store import own_templates
 from docgen.store.plan_prefill import plan_input
 from docgen.store.prefill import second_proposal_warning
+from docgen.store.unit_prefill import household_list_input, unit_paper_input
 
 from .. import forms
 from . import latest_year, log, or_404, row_id, scope, store, year_param
@@ -23,7 +24,12 @@ bp = Blueprint("documents", __name__, url_prefix="/van-ban",
 PREFILL = {"plan": plan_input, "decision": q.decision_input, "report": q.report_input,
            "proposal": q.proposal_input}
 # A unit's own papers, pre-filled for the unit given as ?unit=.
-UNIT_PREFILL = {"minutes": q.minutes_input, "score_sheet": q.score_sheet_input}
+UNIT_PREFILL = {
+    "minutes": q.minutes_input, "score_sheet": q.score_sheet_input,
+    "household_list": household_list_input,
+    "unit_report": lambda s, unit_id, year: unit_paper_input(s, unit_id, year, "unit_report"),
+    "unit_proposal": lambda s, unit_id, year: unit_paper_input(s, unit_id, year,
+                                                               "unit_proposal")}
 
 
 def _kind(name: str):
@@ -50,7 +56,9 @@ def _prefill(kind, body_id: int | None, year: int,
         try:
             with store().session(readonly=True) as s:
                 papers = UNIT_PREFILL[kind.name](s, unit_id, year)
-            data, notes = papers.inputs[0], papers.warnings
+            # None when the unit has no such paper (a Tờ trình of a unit not safe): the
+            # warnings say why, and the sample fills the form.
+            data, notes = (papers.inputs[0] if papers.inputs else None), list(papers.warnings)
         except UserError as exc:
             notes = [exc.message]
     elif prefill and body_id:
