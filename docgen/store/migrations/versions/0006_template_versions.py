@@ -3,14 +3,14 @@ for all bodies (`template_version`), and the version each document was made with
 (`document.template_version_id`, NULL: the shipped template — every existing document).
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
