@@ -12,7 +12,8 @@ import pkgutil
 from ..errors import UserError
 from .kinds import Kind
 
-ORDER = ("plan", "decision", "commitment", "registration", "report")
+ORDER = ("plan", "decision", "safe_decision", "certificate", "commitment", "registration",
+         "report")
 
 
 def _discover() -> dict[str, Kind]:

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from docgen import documents, render_document, schema, store as q
 from docgen.errors import InputError, UserError
 from docgen.samples import load_sample, sample_path
+from docgen.store.prefill_safe import safe_decision_input
 
 from .. import forms
 from . import latest_year, log, or_404, row_id, scope, store, year_arg
@@ -15,7 +16,8 @@ bp = Blueprint("documents", __name__, url_prefix="/van-ban",
                template_folder="../templates/documents")
 
 
-PREFILL = {"decision": q.decision_input, "report": q.report_input, "proposal": q.proposal_input}
+PREFILL = {"decision": q.decision_input, "report": q.report_input, "proposal": q.proposal_input,
+           "safe_decision": safe_decision_input}
 
 
 def _kind(name: str):
