@@ -5,6 +5,7 @@ decision's number and date (left) with the place, date and signature (right)."""
 
 from __future__ import annotations
 
+from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -23,6 +24,7 @@ def build(path) -> None:
     doc = b.new_document()
     section = doc.sections[0]
     b.set_page(section, landscape=True)
+    section.orientation = WD_ORIENT.LANDSCAPE     # printers read w:orient, not only the size
     section.top_margin = section.bottom_margin = MARGIN
     section.left_margin = section.right_margin = MARGIN
     frame(section)

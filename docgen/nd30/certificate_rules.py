@@ -31,8 +31,9 @@ def is_certificate(ctx: Context) -> bool:
                if not para.is_tag)
 
 
-def _title(ctx: Context):
-    return next((p for p in ctx.doc.paras if fold(p.text.strip()) == fold(TITLE)), None)
+def _titles(ctx: Context) -> list:
+    """The title paragraphs: one per certificate (a merged file holds many)."""
+    return [p for p in ctx.doc.paras if fold(p.text.strip()) == fold(TITLE)]
 
 
 def check_paper(ctx: Context) -> Iterator[Issue]:
@@ -75,9 +76,11 @@ def check_margins(ctx: Context) -> Iterator[Issue]:
 
 def check_title(ctx: Context) -> Iterator[Issue]:
     """«GIẤY CÔNG NHẬN»: bold, centred, 24–32 pt."""
-    para = _title(ctx)
-    if para is None:
-        return
+    for para in _titles(ctx):
+        yield from _title_issues(para)
+
+
+def _title_issues(para) -> Iterator[Issue]:
     low, high = TITLE_SIZE
     sizes = sorted({run.props.size_pt for run in para.runs if run.text.strip()})
     if any(not low <= s <= high for s in sizes):
@@ -92,8 +95,8 @@ def check_title(ctx: Context) -> Iterator[Issue]:
 def check_sizes(ctx: Context) -> Iterator[Issue]:
     """Text other than the title is 12–24 pt."""
     low, high = TEXT_SIZE
-    title = _title(ctx)
+    titles = {id(p) for p in _titles(ctx)}
     for para, run in ctx.visible_runs:
-        if para is not title and not low <= run.props.size_pt <= high:
+        if id(para) not in titles and not low <= run.props.size_pt <= high:
             yield Issue(f"Cỡ chữ {pt(run.props.size_pt)} pt; Giấy công nhận dùng cỡ "
                         f"{low}–{high} pt ngoài tên giấy", para.location())

@@ -226,10 +226,12 @@ def blank_units():
                      as_attachment=True, download_name="danh-sach-don-vi-mau.xlsx")
 
 
-def _safe_decisions():
-    """The issued recognition decisions of the bodies the user may see, newest first."""
+def _safe_decisions() -> list[tuple[str, str]]:
+    """(id, label) of the issued recognition decisions of the bodies the user may see,
+    newest first."""
     with store().session(readonly=True) as s:
-        return [d for d in q.list_documents(s, kind="safe_decision", status=q.STATUS_ISSUED)
+        return [(str(d.id), f"Quyết định số {d.symbol} — {d.body.name}")
+                for d in q.list_documents(s, kind="safe_decision", status=q.STATUS_ISSUED)
                 if scope().body(d.body_id)]
 
 
@@ -237,8 +239,7 @@ def _safe_decisions():
 def certificates():
     form = CertificateForm()
     decisions = _safe_decisions()
-    form.document_id.choices = choices((str(d.id), f"Quyết định số {d.symbol} — {d.body.name}")
-                                       for d in decisions)
+    form.document_id.choices = choices(decisions)
     form.document_id.data = request.args.get("document", form.document_id.data)
     return render_template("certificates.html", form=form, decisions=decisions)
 
