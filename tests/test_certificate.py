@@ -233,3 +233,18 @@ def test_web_refuses_a_draft_decision(client, app):
         "csrf_token": token(client, "/giay-cong-nhan/"), "document_id": str(doc_id),
         "fmt": "pdf"}, follow_redirects=True)
     assert "còn là dự thảo: Giấy công nhận chỉ in từ quyết định đã ký và cấp số" in html(response)
+
+
+@pytest.mark.skipif(not (have("soffice") and have("pdftotext")), reason="LibreOffice is missing")
+def test_the_pdf_keeps_every_word_inside_the_frame(sample):
+    from docgen import pdf
+    from test_pdf import MM, pdf_pages
+    for emblem in (False, True):
+        data = {**sample("certificate"), "emblem_space": emblem}
+        pages = pdf_pages(pdf.to_pdf(docgen.render_document("certificate", data)))
+        assert len(pages) == 1
+        width, height, words = pages[0]
+        assert (round(width / MM), round(height / MM)) == (297, 210)
+        outside = [w[0] for w in words if w[1] < 19.5 * MM or w[3] > width - 19.5 * MM
+                   or w[2] < 19.5 * MM or w[4] > height - 19.5 * MM]
+        assert words and outside == []

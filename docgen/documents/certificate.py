@@ -25,10 +25,25 @@ STANDARD = "“An toàn về an ninh, trật tự”"
 
 
 @dataclass
+class Issuer:
+    """The body that recognised the unit (its decision's issuer): the certificate prints no
+    agency header, so only what it does print."""
+
+    name: str = text("Tên cơ quan ban hành", max_len=200,
+                     help="Viết thường như trong câu, ví dụ: Ủy ban nhân dân huyện Quan Sơn")
+    abbreviation: str = text("Chữ viết tắt trong ký hiệu quyết định", max_len=30,
+                             help="Ví dụ: UBND")
+    place: str = text("Địa danh", max_len=60, help="Ví dụ: Quan Sơn")
+
+    def __post_init__(self) -> None:
+        common.Issuer.__post_init__(self)
+
+
+@dataclass
 class CertificateInput:
     """One certificate: the unit, the decision that recognised it, who signs."""
 
-    issuer: common.Issuer = record("Cơ quan ban hành quyết định")
+    issuer: Issuer = record("Cơ quan ban hành quyết định")
     signer: common.Signer = record("Người ký")
     year: int = integer("Năm công nhận", minimum=2000, maximum=2100)
     unit: str = text("Tên đơn vị", max_len=300, help="Ví dụ: Xã Trung Thượng")
@@ -68,11 +83,9 @@ def decision_line(data: CertificateInput) -> str:
 
 
 def place_line(data: CertificateInput) -> str:
-    """Where the unit is, under its name: «Thị trấn Sơn Lư» for an area or a school; ""
-    for a commune (its name says it) or when not given."""
-    if data.kind.code == "xa" or not data.commune:
-        return ""
-    return f"({in_sentence(data.commune)})"
+    """Where the unit is, under its name: «(thị trấn Sơn Lư)»; "" when not given (a
+    commune's own name says it)."""
+    return f"({in_sentence(data.commune)})" if data.commune else ""
 
 
 def summary(data: CertificateInput) -> str:

@@ -108,7 +108,8 @@ def article2(data: SafeDecisionInput) -> str:
 
 
 def _place(unit: SafeUnit) -> str:
-    return "" if unit.kind.code == "xa" else (in_sentence(unit.commune) if unit.commune else "")
+    """The Địa bàn column: the commune as written inside a sentence («xã Na Mèo»)."""
+    return in_sentence(unit.commune) if unit.commune else ""
 
 
 def context(data: SafeDecisionInput) -> dict:

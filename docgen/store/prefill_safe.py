@@ -208,6 +208,5 @@ def certificate_inputs(session: Session, document_id: int, *,
 
 def issuer_input_of(parsed) -> dict:
     issuer = parsed.issuer
-    return {"name": issuer.name, "abbreviation": issuer.abbreviation, "place": issuer.place,
-            "superior": issuer.superior}
+    return {"name": issuer.name, "abbreviation": issuer.abbreviation, "place": issuer.place}
 
