@@ -257,3 +257,16 @@ def test_web_form_is_prefilled_from_the_store(client):
     assert 'value="Bản Na Mèo"' not in page
     assert "không thuộc thẩm quyền công nhận của Ủy ban nhân dân huyện Quan Sơn" in page
     assert "Trưởng Công an huyện" in page
+
+
+def test_a_unit_outside_the_bodys_competence_is_named(db):
+    with db.session(readonly=True) as s:
+        data, _, _ = safe_decision_input(s, 1, 2022)
+    data["units"].append({"name": "Bản Na Mèo", "kind": "Khu dân cư", "commune": "Xã Na Mèo"})
+    doc_id = _register(db, "safe_decision", data)
+    with db.session(readonly=True) as s:
+        from docgen.store.prefill_safe import recognition_problems
+        found = recognition_problems(s, 1, 2022)
+    assert found == [f"dự thảo quyết định (mã {doc_id}): “Bản Na Mèo” do Ủy ban nhân dân xã Na "
+                     "Mèo quyết định, không phải Ủy ban nhân dân huyện Quan Sơn (Thông tư "
+                     "124/2021/TT-BCA, Điều 10 khoản 1 và Điều 9 khoản 1 điểm a)"]

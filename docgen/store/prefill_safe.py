@@ -182,6 +182,26 @@ def disagreements(session: Session, body_id: int, year: int) -> list[str]:
     return compare(session, body, year, classification, names, label(safe))
 
 
+def recognition_problems(session: Session, body_id: int, year: int) -> list[str]:
+    """What is wrong with the body's recognition decision of `year` (the latest issued, else
+    the latest draft): each listed unit the body may not recognise (out of scope, or another
+    body's to decide, naming it and the rule's source), then `disagreements`; [] when there
+    is no such decision or nothing is wrong."""
+    body = _body(session, body_id)
+    safe = _latest(session, body_id, year, KIND)
+    if safe is None:
+        return []
+    keys = [fold(u["name"]) for u in json.loads(safe.input_json).get("units", [])]
+    found: dict[str, Unit] = {}
+    for unit in session.scalars(select(Unit).where(Unit.name_key.in_(keys))):
+        if unit.name_key not in found or unit.body_id == body.id:
+            found[unit.name_key] = unit
+    stored = [found[k] for k in keys if k in found]
+    refused = split_competent(session, body, stored, year_date(year), "an_toan")[1]
+    return [f"{label(safe)}: {message}" for message in refused] + \
+        disagreements(session, body_id, year)
+
+
 def certificate_inputs(session: Session, document_id: int, *,
                        emblem_space: bool = False) -> list[dict]:
     """One certificate input per unit of an ISSUED recognition decision, in the order of its
