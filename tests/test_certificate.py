@@ -248,3 +248,25 @@ def test_the_pdf_keeps_every_word_inside_the_frame(sample):
         outside = [w[0] for w in words if w[1] < 19.5 * MM or w[3] > width - 19.5 * MM
                    or w[2] < 19.5 * MM or w[4] > height - 19.5 * MM]
         assert words and outside == []
+
+
+def test_cli_batch_from_a_list_of_units(runner, tmp_path, sample, write_json):
+    from helpers import xlsx
+    shared = {k: v for k, v in sample("certificate").items() if k not in ("unit", "kind",
+                                                                            "serial")}
+    source = tmp_path / "ds.xlsx"
+    source.write_bytes(xlsx([["STT", "Tên đơn vị", "Loại hình", "Số thứ tự trong quyết định",
+                              "Xã"],
+                             [1, "Thị trấn Sơn Lư", "Xã, thị trấn", 1, None],
+                             [2, "Trường THCS Sơn Lư", "Cơ sở giáo dục", 26, "Thị trấn Sơn Lư"],
+                             [3, "Bản X", "Khu dân cư", "không số", None]]))
+    out = tmp_path / "giay.docx"
+    result = runner.invoke(main, ["batch", "certificate", str(source), "-o", str(out),
+                                  "--defaults", str(write_json(shared))])
+    assert result.exit_code == 0, result.output
+    assert "dòng 4 (Số thứ tự trong quyết định)" in result.output
+    body = texts(out.read_bytes())
+    assert body.count("GIẤY CÔNG NHẬN") == 2
+    assert ["Số vào sổ: 298.01", "Số vào sổ: 298.26"] == [t for t in body if "vào sổ" in t]
+    assert "(thị trấn Sơn Lư)" in body
+    assert nd30.check(out) == []
