@@ -12,8 +12,11 @@ import pkgutil
 from ..errors import UserError
 from .kinds import Kind
 
-ORDER = ("plan", "decision", "safe_decision", "certificate", "commitment", "registration",
-         "report")
+# The order of the year's work: the plan, the units' registrations and the households'
+# commitments, the recognition «An toàn về ANTT» and its certificates (by 15 and 20
+# November), the proposal (Tờ trình), the decision, the report.
+ORDER = ("plan", "registration", "commitment", "safe_decision", "certificate", "proposal",
+         "decision", "report")
 
 
 def _discover() -> dict[str, Kind]:
