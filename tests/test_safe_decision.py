@@ -163,7 +163,6 @@ def test_prefill_lists_the_safe_units_the_district_may_recognise(db):
     assert {n for n in safe if units[n].kind != "khu_dan_cu"} == listed
     note = next(w for w in warnings if "không thuộc thẩm quyền công nhận" in w)
     assert "“Bản Na Mèo” do Ủy ban nhân dân xã Na Mèo quyết định" in note
-    assert any("trước ngày 20/11/2022" in w for w in warnings)
     docgen.prepare("safe_decision", data)               # valid as it is
 
 
@@ -270,3 +269,20 @@ def test_a_unit_outside_the_bodys_competence_is_named(db):
     assert found == [f"dự thảo quyết định (mã {doc_id}): “Bản Na Mèo” do Ủy ban nhân dân xã Na "
                      "Mèo quyết định, không phải Ủy ban nhân dân huyện Quan Sơn (Thông tư "
                      "124/2021/TT-BCA, Điều 10 khoản 1 và Điều 9 khoản 1 điểm a)"]
+
+
+def test_a_decision_issued_after_the_deadline_is_named(db):
+    from docgen.store.prefill_safe import recognition_problems
+    with db.session(readonly=True) as s:
+        data, warnings, _ = safe_decision_input(s, 1, 2022)
+    on_time = _register(db, "safe_decision", data, issue=dt.date(2022, 11, 20))
+    with db.session(readonly=True) as s:
+        assert recognition_problems(s, 1, 2022) == []
+    data["units"] = [u for u in data["units"] if u["kind"] == "xa"]
+    late = _register(db, "safe_decision", data, issue=dt.date(2022, 11, 25))
+    with db.session(readonly=True) as s:
+        found = recognition_problems(s, 1, 2022)
+        symbol = q.get_document(s, late).symbol
+    assert on_time != late and found == [
+        f"Quyết định số {symbol} ban hành ngày 25/11/2022, sau hạn 20/11/2022 (Thông tư "
+        "124/2021/TT-BCA, Điều 9 khoản 1 điểm b, c)"]

@@ -69,12 +69,6 @@ def safe_decision_input(session: Session, body_id: int, year: int,
                   "units": [_unit_input(u) for u in listed]}
     if not data["proposer"]:
         warnings.append("Chưa xác định được cơ quan đề nghị: hãy ghi «Theo đề nghị của»")
-    deadline = law.load_rules().deadline("decision_an_toan", year,
-                                         sorted({u.kind for u in listed}))
-    if deadline is not None:
-        rule, day = deadline
-        warnings.append(f"Hạn ban hành quyết định công nhận: trước ngày {short_date(day)} "
-                        f"({rule.source})")
     signer = _signer(session, body, signer_id, warnings)
     if signer:
         data["signer"] = signer
@@ -185,8 +179,9 @@ def disagreements(session: Session, body_id: int, year: int) -> list[str]:
 def recognition_problems(session: Session, body_id: int, year: int) -> list[str]:
     """What is wrong with the body's recognition decision of `year` (the latest issued, else
     the latest draft): each listed unit the body may not recognise (out of scope, or another
-    body's to decide, naming it and the rule's source), then `disagreements`; [] when there
-    is no such decision or nothing is wrong."""
+    body's to decide, naming it and the rule's source), an issue date after the deadline of
+    docgen.rules ("decision_an_toan": the earliest among the kinds listed), then
+    `disagreements`; [] when there is no such decision or nothing is wrong."""
     body = _body(session, body_id)
     safe = _latest(session, body_id, year, KIND)
     if safe is None:
@@ -198,8 +193,14 @@ def recognition_problems(session: Session, body_id: int, year: int) -> list[str]
             found[unit.name_key] = unit
     stored = [found[k] for k in keys if k in found]
     refused = split_competent(session, body, stored, year_date(year), "an_toan")[1]
-    return [f"{label(safe)}: {message}" for message in refused] + \
-        disagreements(session, body_id, year)
+    problems = [f"{label(safe)}: {message}" for message in refused]
+    kinds = sorted({domain.unit_kind(u["kind"]).code
+                    for u in json.loads(safe.input_json).get("units", [])})
+    deadline = law.load_rules().deadline("decision_an_toan", year, kinds)
+    if deadline is not None and safe.issued_on is not None and safe.issued_on > deadline[1]:
+        problems.append(f"{label(safe)} ban hành ngày {short_date(safe.issued_on)}, sau hạn "
+                        f"{short_date(deadline[1])} ({deadline[0].source})")
+    return problems + disagreements(session, body_id, year)
 
 
 def certificate_inputs(session: Session, document_id: int, *,
