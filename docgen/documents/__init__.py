@@ -13,10 +13,11 @@ from ..errors import UserError
 from .kinds import Kind
 
 # The order of the year's work: the plan, the units' registrations and the households'
-# commitments, the recognition «An toàn về ANTT» and its certificates (by 15 and 20
-# November), the proposal (Tờ trình), the decision, the report.
-ORDER = ("plan", "registration", "commitment", "safe_decision", "certificate", "proposal",
-         "decision", "report")
+# commitments, each unit's assessment meeting (minutes) and scoring sheet, the recognition
+# «An toàn về ANTT» and its certificates (by 15 and 20 November), the proposal (Tờ trình),
+# the decision, the report.
+ORDER = ("plan", "registration", "commitment", "minutes", "score_sheet", "safe_decision",
+         "certificate", "proposal", "decision", "report")
 
 
 def _discover() -> dict[str, Kind]:
