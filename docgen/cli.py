@@ -132,11 +132,16 @@ def check(file: Path) -> None:
     if not file.is_file():
         raise UserError(f"Không tìm thấy tệp «{file}»")
     from . import nd30
-    findings = nd30.check(file)
+    profile = nd30.profile_of(file)
+    findings = nd30.check(file, profile)
     if findings:
         click.echo(nd30.format_findings(findings))
         sys.exit(1)
-    click.echo(f"{file}: đúng thể thức Nghị định 30 (không có lỗi).")
+    if profile == "certificate":
+        click.echo(f"{file}: Giấy công nhận đúng thể thức (quy tắc riêng của Giấy công nhận và "
+                   "các quy tắc Nghị định 30 áp dụng cho nó; không có lỗi).")
+    else:
+        click.echo(f"{file}: đúng thể thức Nghị định 30 (không có lỗi).")
 
 
 @main.command()

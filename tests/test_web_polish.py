@@ -19,7 +19,8 @@ from helpers import login
 
 PASSWORD = "mat-khau-thu-nghiem-1"
 YEAR_OF_WORK = ("plan", "registration", "commitment", "household_list", "minutes", "score_sheet",
-                "unit_report", "unit_proposal", "proposal", "decision", "report")
+                "unit_report", "unit_proposal", "safe_decision", "certificate", "proposal",
+                "decision", "report")
 
 
 def csrf(client, url: str = "/") -> str:

@@ -13,10 +13,12 @@ from ..errors import UserError
 from .kinds import Kind
 
 # The order of the year's work: the plan, the units' registrations and the households'
-# commitments and the households' lists, each unit's assessment meeting (minutes) and scoring
-# sheet, its report and Tờ trình, the police's proposal (Tờ trình), the decision, the report.
+# commitments and the households' lists, each unit's assessment meeting (minutes), scoring
+# sheet, report and Tờ trình, the recognition «An toàn về ANTT» and its certificates (by 15
+# and 20 November), the police's proposal (Tờ trình), the decision, the report.
 ORDER = ("plan", "registration", "commitment", "household_list", "minutes", "score_sheet",
-         "unit_report", "unit_proposal", "proposal", "decision", "report")
+         "unit_report", "unit_proposal", "safe_decision", "certificate", "proposal", "decision",
+         "report")
 
 
 def _discover() -> dict[str, Kind]:

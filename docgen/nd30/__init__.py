@@ -7,13 +7,14 @@ Quốc hiệu but no agency column gets no agency findings.
 
 from __future__ import annotations
 
-from . import body_rules, font_rules, footer_rules, header_rules, page_rules
+from . import body_rules, certificate_rules, font_rules, footer_rules, header_rules, page_rules
 from .context import Context
 from .document import Document
 from .findings import Finding, Rule, format_findings, merged
 from .ooxml import NotADocx, Source
 
-__all__ = ["RULES", "Finding", "NotADocx", "Rule", "check", "format_findings", "rule"]
+__all__ = ["CERTIFICATE_RULES", "RULES", "Finding", "NotADocx", "Rule", "check",
+           "format_findings", "rule"]
 
 RULES: tuple[Rule, ...] = (
     Rule("page.paper", "Khổ giấy",
@@ -80,7 +81,23 @@ def _validated(rules: tuple[Rule, ...]) -> dict[str, Rule]:
     return by_id
 
 
-_BY_ID = _validated(RULES)
+# A Giấy công nhận (Circular 124 Điều 10) is not an ND30 document: ND30's rules for what it
+# shares with one, then its own (docgen.nd30.certificate_rules).
+CERTIFICATE_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.id in certificate_rules.KEPT) + (
+    Rule("certificate.paper", "Khổ giấy Giấy công nhận", "A4 ngang 297 × 210 mm.",
+         certificate_rules.check_paper),
+    Rule("certificate.frame", "Khung viền",
+         "Khung viền in quanh trang (viền trang ở cả bốn cạnh).", certificate_rules.check_frame),
+    Rule("certificate.margins", "Lề Giấy công nhận",
+         "Lề 15–25 mm ở mọi cạnh, chữ nằm trong khung.", certificate_rules.check_margins),
+    Rule("certificate.title", "Tên giấy",
+         "«GIẤY CÔNG NHẬN»: đậm, căn giữa, cỡ 24–32 pt.", certificate_rules.check_title),
+    Rule("certificate.size", "Cỡ chữ Giấy công nhận",
+         "Chữ ngoài tên giấy cỡ 12–24 pt.", certificate_rules.check_sizes),
+)
+PROFILES = {"nd30": RULES, "certificate": CERTIFICATE_RULES}
+
+_BY_ID = _validated(RULES + CERTIFICATE_RULES[len(certificate_rules.KEPT):])
 
 
 def rule(rule_id: str) -> Rule:
@@ -88,11 +105,20 @@ def rule(rule_id: str) -> Rule:
     return _BY_ID[rule_id]
 
 
-def check(source: Source) -> list[Finding]:
+def profile_of(source: Source) -> str:
+    """"certificate" for a Giấy công nhận (a «GIẤY CÔNG NHẬN» paragraph), else "nd30"."""
+    return "certificate" if certificate_rules.is_certificate(Context(Document(source))) \
+        else "nd30"
+
+
+def check(source: Source, profile: str | None = None) -> list[Finding]:
     """Every ND30 finding for a DOCX given as a path, bytes or a binary file; [] when it
-    conforms. Raises NotADocx (a UserError) when the file cannot be read."""
+    conforms. `profile` "nd30" or "certificate" chooses the rules; None: "certificate" for a
+    Giấy công nhận, else "nd30". Raises NotADocx (a UserError) when the file cannot be read."""
     context = Context(Document(source))
+    if profile is None:
+        profile = "certificate" if certificate_rules.is_certificate(context) else "nd30"
     findings: list[Finding] = []
-    for item in RULES:
+    for item in PROFILES[profile]:
         findings.extend(merged(item.id, item.check(context)))
     return findings

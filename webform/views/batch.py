@@ -1,6 +1,7 @@
 """In hàng loạt: the commitment forms of a residential area's households, the
 registration forms of a list of units, the minutes of a commune's units and the scoring
-sheets of a body's units, made by a background job the clerk watches."""
+sheets of a body's units, and the certificates of an issued recognition decision, made by
+a background job the clerk watches."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from flask import (Blueprint, abort, flash, g, redirect, render_template, reques
                    url_for)
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 
 from docgen import batch as bulk, documents, importers, schema, store as q
 from docgen.schema import YEAR_MAX, YEAR_MIN
 from docgen.errors import InputError, UserError
 from docgen.privacy import personal_detail
+from docgen.store.prefill_safe import certificate_inputs
 from docgen.vietnamese import format_number, slug
 
 from ..forms import choices
@@ -67,6 +69,15 @@ class SheetsForm(FlaskForm):
     body_id = SelectField("Đơn vị của", validate_choice=False)
     year = StringField("Năm đánh giá")
     fmt = SelectField("Tải về dạng", validate_choice=False, choices=_formats("đơn vị"))
+
+
+class CertificateForm(FlaskForm):
+    document_id = SelectField("Quyết định công nhận đã cấp số", coerce=str, validate_choice=False)
+    emblem_space = BooleanField("Chừa chỗ Quốc huy (giấy in sẵn phôi)")
+    fmt = SelectField("Tải về dạng", validate_choice=False,
+                      choices=choices([("pdf", "Một tệp PDF gộp để in"),
+                                       ("zip", "Tệp ZIP, mỗi đơn vị một tệp DOCX"),
+                                       ("docx", "Một tệp DOCX gộp")]))
 
 
 def _year(form) -> int | None:
@@ -310,11 +321,54 @@ def make_sheets():
                   target=name, file_name=f"phieu-cham-diem-{slug(name)}-{year}.{fmt}")
 
 
+def _safe_decisions() -> list[tuple[str, str]]:
+    """(id, label) of the issued recognition decisions of the bodies the user may see,
+    newest first."""
+    with store().session(readonly=True) as s:
+        return [(str(d.id), f"Quyết định số {d.symbol} — {d.body.name}")
+                for d in q.list_documents(s, kind="safe_decision", status=q.STATUS_ISSUED)
+                if scope().body(d.body_id)]
+
+
+@bp.get("/giay-cong-nhan/")
+def certificates():
+    form = CertificateForm()
+    decisions = _safe_decisions()
+    form.document_id.choices = choices(decisions)
+    form.document_id.data = request.args.get("document", form.document_id.data)
+    return render_template("certificates.html", form=form, decisions=decisions)
+
+
+@bp.post("/giay-cong-nhan/")
+def make_certificates():
+    form = CertificateForm()
+    if not form.validate_on_submit():
+        flash("Phiên làm việc đã hết hạn; hãy thử lại.", "error")
+        return redirect(url_for(".certificates"))
+    fmt = form.fmt.data if form.fmt.data in MIMES else "pdf"
+    doc_id = as_id(form.document_id.data)
+    try:
+        with store().session(readonly=True) as s:
+            doc = q.get_document(s, doc_id) if doc_id else None
+            if doc is None or doc.kind != "safe_decision" or not scope().body(doc.body_id):
+                raise UserError("Hãy chọn một quyết định công nhận trong danh sách.")
+            rows = certificate_inputs(s, doc.id, emblem_space=bool(form.emblem_space.data))
+            symbol = doc.symbol
+    except UserError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".certificates"))
+    return _start("certificate", rows, None, fmt, f"Giấy công nhận — Quyết định số {symbol}",
+                  target=f"Quyết định số {symbol}",
+                  file_name=f"giay-cong-nhan-{slug(symbol)}.{fmt}")
+
+
 # What the job pages say of each kind: (noun, what a list's row is).
 NOUNS = {"registration": ("bản đăng ký", "đơn vị"), "commitment": ("bản cam kết", "hộ"),
-         "minutes": ("biên bản", "đơn vị"), "score_sheet": ("phiếu chấm điểm", "đơn vị")}
+         "minutes": ("biên bản", "đơn vị"), "score_sheet": ("phiếu chấm điểm", "đơn vị"),
+         "certificate": ("giấy công nhận", "đơn vị")}
 BULK_PAGES = {"registration": "batch.registrations", "commitment": "batch.index",
-              "minutes": "batch.minutes", "score_sheet": "batch.minutes"}
+              "minutes": "batch.minutes", "score_sheet": "batch.minutes",
+              "certificate": "batch.certificates"}
 
 
 def _start(kind: str, rows, defaults, fmt: str, title: str, *, target: str, file_name: str,

@@ -12,6 +12,7 @@ from docgen.samples import load_sample, sample_path
 from docgen.store import own_templates
 from docgen.store.plan_prefill import plan_input
 from docgen.store.prefill import second_proposal_warning
+from docgen.store.prefill_safe import safe_decision_input
 from docgen.store.unit_prefill import household_list_input, unit_paper_input
 
 from .. import forms
@@ -22,7 +23,7 @@ bp = Blueprint("documents", __name__, url_prefix="/van-ban",
 
 
 PREFILL = {"plan": plan_input, "decision": q.decision_input, "report": q.report_input,
-           "proposal": q.proposal_input}
+           "proposal": q.proposal_input, "safe_decision": safe_decision_input}
 # A unit's own papers, pre-filled for the unit given as ?unit=.
 UNIT_PREFILL = {
     "minutes": q.minutes_input, "score_sheet": q.score_sheet_input,
