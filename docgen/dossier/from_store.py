@@ -1,0 +1,253 @@
+"""The year's dossier of a body from the store: the register's documents of the assessment
+year (their stored canonical inputs), the stored outcomes, the rules of competence, scope
+and calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, undefer
+
+from .. import documents
+from ..errors import UserError
+from ..rules import Rules, load_rules, may_decide, tier
+from ..store.assessments import assessment_grid
+from ..store.models import STATUS_DRAFT, STATUS_ISSUED, Body, Document, Unit
+from ..store.queries import bodies_in_place
+from ..vietnamese import fold, short_date
+from . import checks
+from .citations import first_citation
+from .model import (DRAFT, ISSUED, MADE, STAGES, Citation, Dossier, Finding, Listed, Paper, Ref,
+                    checklist, paper_words)
+
+if TYPE_CHECKING:
+    from ..store.accounts import Scope
+
+# What the register's «Cấp số» warns about for the document being issued.
+ISSUE_CODES = ("after_deadline", "date_order", "citation_mismatch", "citation_missing",
+               "second_proposal")
+LISTS = ("proposal", "decision", "report")
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def _year(data: dict) -> int | None:
+    try:
+        return int(str(data.get("year", "")).strip())
+    except ValueError:
+        return None
+
+
+def _citations(kind: str, data: dict) -> list[Citation]:
+    out = []
+    if kind == "decision" and (found := first_citation(data.get("proposal") or "", "proposal",
+                                                       "proposal")):
+        out.append(found)
+    cited = data.get("decision") if kind == "report" else None
+    if isinstance(cited, dict) and cited.get("number"):
+        out.append(Citation("decision", str(cited["number"]).strip(), _date(cited.get("date")),
+                            str(cited.get("issuer") or ""), "decision"))
+    if kind == "plan" and isinstance(data.get("basis_plan"), dict):
+        basis = data["basis_plan"]
+        out.append(Citation("plan", str(basis.get("number", "")).strip(),
+                            _date(basis.get("date")), str(basis.get("issuer") or ""),
+                            "basis_plan"))
+    if (found := first_citation(data.get("plan_reference") or "", "plan", "plan_reference")):
+        out.append(found)
+    return out
+
+
+def _paper(doc: Document, data: dict, pretend: dict[int, dt.date]) -> Paper:
+    record = documents.KINDS.get(doc.kind)
+    status = (ISSUED if doc.status == STATUS_ISSUED
+              else MADE if record is not None and record.abbreviation is None else DRAFT)
+    date = doc.issued_on or _date(data.get("date"))
+    label = paper_words(doc.kind, doc.symbol, date, status, doc.id, str(data.get("unit", "")))
+    if doc.id in pretend:
+        status, date = ISSUED, pretend[doc.id]
+        label = f"{label} (nếu cấp số ngày {short_date(date)})"
+    units = None
+    if doc.kind in LISTS:
+        units = [Listed(str(u.get("name", "")), str(u.get("kind", "")), u.get("grade") or None,
+                        u.get("safe") if isinstance(u.get("safe"), bool) else None)
+                 for u in data.get("units") or () if isinstance(u, dict)]
+    kinds = ((str(data.get("kind", "")),) if doc.kind == "registration"
+             else tuple(sorted({u.kind for u in units or ()})))
+    return Paper(doc.kind, Ref(label, doc.id), doc.body.name, doc.body_id, doc.symbol, date,
+                 status, _year(data), units, None, _citations(doc.kind, data), kinds,
+                 tier(doc.body.level))
+
+
+def _papers(session: Session, ids: list[int], year: int, scope: Scope | None,
+            pretend: dict[int, dt.date]) -> list[Paper]:
+    """The register's documents of the assessment `year` by the bodies `ids`, oldest first:
+    issued in the year or the next, and every draft whose input is of that year."""
+    docs = session.scalars(
+        select(Document).options(undefer(Document.input_json))
+        .where(Document.body_id.in_(ids), Document.kind.in_(STAGES),
+               or_(Document.status == STATUS_DRAFT, Document.year.in_((year, year + 1))))
+        .order_by(Document.issued_on.is_(None), Document.issued_on, Document.id))
+    out = []
+    for doc in docs:
+        if scope is not None and not scope.document(doc):
+            continue
+        try:
+            data = json.loads(doc.input_json)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(data, dict) and _year(data) == year:
+            out.append(_paper(doc, data, pretend))
+    return out
+
+
+def _stored(session: Session, bodies: list[Body], year: int
+            ) -> tuple[dict[str, Paper], dict[str, Unit]]:
+    """The stored outcomes as each document should list them (decided classes; for the
+    Tờ trình the decided class or else the suggested one), and the units by folded name."""
+    decided, proposed, units = [], [], {}
+    for body in bodies:
+        for line in assessment_grid(session, body.id, year):
+            units.setdefault(fold(line.unit.name), line.unit)
+            row = line.assessment
+            if row is None:
+                continue
+            safe = bool(row.safe)
+            if row.decided:
+                decided.append(Listed(line.unit.name, line.unit.kind, row.decided, safe))
+            if row.decided or row.suggested:
+                proposed.append(Listed(line.unit.name, line.unit.kind,
+                                       row.decided or row.suggested, safe))
+    ref = Ref(f"kết quả đánh giá đã lưu năm {year}")
+    stored = {"decision": Paper("decision", ref, units=decided),
+              "report": Paper("report", ref, units=decided),
+              "proposal": Paper("proposal", ref, units=proposed)}
+    return stored, units
+
+
+def _facts(unit: Unit) -> tuple[str, str]:
+    """A unit's category and managing tier (columns added with competence; "" without)."""
+    return getattr(unit, "category", "") or "", getattr(unit, "managed_by", "") or ""
+
+
+def _competence(papers: list[Paper], units: dict[str, Unit], bodies: dict[int, Body],
+                rules: Rules, year: int, notes: list[str]) -> list[Finding]:
+    """Units listed by a decision whose issuer is not the body the rules name for them."""
+    out = []
+    for paper in checks.chosen(papers, "decision"):
+        body = bodies.get(paper.body_id)
+        if body is None:
+            continue
+        on = paper.date or dt.date(year, 11, 1)
+        wrong: dict[str, list[str]] = {}
+        for listed in paper.units or ():
+            unit = units.get(listed.key)
+            kind = unit.kind if unit is not None else listed.kind
+            category, managed_by = _facts(unit) if unit is not None else ("", "")
+            managed = rules.managing_tier(kind, category, managed_by,
+                                          tier(unit.body.level) if unit is not None else "")
+            rule = rules.competent(kind, category=category, managed_by=managed, on=on,
+                                   matter="phan_loai")
+            if rule is None:
+                notes.append(f"{paper.ref.label}: tệp quy tắc không nói cơ quan nào có thẩm "
+                             f"quyền với «{listed.name}»")
+            elif not may_decide(rule, body.level, body.abbreviation):
+                wrong.setdefault(f"{rule.label} ({rule.source})", []).append(listed.name)
+        for competent, names in wrong.items():
+            out.append(Finding("not_competent", (
+                f"{paper.ref.label} của {body.name} liệt kê {len(names)} đơn vị không thuộc "
+                f"thẩm quyền của cơ quan này: {checks._names(names)}; cơ quan có thẩm quyền: "
+                f"{competent}"), (paper.ref,)))
+    return out
+
+
+def _excluded_checker(units: dict[str, Unit], rules: Rules):
+    def is_excluded(listed: Listed, matter: str) -> str | None:
+        unit = units.get(listed.key)
+        if unit is None:
+            return None
+        category, _ = _facts(unit)
+        rule = rules.excluded(unit.kind, category, matter) if category else None
+        if rule is None:
+            return None
+        found = rules.category(unit.kind, category)
+        return rule.message(unit.name, found.label if found else category)
+    return is_excluded
+
+
+def _lookup(session: Session, papers: list[Paper], bodies: list[Body]):
+    """Citation → the register's issued documents of that symbol (by the cited issuer when
+    named); [] when the register should hold it and does not; None when it cannot say."""
+    pretended = {p.ref.doc_id: p for p in papers}
+    names = {fold(b.name) for b in session.scalars(select(Body))}
+
+    def lookup(cited: Citation) -> list[Paper] | None:
+        docs = list(session.scalars(select(Document).where(
+            Document.kind == cited.kind, Document.symbol == cited.symbol,
+            Document.status == STATUS_ISSUED).order_by(Document.issued_on, Document.id)))
+        if cited.issuer:
+            docs = [d for d in docs if fold(d.body.name) == fold(cited.issuer)] or docs
+        found = [pretended.get(d.id) or Paper(d.kind, Ref(paper_words(
+            d.kind, d.symbol, d.issued_on, ISSUED), d.id), d.body.name, d.body_id, d.symbol,
+            d.issued_on, ISSUED) for d in docs]
+        if found or not cited.issuer or fold(cited.issuer) in names:
+            return found
+        return None if cited.kind == "plan" else found
+
+    return lookup
+
+
+def check_year(session: Session, body_id: int, year: int, rules: Rules | None = None, *,
+               scope: Scope | None = None, pretend: dict[int, dt.date] | None = None
+               ) -> Dossier:
+    """The dossier of assessment `year` for the bodies of `body_id`'s place (its People's
+    Committee, Steering Committee and police): the checklist and every inconsistency.
+    `rules`: None loads the configured ones. `scope`: only the documents it sees (None:
+    all). `pretend`: document ids taken as issued on a date (the warnings of «Cấp số»)."""
+    rules = rules or load_rules()
+    body = session.get(Body, body_id)
+    if body is None:
+        raise UserError(f"Không tìm thấy cơ quan (mã {body_id})")
+    place = bodies_in_place(session, body)
+    papers = _papers(session, [b.id for b in place], year, scope, pretend or {})
+    stored, units = _stored(session, place, year)
+    notes: list[str] = []
+    findings: list[Finding] = []
+    findings += checks.figures(papers, stored)
+    findings += _competence(papers, units, {b.id: b for b in place}, rules, year, notes)
+    is_excluded = _excluded_checker(units, rules)
+    for paper in [*(p for k in LISTS for p in checks.chosen(papers, k)), stored["decision"]]:
+        findings += checks.excluded_listed(paper, is_excluded)
+    findings += checks.date_order(papers)
+    findings += checks.deadlines(papers, rules, year)
+    findings += checks.citations(papers, _lookup(session, papers, place), notes)
+    findings += checks.missing_citations(papers)
+    findings += checks.second_proposals(papers)
+    title = f"Hồ sơ năm {year} — " + ", ".join(b.name for b in place)
+    return Dossier(title, year, checklist(papers, documents.KINDS), checks.unique(findings),
+                   list(dict.fromkeys(notes)), body_id)
+
+
+def issue_findings(session: Session, doc_id: int, issued_on: dt.date,
+                   rules: Rules | None = None) -> list[Finding]:
+    """What issuing document `doc_id` on `issued_on` would leave wrong in its year's
+    dossier: a date after its deadline or before a paper it cites or follows, a citation
+    that does not match the register, a second Tờ trình. [] when the document has no year."""
+    doc = session.get(Document, doc_id)
+    if doc is None or doc.kind not in STAGES:
+        return []
+    try:
+        year = _year(json.loads(doc.input_json))
+    except (TypeError, ValueError):
+        return []
+    if year is None:
+        return []
+    dossier = check_year(session, doc.body_id, year, rules, pretend={doc_id: issued_on})
+    return [f for f in dossier.findings if f.code in ISSUE_CODES and f.concerns(doc_id)]
