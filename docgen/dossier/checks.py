@@ -201,10 +201,11 @@ def deadlines(papers: list[Paper], rules: Rules, year: int) -> list[Finding]:
 Lookup = Callable[[Citation], "list[Paper] | None"]
 
 
-def citations(papers: list[Paper], lookup: Lookup, notes: list[str]) -> list[Finding]:
-    """Each citation of a plan, a Tờ trình or a decision against the register (`lookup`:
-    the issued papers of that symbol, or None when the register cannot say, which goes to
-    `notes`)."""
+def citations(papers: list[Paper], lookup: Lookup, notes: list[str], *,
+              where: str = "sổ văn bản") -> list[Finding]:
+    """Each citation of a plan, a Tờ trình or a decision against the register or the folder
+    (`where`; `lookup`: the issued papers of that symbol, or None when it cannot say, which
+    goes to `notes`)."""
     out = []
     for paper in papers:
         for cited in paper.citations:
@@ -212,11 +213,11 @@ def citations(papers: list[Paper], lookup: Lookup, notes: list[str]) -> list[Fin
             if found is None:
                 notes.append(f"{paper.ref.label}: không đối chiếu được {cited.words}"
                              + (f" của {cited.issuer}" if cited.issuer else "")
-                             + " (cơ quan ban hành không có trong dữ liệu)")
+                             + f" ({where} không có văn bản của cơ quan này để đối chiếu)")
                 continue
             if not found:
                 out.append(Finding("citation_mismatch", (
-                    f"{paper.ref.label} trích dẫn {cited.words} nhưng sổ văn bản không có "
+                    f"{paper.ref.label} trích dẫn {cited.words} nhưng {where} không có "
                     f"{KIND_WORDS[cited.kind].lower()} nào đã cấp số {cited.symbol}"),
                     (paper.ref,)))
                 continue
@@ -226,7 +227,7 @@ def citations(papers: list[Paper], lookup: Lookup, notes: list[str]) -> list[Fin
                 said = f"ngày {short_date(cited.date)}" if cited.date else "không ghi ngày"
                 out.append(Finding("citation_mismatch", (
                     f"{paper.ref.label} trích dẫn {KIND_WORDS[cited.kind]} số {cited.symbol} "
-                    f"{said}, nhưng sổ văn bản ghi ngày "
+                    f"{said}, nhưng {where} ghi ngày "
                     f"{short_date(other.date) if other.date else '(chưa có)'}"),
                     (paper.ref, other.ref)))
                 match = other
@@ -241,8 +242,9 @@ def missing_citations(papers: list[Paper]) -> list[Finding]:
     """A decision that cites no Tờ trình while one is issued; a report that cites no
     decision while one is issued (prefill would have cited them)."""
     out = []
-    for citing, cited_kind, field in (("decision", "proposal", "proposal"),
-                                      ("report", "decision", "decision")):
+    for citing, cited_kind, field in (("decision", "proposal", "Tờ trình đề nghị"),
+                                      ("report", "decision",
+                                       "Quyết định công nhận kết quả của năm")):
         issued = [p for p in papers if p.kind == cited_kind and p.issued]
         if not issued:
             continue
@@ -250,7 +252,7 @@ def missing_citations(papers: list[Paper]) -> list[Finding]:
             if not any(c.kind == cited_kind for c in paper.citations):
                 out.append(Finding("citation_missing", (
                     f"{paper.ref.label} không trích dẫn {issued[-1].ref.label} "
-                    f"(trường «{field}»)"), (paper.ref, issued[-1].ref)))
+                    f"(mục «{field}»)"), (paper.ref, issued[-1].ref)))
     return out
 
 

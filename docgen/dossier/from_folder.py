@@ -46,9 +46,17 @@ def _header(document, paper: Paper) -> None:
     except IndexError:
         return
     lines = _cell_lines(left)
+    # ND30: the issuer's name is bold, the superior body above it is not.
+    bold = [clean(p.text).strip() for p in left.paragraphs
+            if p.text.strip() and any(r.bold for r in p.runs)]
     if lines:
-        paper.issuer = lines[-1]
+        paper.issuer = " ".join(bold) or lines[-1]
         level = _LEVEL.search(paper.issuer)
+        if level is None:  # «BAN CHỈ ĐẠO 138» under «UBND HUYỆN QUAN SƠN»: its place
+            for line in lines:
+                if (level := _LEVEL.search(line)) is not None:
+                    paper.issuer += " " + line[level.start():]
+                    break
         paper.tier = tier(level.group(1).lower()) if level else ""
     symbol = number.removeprefix("Số:").strip().replace(" ", "")
     paper.symbol = "" if symbol.startswith("/") else symbol
@@ -195,13 +203,19 @@ def _registration_kind(texts: list[str]) -> tuple[str, ...]:
     return ("co_quan",)
 
 
+def _same_issuer(header: str, cited: str) -> bool:
+    """The header's «BAN CHỈ ĐẠO 138 HUYỆN QUAN SƠN» is the «Ban Chỉ đạo 138 huyện Quan Sơn»
+    a citation names."""
+    return bool(header) and fold(cited) == fold(header)
+
+
 def _lookup(papers: list[Paper]):
     def lookup(cited):
         same = [p for p in papers if p.kind == cited.kind and p.symbol == cited.symbol]
         if same:
             return same
         others = [p for p in papers if p.kind == cited.kind and p.issued]
-        if others and (not cited.issuer or any(fold(p.issuer) == fold(cited.issuer)
+        if others and (not cited.issuer or any(_same_issuer(p.issuer, cited.issuer)
                                                for p in others)):
             return []
         return None
@@ -260,7 +274,7 @@ def check_folder(path, rules: Rules | None = None) -> Dossier:
         findings += _competence(papers, rules, year, notes)
         findings += checks.deadlines([p for p in papers if p.year == year], rules, year)
     findings += checks.date_order(papers)
-    findings += checks.citations(papers, _lookup(papers), notes)
+    findings += checks.citations(papers, _lookup(papers), notes, where="thư mục")
     findings += checks.missing_citations(papers)
     findings += checks.second_proposals(papers)
     return Dossier(f"Hồ sơ năm {year or '(chưa rõ)'} — thư mục {folder}", year,
