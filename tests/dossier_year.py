@@ -73,14 +73,16 @@ def issue(db, doc_id: int, on: dt.date):
     return q.issue_number(db, doc_id, issued_on=on, render=render_document, latest=LATEST)
 
 
-def build(db, *, until: str = "report", tweak=None, dates=None) -> dict:
+def build(db, *, until: str = "report", tweak=None, dates=None, ids=None) -> dict:
     """The year up to `until` (a kind), each document pre-filled from the store as the
     web form does and issued on its date (`dates` overrides some); `tweak(kind, data)` may
-    change an input before it is stored. Returns the body ids and the document ids."""
+    change an input before it is stored; `ids`: the bodies already made. Returns the body
+    ids and the document ids."""
     dates = {**DATES, **(dates or {})}
     tweak = tweak or (lambda kind, data: None)
-    with db.session() as s:
-        ids = bodies(s)
+    if ids is None:
+        with db.session() as s:
+            ids = bodies(s)
     docs = {}
     order = ["plan", "registration", "proposal", "decision", "report"]
     for kind in order[:order.index(until) + 1]:

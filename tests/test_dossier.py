@@ -119,14 +119,24 @@ def test_outcomes_changed_after_the_decision_are_caught(store):
 
 
 def test_a_unit_listed_by_a_body_not_competent_for_it(store):
+    """A commune's committee that lists a commune (the province decides since 1/7/2025): a
+    stored unit, judged by docgen.store.competence, and a name the store does not hold."""
     def tweak(kind, data):
-        if kind == "decision":  # a commune recognised by a commune (the province decides)
-            data["units"].append({"name": "Xã Trung Hạ", "kind": "xa", "grade": "kha"})
-    found = dossier(store, build(store, tweak=tweak))
-    wrong = [f for f in found.findings if f.code == "not_competent"]
-    assert len(wrong) == 1
-    assert "«Xã Trung Hạ»" in wrong[0].message and "Ủy ban nhân dân cấp tỉnh" in wrong[0].message
-    assert "Ủy ban nhân dân xã Na Mèo" in wrong[0].message
+        if kind == "decision":  # the stored commune is listed by the prefill already
+            data["units"].append({"name": "Xã Sơn Điện", "kind": "xa", "grade": "kha"})
+    with store.session() as s:
+        from dossier_year import bodies
+        ids = bodies(s)
+        unit = q.save_unit(s, name="Xã Trung Hạ", kind="xa", body_id=ids["ubnd"],
+                           commune="Xã Trung Hạ")
+        q.save_assessment(s, unit.id, YEAR, reviewed_score=80, safe=True, decided="kha")
+    ids = build(store, tweak=tweak, ids=ids)
+    wrong = [f for f in dossier(store, ids).findings if f.code == "not_competent"]
+    assert len(wrong) == 1 and wrong[0].concerns(ids["decision"])
+    message = wrong[0].message
+    assert "liệt kê 2 đơn vị không thuộc thẩm quyền" in message
+    assert "Xã Trung Hạ" in message and "Xã Sơn Điện" in message
+    assert "Ủy ban nhân dân cấp tỉnh" in message and "Ủy ban nhân dân xã Na Mèo" in message
 
 
 def test_dates_out_of_order(store):
@@ -202,21 +212,24 @@ def test_issue_findings_name_only_the_document_being_issued(store):
     assert "nếu cấp số ngày 01/11/2025" in early[0].message
 
 
-def test_an_excluded_unit_counted_an_toan_is_caught():
-    """Scope (Circular 124 Điều 1 khoản 2): the check on a list, whatever tells the unit's
-    category (the store's units, once they record it)."""
-    from docgen.dossier import checks
-    from docgen.dossier.model import Listed, Paper, Ref
-    paper = Paper("report", Ref("Báo cáo số 02/BC-CAX"), units=[
-        Listed("Trường Tiểu học Na Mèo", "co_so_giao_duc", "kha", True),
-        Listed("Trường THCS Na Mèo", "co_so_giao_duc", "kha", True)])
-
-    def excluded(unit, matter):
-        return "«Trường Tiểu học Na Mèo» không thuộc đối tượng" if "Tiểu học" in unit.name else None
-    found = checks.excluded_listed(paper, excluded)
-    assert [f.code for f in found] == ["excluded_unit", "excluded_unit"]
-    assert "xếp loại Khá cho «Trường Tiểu học Na Mèo»" in found[0].message
-    assert "tính là đạt “An toàn về an ninh, trật tự”" in found[1].message
+def test_an_excluded_unit_classed_or_counted_an_toan_is_caught(store):
+    """Scope (Circular 124 Điều 1 khoản 2 b): a primary school is never classed nor counted
+    "An toàn" — here it was, in every document and in the stored outcomes."""
+    ids = build(store)
+    with store.session() as s:
+        school = q.find_unit(s, ids["ubnd"], "Trường THCS Na Mèo")
+        q.save_unit(s, id=school.id, name="Trường Tiểu học Na Mèo", kind=school.kind,
+                    body_id=school.body_id, commune=school.commune, category="tieu_hoc")
+    found = dossier(store, ids)
+    excluded = [f for f in found.findings if f.code == "excluded_unit"]
+    # the Tờ trình, the decision, the report and the stored outcomes (the name changed since
+    # the documents were issued, so the documents' «Trường THCS» is no longer that unit)
+    assert excluded and all("«Trường Tiểu học Na Mèo» (trường tiểu học) không thuộc đối "
+                            "tượng đánh giá" in f.message for f in excluded)
+    assert {"xếp loại Khá", "tính là đạt “An toàn về an ninh, trật tự”"} <= {
+        w for f in excluded for w in ("xếp loại Khá", "tính là đạt “An toàn về an ninh, trật tự”")
+        if w in f.message}
+    assert any("Điều 1 khoản 2 điểm b" in f.message for f in excluded)
 
 
 # --- a folder of DOCX files --------------------------------------------------------------

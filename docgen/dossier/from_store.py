@@ -15,6 +15,7 @@ from .. import documents
 from ..errors import UserError
 from ..rules import Rules, load_rules, may_decide, tier
 from ..store.assessments import assessment_grid
+from ..store.competence import split_competent, year_date
 from ..store.models import STATUS_DRAFT, STATUS_ISSUED, Body, Document, Unit
 from ..store.queries import bodies_in_place
 from ..vietnamese import fold, short_date
@@ -132,39 +133,38 @@ def _stored(session: Session, bodies: list[Body], year: int
     return stored, units
 
 
-def _facts(unit: Unit) -> tuple[str, str]:
-    """A unit's category and managing tier (columns added with competence; "" without)."""
-    return getattr(unit, "category", "") or "", getattr(unit, "managed_by", "") or ""
-
-
-def _competence(papers: list[Paper], units: dict[str, Unit], bodies: dict[int, Body],
-                rules: Rules, year: int, notes: list[str]) -> list[Finding]:
-    """Units listed by a decision whose issuer is not the body the rules name for them."""
+def _competence(session: Session, papers: list[Paper], units: dict[str, Unit],
+                bodies: dict[int, Body], rules: Rules, year: int, notes: list[str]
+                ) -> list[Finding]:
+    """Units listed by a decision whose issuer is not the body competent for them
+    (docgen.store.competence; a unit out of scope is the scope check's). A listed name the
+    store does not hold is judged by its kind alone."""
     out = []
     for paper in checks.chosen(papers, "decision"):
         body = bodies.get(paper.body_id)
         if body is None:
             continue
-        on = paper.date or dt.date(year, 11, 1)
-        wrong: dict[str, list[str]] = {}
+        on = paper.date or year_date(year)
+        stored = [units[u.key] for u in paper.units or () if u.key in units]
+        in_scope = [u for u in stored if rules.excluded(u.kind, u.category) is None]
+        problems = split_competent(session, body, in_scope, on, "phan_loai", rules)[1]
         for listed in paper.units or ():
-            unit = units.get(listed.key)
-            kind = unit.kind if unit is not None else listed.kind
-            category, managed_by = _facts(unit) if unit is not None else ("", "")
-            managed = rules.managing_tier(kind, category, managed_by,
-                                          tier(unit.body.level) if unit is not None else "")
-            rule = rules.competent(kind, category=category, managed_by=managed, on=on,
-                                   matter="phan_loai")
+            if listed.key in units:
+                continue
+            rule = rules.competent(listed.kind, on=on, matter="phan_loai")
             if rule is None:
                 notes.append(f"{paper.ref.label}: tệp quy tắc không nói cơ quan nào có thẩm "
                              f"quyền với «{listed.name}»")
             elif not may_decide(rule, body.level, body.abbreviation):
-                wrong.setdefault(f"{rule.label} ({rule.source})", []).append(listed.name)
-        for competent, names in wrong.items():
+                problems.append(f"“{listed.name}” do {rule.label} quyết định, không phải "
+                                f"{body.name} ({rule.source})")
+        if problems:
+            shown = "; ".join(problems[:checks.NAMES_SHOWN])
+            more = len(problems) - checks.NAMES_SHOWN
             out.append(Finding("not_competent", (
-                f"{paper.ref.label} của {body.name} liệt kê {len(names)} đơn vị không thuộc "
-                f"thẩm quyền của cơ quan này: {checks._names(names)}; cơ quan có thẩm quyền: "
-                f"{competent}"), (paper.ref,)))
+                f"{paper.ref.label} của {body.name} liệt kê {len(problems)} đơn vị không thuộc "
+                f"thẩm quyền của cơ quan này: {shown}"
+                + (f"; và {more} đơn vị khác" if more > 0 else "")), (paper.ref,)))
     return out
 
 
@@ -173,12 +173,11 @@ def _excluded_checker(units: dict[str, Unit], rules: Rules):
         unit = units.get(listed.key)
         if unit is None:
             return None
-        category, _ = _facts(unit)
-        rule = rules.excluded(unit.kind, category, matter) if category else None
+        rule = rules.excluded(unit.kind, unit.category, matter) if unit.category else None
         if rule is None:
             return None
-        found = rules.category(unit.kind, category)
-        return rule.message(unit.name, found.label if found else category)
+        found = rules.category(unit.kind, unit.category)
+        return rule.message(unit.name, found.label if found else unit.category)
     return is_excluded
 
 
@@ -221,7 +220,8 @@ def check_year(session: Session, body_id: int, year: int, rules: Rules | None = 
     notes: list[str] = []
     findings: list[Finding] = []
     findings += checks.figures(papers, stored)
-    findings += _competence(papers, units, {b.id: b for b in place}, rules, year, notes)
+    findings += _competence(session, papers, units, {b.id: b for b in place}, rules, year,
+                            notes)
     is_excluded = _excluded_checker(units, rules)
     for paper in [*(p for k in LISTS for p in checks.chosen(papers, k)), stored["decision"]]:
         findings += checks.excluded_listed(paper, is_excluded)
