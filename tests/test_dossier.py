@@ -131,12 +131,16 @@ def test_a_unit_listed_by_a_body_not_competent_for_it(store):
                            commune="Xã Trung Hạ")
         q.save_assessment(s, unit.id, YEAR, reviewed_score=80, safe=True, decided="kha")
     ids = build(store, tweak=tweak, ids=ids)
-    wrong = [f for f in dossier(store, ids).findings if f.code == "not_competent"]
-    assert len(wrong) == 1 and wrong[0].concerns(ids["decision"])
-    message = wrong[0].message
-    assert "liệt kê 2 đơn vị không thuộc thẩm quyền" in message
+    wrong = {f.refs[0].doc_id: f.message for f in dossier(store, ids).findings
+             if f.code == "not_competent"}
+    assert set(wrong) == {ids["decision"], ids["proposal"]}
+    message = wrong[ids["decision"]]
+    assert "của Ủy ban nhân dân xã Na Mèo liệt kê 2 đơn vị không thuộc thẩm quyền" in message
     assert "Xã Trung Hạ" in message and "Xã Sơn Điện" in message
-    assert "Ủy ban nhân dân cấp tỉnh" in message and "Ủy ban nhân dân xã Na Mèo" in message
+    assert "Ủy ban nhân dân cấp tỉnh" in message
+    # the Tờ trình asks its «Kính gửi», the commune's committee, to recognise the commune
+    assert ("Tờ trình số 01/TTr-CAX ngày 10/11/2025 đề nghị Ủy ban nhân dân xã Na Mèo công "
+            "nhận 1 đơn vị không thuộc thẩm quyền") in wrong[ids["proposal"]]
 
 
 def test_dates_out_of_order(store):

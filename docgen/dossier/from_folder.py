@@ -5,6 +5,7 @@ carry is said in the notes, never guessed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from pathlib import Path
@@ -225,7 +226,6 @@ def _lookup(papers: list[Paper]):
 def _competence(papers: list[Paper], rules: Rules, year: int, notes: list[str]):
     """What a file can tell of competence: units whose kind alone names the deciding tier
     (residential areas, communes); other kinds need facts the DOCX does not carry."""
-    import datetime as dt
     out = []
     unsure = False
     for paper in checks.chosen(papers, "decision"):

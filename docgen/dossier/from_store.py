@@ -82,9 +82,12 @@ def _paper(doc: Document, data: dict, pretend: dict[int, dt.date]) -> Paper:
                  for u in data.get("units") or () if isinstance(u, dict)]
     kinds = ((str(data.get("kind", "")),) if doc.kind == "registration"
              else tuple(sorted({u.kind for u in units or ()})))
-    return Paper(doc.kind, Ref(label, doc.id), doc.body.name, doc.body_id, doc.symbol, date,
-                 status, _year(data), units, None, _citations(doc.kind, data), kinds,
-                 tier(doc.body.level))
+    paper = Paper(doc.kind, Ref(label, doc.id), doc.body.name, doc.body_id, doc.symbol, date,
+                  status, _year(data), units, None, _citations(doc.kind, data), kinds,
+                  tier(doc.body.level))
+    if doc.kind == "proposal":
+        paper.addressees = tuple(str(a) for a in data.get("addressees") or ())
+    return paper
 
 
 def _papers(session: Session, ids: list[int], year: int, scope: Scope | None,
@@ -133,38 +136,52 @@ def _stored(session: Session, bodies: list[Body], year: int
     return stored, units
 
 
+def _problems(session: Session, body: Body, paper: Paper, units: dict[str, Unit],
+              rules: Rules, on: dt.date, notes: list[str]) -> list[str]:
+    """A message per unit `paper` lists that `body` may not decide (docgen.store.competence;
+    a unit out of scope is the scope check's); a name the store does not hold is judged by
+    its kind alone."""
+    stored = [units[u.key] for u in paper.units or () if u.key in units]
+    in_scope = [u for u in stored if rules.excluded(u.kind, u.category) is None]
+    problems = split_competent(session, body, in_scope, on, "phan_loai", rules)[1]
+    for listed in paper.units or ():
+        if listed.key in units:
+            continue
+        rule = rules.competent(listed.kind, on=on, matter="phan_loai")
+        if rule is None:
+            notes.append(f"{paper.ref.label}: tệp quy tắc không nói cơ quan nào có thẩm "
+                         f"quyền với «{listed.name}»")
+        elif not may_decide(rule, body.level, body.abbreviation):
+            problems.append(f"“{listed.name}” do {rule.label} quyết định, không phải "
+                            f"{body.name} ({rule.source})")
+    return problems
+
+
 def _competence(session: Session, papers: list[Paper], units: dict[str, Unit],
                 bodies: dict[int, Body], rules: Rules, year: int, notes: list[str]
                 ) -> list[Finding]:
-    """Units listed by a decision whose issuer is not the body competent for them
-    (docgen.store.competence; a unit out of scope is the scope check's). A listed name the
-    store does not hold is judged by its kind alone."""
+    """Units a decision lists that its issuer is not competent for, and units a Tờ trình
+    asks a stored body (its «Kính gửi») to recognise that the body may not decide."""
+    by_name = {fold(b.name): b for b in session.scalars(select(Body))}
     out = []
-    for paper in checks.chosen(papers, "decision"):
-        body = bodies.get(paper.body_id)
-        if body is None:
-            continue
+    for paper in checks.chosen(papers, "decision") + checks.chosen(papers, "proposal"):
         on = paper.date or year_date(year)
-        stored = [units[u.key] for u in paper.units or () if u.key in units]
-        in_scope = [u for u in stored if rules.excluded(u.kind, u.category) is None]
-        problems = split_competent(session, body, in_scope, on, "phan_loai", rules)[1]
-        for listed in paper.units or ():
-            if listed.key in units:
+        if paper.kind == "decision":
+            deciders = [bodies.get(paper.body_id)]
+        else:
+            deciders = [by_name.get(fold(name.strip().rstrip(".;,"))) for name in paper.addressees]
+        for body in filter(None, deciders):
+            problems = _problems(session, body, paper, units, rules, on, notes)
+            if not problems:
                 continue
-            rule = rules.competent(listed.kind, on=on, matter="phan_loai")
-            if rule is None:
-                notes.append(f"{paper.ref.label}: tệp quy tắc không nói cơ quan nào có thẩm "
-                             f"quyền với «{listed.name}»")
-            elif not may_decide(rule, body.level, body.abbreviation):
-                problems.append(f"“{listed.name}” do {rule.label} quyết định, không phải "
-                                f"{body.name} ({rule.source})")
-        if problems:
             shown = "; ".join(problems[:checks.NAMES_SHOWN])
             more = len(problems) - checks.NAMES_SHOWN
+            what = (f"của {body.name} liệt kê" if paper.kind == "decision"
+                    else f"đề nghị {body.name} công nhận")
             out.append(Finding("not_competent", (
-                f"{paper.ref.label} của {body.name} liệt kê {len(problems)} đơn vị không thuộc "
-                f"thẩm quyền của cơ quan này: {shown}"
-                + (f"; và {more} đơn vị khác" if more > 0 else "")), (paper.ref,)))
+                f"{paper.ref.label} {what} {len(problems)} đơn vị không thuộc thẩm quyền của "
+                f"cơ quan này: {shown}" + (f"; và {more} đơn vị khác" if more > 0 else "")),
+                (paper.ref,)))
     return out
 
 

@@ -106,6 +106,7 @@ class Paper:
     citations: list[Citation] = field(default_factory=list)
     unit_kinds: tuple[str, ...] = ()   # kinds of the units it covers (for its deadline)
     tier: str = ""                     # the issuer's tier (rules.tier), for competence
+    addressees: tuple[str, ...] = ()   # a Tờ trình's «Kính gửi»: the body asked to decide
 
     @property
     def issued(self) -> bool:
@@ -131,7 +132,6 @@ class Item:
     part: str
     code: str
     label: str
-    source: str
     status: str
     papers: list[Paper] = field(default_factory=list)
 
@@ -203,7 +203,7 @@ def checklist(papers: list[Paper], known_kinds) -> list[Item]:
             status = DRAFT
         else:
             status = MISSING
-        items.append(Item(part, code, label, part.split(" (")[0], status, mine))
+        items.append(Item(part, code, label, status, mine))
     return items
 
 
