@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session, undefer
 from .. import documents
 from ..errors import UserError
 from ..rules import Rules, load_rules, may_decide, tier
-from ..store.assessments import assessment_grid
-from ..store.competence import split_competent, year_date
-from ..store.models import STATUS_DRAFT, STATUS_ISSUED, Body, Document, Unit
+from ..store.competence import deciders_for, problem, split_competent, year_date
+from ..store.models import STATUS_DRAFT, STATUS_ISSUED, Assessment, Body, Document, Unit
 from ..store.queries import bodies_in_place
 from ..vietnamese import fold, short_date
 from . import checks
@@ -117,23 +116,41 @@ def _stored(session: Session, bodies: list[Body], year: int
     """The stored outcomes as each document should list them (decided classes; for the
     Tờ trình the decided class or else the suggested one), and the units by folded name."""
     decided, proposed, units = [], [], {}
-    for body in bodies:
-        for line in assessment_grid(session, body.id, year):
-            units.setdefault(fold(line.unit.name), line.unit)
-            row = line.assessment
-            if row is None:
-                continue
-            safe = bool(row.safe)
-            if row.decided:
-                decided.append(Listed(line.unit.name, line.unit.kind, row.decided, safe))
-            if row.decided or row.suggested:
-                proposed.append(Listed(line.unit.name, line.unit.kind,
-                                       row.decided or row.suggested, safe))
+    rows = session.execute(  # the outcome's columns only: thousands of rows stay light
+        select(Unit, Assessment.decided, Assessment.suggested, Assessment.safe)
+        .outerjoin(Assessment, (Assessment.unit_id == Unit.id) & (Assessment.year == year))
+        .where(Unit.body_id.in_([b.id for b in bodies])).order_by(Unit.id))
+    for unit, chosen, suggested, safe in rows:
+        units.setdefault(unit.name_key, unit)
+        if chosen:
+            decided.append(Listed(unit.name, unit.kind, chosen, bool(safe)))
+        if chosen or suggested:
+            proposed.append(Listed(unit.name, unit.kind, chosen or suggested, bool(safe)))
     ref = Ref(f"kết quả đánh giá đã lưu năm {year}")
     stored = {"decision": Paper("decision", ref, units=decided),
               "report": Paper("report", ref, units=decided),
               "proposal": Paper("proposal", ref, units=proposed)}
     return stored, units
+
+
+def _unit_problems(session: Session, body: Body, units: list[Unit], on: dt.date,
+                   rules: Rules) -> list[str]:
+    """split_competent's messages, asked once per kind of unit: units alike in kind,
+    category, managing tier, body and commune have the same decider (a list of thousands
+    of residential areas is judged in a few calls)."""
+    groups: dict[tuple, list[Unit]] = {}
+    for unit in units:
+        groups.setdefault((unit.kind, unit.category, unit.managed_by, unit.body_id,
+                           fold(unit.commune)), []).append(unit)
+    firsts = [members[0] for members in groups.values()]
+    wrong = {u.id for u in firsts} - {u.id for u in split_competent(
+        session, body, firsts, on, "phan_loai", rules)[0]}
+    if not wrong:
+        return []
+    deciders = deciders_for(session, [u for u in firsts if u.id in wrong], on, "phan_loai",
+                            rules)
+    return [problem(body, unit, deciders[members[0].id], rules)
+            for members in groups.values() if members[0].id in wrong for unit in members]
 
 
 def _problems(session: Session, body: Body, paper: Paper, units: dict[str, Unit],
@@ -143,7 +160,7 @@ def _problems(session: Session, body: Body, paper: Paper, units: dict[str, Unit]
     its kind alone."""
     stored = [units[u.key] for u in paper.units or () if u.key in units]
     in_scope = [u for u in stored if rules.excluded(u.kind, u.category) is None]
-    problems = split_competent(session, body, in_scope, on, "phan_loai", rules)[1]
+    problems = _unit_problems(session, body, in_scope, on, rules)
     for listed in paper.units or ():
         if listed.key in units:
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .. import domain
 from ..vietnamese import fold, short_date
@@ -55,8 +56,9 @@ class Listed:
     grade: str | None = None
     safe: bool | None = None
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """The name without case or diacritics: how papers are matched unit by unit."""
         return fold(self.name)
 
 
