@@ -78,8 +78,13 @@ def test_an_empty_year_lists_what_is_missing(store):
         from dossier_year import bodies
         ids = bodies(s)
     found = dossier(store, ids)
-    assert found.ok
+    assert found.ok  # nothing disagrees; what is missing is said apart
     assert {i.code: i.status for i in found.items}["proposal"] == "missing"
+    assert [i.code for i in found.missing] == ["plan", "registration", "proposal", "report",
+                                               "decision"]
+    from docgen.dossier import lines
+    assert "Hồ sơ còn thiếu: Kế hoạch về bảo đảm an ninh, trật tự; Bản đăng ký" in \
+        "\n".join(lines(found))
 
 
 def test_a_decision_that_drops_a_unit_disagrees_with_the_others(store):

@@ -158,6 +158,12 @@ class Dossier:
     def ok(self) -> bool:
         return not self.findings
 
+    @property
+    def missing(self) -> list[Item]:
+        """The papers docgen makes that the dossier does not have yet (not a finding: a year
+        in progress lacks its later papers)."""
+        return [item for item in self.items if item.status == MISSING]
+
     def parts(self) -> list[tuple[str, list[Item]]]:
         """The checklist grouped by part, in order."""
         out: list[tuple[str, list[Item]]] = []

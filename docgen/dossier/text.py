@@ -16,6 +16,8 @@ def lines(dossier: Dossier) -> list[str]:
                 out.append(f"      - {paper.ref.label}"
                            + (f" — {paper.issuer}" if paper.issuer else ""))
     out.append("")
+    if dossier.missing:
+        out.append("Hồ sơ còn thiếu: " + "; ".join(i.label for i in dossier.missing) + ".")
     if dossier.findings:
         out.append(f"Phát hiện {len(dossier.findings)} điểm không thống nhất:")
         out += [f"  {i}. [{f.code}] {f.message}" for i, f in enumerate(dossier.findings, 1)]
