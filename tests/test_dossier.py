@@ -402,3 +402,30 @@ def test_the_page_of_a_draft_shows_its_warnings_for_the_date_asked(client, db):
     text = html(client.get(f"/so-van-ban/{draft}?issued_on=2025-11-01"))
     assert re.search(r'id="issued_on" name="issued_on" value="2025-11-01"', text)
     assert "Nếu cấp số ngày 01/11/2025" in text
+
+
+def test_issuing_a_second_proposal_is_warned_about(client, db):
+    ids = build(db, until="proposal")
+    with db.session() as s:
+        data = q.proposal_input(s, ids["police"], YEAR).data
+    second = make(db, "proposal", ids["police"], data)
+    show = html(client.get(f"/so-van-ban/{second}?issued_on=2025-11-12"))
+    assert 'data-code="second_proposal"' in show and "Tờ trình số 01/TTr-CAX" in show
+    assert "Chưa cấp số" in html(_issue(client, second, "2025-11-12"))
+    with db.session(readonly=True) as s:
+        assert not q.get_document(s, second).is_issued
+
+
+def test_the_folder_check_compares_the_lists_unit_by_unit(store, tmp_path):
+    ids = build(store)
+    folder = _export(store, ids, tmp_path / "ho-so", ("proposal", "report"))
+    with store.session(readonly=True) as s:
+        decision = q.document_input(q.get_document(s, ids["decision"]))
+    next(u for u in decision["units"] if u["name"] == "Bản Na Hồ")["grade"] = "trung_binh"
+    (folder / "decision.docx").write_bytes(render_document("decision", decision))
+    found = check_folder(folder)
+    classes = [f.message for f in found.findings if f.code == "class_mismatch"]
+    # the Tờ trình's list against the decision's, then the decision's against the report's figures
+    assert any("Bản Na Hồ: Khá theo Tờ trình số 01/TTr-CAX (tệp proposal.docx), Trung bình "
+               "theo Quyết định số 01/QĐ-UBND (tệp decision.docx)" in m for m in classes)
+    assert any("loại Khá: 1 và 2; loại Trung bình: 2 và 1" in m for m in classes)
