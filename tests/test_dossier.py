@@ -175,6 +175,9 @@ def test_a_date_after_its_deadline(store):
      "ngày 13/11/2025, nhưng sổ văn bản ghi ngày 14/11/2025"),
     ("proposal", "plan_reference", "Kế hoạch số 09/KH-BCĐ ngày 10 tháng 3 năm 2025 của Ban "
      "Chỉ đạo 138 xã Na Mèo", "không có kế hoạch nào đã cấp số 09/KH-BCĐ"),
+    # numbers start again each year: the 2025 plan «01/KH-BCĐ» is not the 2024 one cited
+    ("report", "plan_reference", "Kế hoạch số 01/KH-BCĐ ngày 10 tháng 3 năm 2024 của Ban "
+     "Chỉ đạo 138 xã Na Mèo", "không có kế hoạch nào đã cấp số 01/KH-BCĐ năm 2024"),
 ])
 def test_a_citation_that_does_not_match_the_register(store, kind, field, value, words):
     def tweak(k, data):
@@ -253,10 +256,19 @@ def _export(store, ids, folder: Path, kinds=("plan", "registration", "proposal",
 
 
 def test_the_folder_of_a_consistent_year_passes(store, tmp_path):
-    folder = _export(store, build(store), tmp_path / "ho-so")
+    ids = build(store)
+    folder = _export(store, ids, tmp_path / "ho-so")
+    with store.session(readonly=True) as s:  # last year's plan, left in the folder
+        plan = q.document_input(q.get_document(s, ids["plan"]))
+    plan.update(year=2024, date="2024-03-10", plan_deadline="2024-03-25",
+                units_deadline="2024-03-31", report_deadline="2024-03-31")
+    plan["basis_plan"]["date"] = "2024-02-20"
+    (folder / "ke-hoach-2024.docx").write_bytes(render_document("plan", plan))
     found = check_folder(folder)
     assert found.ok, [f.message for f in found.findings]
     assert found.year == YEAR
+    assert any(n.startswith("Kế hoạch số 01/KH-BCĐ (tệp ke-hoach-2024.docx): thuộc năm 2024")
+               for n in found.notes)
     status = {i.code: i.status for i in found.items}
     assert status["proposal"] == "issued" and status["registration"] == "made"
     assert status["decision"] == "issued" and status["report"] == "issued"

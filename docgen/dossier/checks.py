@@ -210,15 +210,18 @@ def citations(papers: list[Paper], lookup: Lookup, notes: list[str], *,
     for paper in papers:
         for cited in paper.citations:
             found = lookup(cited)
+            if found and cited.date:  # numbers start again each year: the cited date's year
+                found = [f for f in found if f.date is None or f.date.year == cited.date.year]
             if found is None:
                 notes.append(f"{paper.ref.label}: không đối chiếu được {cited.words}"
                              + (f" của {cited.issuer}" if cited.issuer else "")
                              + f" ({where} không có văn bản của cơ quan này để đối chiếu)")
                 continue
             if not found:
+                year = f" năm {cited.date.year}" if cited.date else ""
                 out.append(Finding("citation_mismatch", (
                     f"{paper.ref.label} trích dẫn {cited.words} nhưng {where} không có "
-                    f"{KIND_WORDS[cited.kind].lower()} nào đã cấp số {cited.symbol}"),
+                    f"{KIND_WORDS[cited.kind].lower()} nào đã cấp số {cited.symbol}{year}"),
                     (paper.ref,)))
                 continue
             match = next((f for f in found if f.date == cited.date), None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import docx
@@ -263,16 +264,17 @@ def check_folder(path, rules: Rules | None = None) -> Dossier:
               for p in [read_paper(f, notes)] if p is not None]
     if not papers:
         notes.append(f"Thư mục «{folder}» không có văn bản nào của hồ sơ (tệp .docx)")
-    years = sorted({p.year for p in papers if p.year})
-    year = years[0] if years else None
-    if len(years) > 1:
-        notes.append("Các văn bản thuộc nhiều năm đánh giá: " + ", ".join(map(str, years))
-                     + f"; kiểm tra theo năm {year}")
+    years = Counter(p.year for p in papers if p.year)
+    year = max(years, key=lambda y: (years[y], y)) if years else None
+    for paper in [p for p in papers if p.year and p.year != year]:
+        notes.append(f"{paper.ref.label}: thuộc năm {paper.year}, không kiểm tra cùng hồ sơ "
+                     f"năm {year}")
+        papers.remove(paper)
     papers.sort(key=lambda p: (p.date is None, p.date or 0, p.ref.label))
     findings = checks.figures(papers)
     if year is not None:
         findings += _competence(papers, rules, year, notes)
-        findings += checks.deadlines([p for p in papers if p.year == year], rules, year)
+        findings += checks.deadlines(papers, rules, year)
     findings += checks.date_order(papers)
     findings += checks.citations(papers, _lookup(papers), notes, where="thư mục")
     findings += checks.missing_citations(papers)
