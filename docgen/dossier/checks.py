@@ -154,6 +154,13 @@ def figures(papers: list[Paper], stored: dict[str, Paper] | None = None) -> list
 
 # --- dates --------------------------------------------------------------------------------
 
+def _dated(paper: Paper) -> str:
+    """The paper's words with its date, unless they already say it."""
+    day = short_date(paper.date) if paper.date else ""
+    return paper.ref.label if not day or day in paper.ref.label else \
+        f"{paper.ref.label} (ngày {day})"
+
+
 def date_order(papers: list[Paper]) -> list[Finding]:
     """A paper dated before one of an earlier stage of the year's work (plan, registration,
     Tờ trình, decision, report) is out of order. Papers in force only."""
@@ -167,8 +174,7 @@ def date_order(papers: list[Paper]) -> list[Finding]:
         if earlier:
             worst = max(earlier, key=lambda p: p.date)
             out.append(Finding("date_order", (
-                f"{later.ref.label} (ngày {short_date(later.date)}) đề ngày trước "
-                f"{worst.ref.label} (ngày {short_date(worst.date)}): "
+                f"{_dated(later)} đề ngày trước {_dated(worst)}: "
                 f"{KIND_WORDS[worst.kind].lower()} phải có trước "
                 f"{KIND_WORDS[later.kind].lower()}"), (later.ref, worst.ref)))
     return out
@@ -236,8 +242,8 @@ def citations(papers: list[Paper], lookup: Lookup, notes: list[str], *,
                 match = other
             if paper.date and match.date and paper.date < match.date:
                 out.append(Finding("date_order", (
-                    f"{paper.ref.label} (ngày {short_date(paper.date)}) trích dẫn "
-                    f"{match.ref.label}, văn bản ban hành sau nó"), (paper.ref, match.ref)))
+                    f"{_dated(paper)} trích dẫn {_dated(match)}, văn bản ban hành sau nó"),
+                    (paper.ref, match.ref)))
     return out
 
 
@@ -303,10 +309,12 @@ def excluded_listed(paper: Paper, is_excluded: Callable[[Listed, str], str | Non
 
 
 def unique(findings: Iterable[Finding]) -> list[Finding]:
-    """Findings without repeats, in order."""
+    """Findings without repeats, in order: one message per pair of papers out of order
+    (found by the order of the year's work and again by the citation)."""
     seen, out = set(), []
     for finding in findings:
-        key = (finding.code, finding.message)
+        key = ((finding.code, frozenset(finding.refs)) if finding.code == "date_order"
+               else (finding.code, finding.message))
         if key not in seen:
             seen.add(key)
             out.append(finding)

@@ -20,8 +20,8 @@ from ..store.queries import bodies_in_place
 from ..vietnamese import fold, short_date
 from . import checks
 from .citations import first_citation
-from .model import (DRAFT, ISSUED, MADE, STAGES, Citation, Dossier, Finding, Listed, Paper, Ref,
-                    checklist, paper_words)
+from .model import (DRAFT, ISSUED, KIND_WORDS, MADE, STAGES, Citation, Dossier, Finding, Listed,
+                    Paper, Ref, checklist, paper_words)
 
 if TYPE_CHECKING:
     from ..store.accounts import Scope
@@ -71,9 +71,9 @@ def _paper(doc: Document, data: dict, pretend: dict[int, dt.date]) -> Paper:
               else MADE if record is not None and record.abbreviation is None else DRAFT)
     date = doc.issued_on or _date(data.get("date"))
     label = paper_words(doc.kind, doc.symbol, date, status, doc.id, str(data.get("unit", "")))
-    if doc.id in pretend:
+    if doc.id in pretend:  # the draft «Cấp số» is about to issue
         status, date = ISSUED, pretend[doc.id]
-        label = f"{label} (nếu cấp số ngày {short_date(date)})"
+        label = f"{KIND_WORDS[doc.kind]} này (nếu cấp số ngày {short_date(date)})"
     units = None
     if doc.kind in LISTS:
         units = [Listed(str(u.get("name", "")), str(u.get("kind", "")), u.get("grade") or None,
