@@ -299,9 +299,11 @@ UNIT_FIELDS = ("name", "kind", "commune", "note", "category", "managed_by", "bod
 UNIT_OPTIONAL = ("commune", "note", "category", "managed_by")
 
 
-def export_units(session: Session, body_id: int | None = None) -> bytes:
-    """The units (of one body, or all) as XLSX: STT, Tên đơn vị, Loại hình, Xã/Thị trấn,
-    Cơ quan đánh giá, Ghi chú, Phân loại đơn vị, Cấp quản lý (labels of the rules file)."""
+def export_units(session: Session, body_id: int | None = None, *,
+                 units: list | None = None) -> bytes:
+    """The units (`units` in their order, else those of one body, or all) as XLSX: STT, Tên
+    đơn vị, Loại hình, Xã/Thị trấn, Cơ quan đánh giá, Ghi chú, Phân loại đơn vị, Cấp quản lý
+    (labels of the rules file)."""
     found = rules.load_rules()
     labels = {(c.kind, c.code): c.label for c in found.categories}
     book = Workbook()
@@ -309,7 +311,8 @@ def export_units(session: Session, body_id: int | None = None) -> bytes:
                                     ("Xã/Thị trấn", 22), ("Cơ quan đánh giá", 36),
                                     ("Ghi chú", 36), ("Phân loại đơn vị", 30),
                                     ("Cấp quản lý", 14)])
-    for i, unit in enumerate(list_units(session, body_id=body_id), 1):
+    listed = list_units(session, body_id=body_id) if units is None else units
+    for i, unit in enumerate(listed, 1):
         _append(sheet, [i, unit.name, unit.kind_label, unit.commune, unit.body.name, unit.note,
                         labels.get((unit.kind, unit.category), unit.category),
                         rules.TIERS.get(unit.managed_by, unit.managed_by)])

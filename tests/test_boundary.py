@@ -184,7 +184,7 @@ def test_no_sequence_of_clerk_requests_changes_what_the_clerk_reaches(app, world
         assert "chỉ tài khoản cấp huyện được thay đổi" in response.text, change
     refused = clerk.post(f"/co-quan/{a}", data={**body_form, "commune": "Xã Kín Đáo",
                                                 "place": "Kín Đáo"}).text
-    assert "Thuộc xã, phường: chỉ tài khoản cấp huyện" in refused
+    assert "Thuộc xã, phường (với cơ quan cấp xã): chỉ tài khoản cấp huyện" in refused
     assert "Địa danh: chỉ tài khoản cấp huyện" in refused
     # A child body cannot be hung under another commune, nor a new body created anywhere.
     police = {**body_form, "name": "Công an xã Na Mèo", "abbreviation": "CAX",
@@ -377,6 +377,13 @@ def linked(app, doc_id: int) -> set[str]:
         return {u.name for u in q.get_document(s, doc_id).units}
 
 
+def confirmed_delete(client, url: str, **options):
+    """A delete as the browser makes it: its confirmation page, then the button posting the
+    page's confirmation."""
+    confirm = re.search(r'name="confirm" value="([^"]+)"', client.get(url).text)[1]
+    return client.post(url, data={"csrf_token": csrf(client), "confirm": confirm}, **options)
+
+
 def test_a_clerks_draft_never_links_another_communes_unit(app, world):
     clerk = signed_in(app, "vanthu.namao")
     url = f"/van-ban/decision/moi?body={world['a_body']}&year=2022"
@@ -392,10 +399,8 @@ def test_a_clerks_draft_never_links_another_communes_unit(app, world):
     # Its own unit and the district's unit of its commune; nothing of Kín Đáo.
     assert linked(app, doc_id) == {"Bản Poọng", "Bản Na Mèo"}
     owner = signed_in(app, "vanthu.kindao")  # drops their own draft, then the unit
-    assert owner.post(f"/so-van-ban/{world['b_doc']}/xoa", data={"csrf_token": csrf(owner)}
-                      ).status_code == 302
-    response = owner.post(f"/don-vi/{world['b_unit']}/xoa", data={"csrf_token": csrf(owner)},
-                          follow_redirects=True)
+    assert confirmed_delete(owner, f"/so-van-ban/{world['b_doc']}/xoa").status_code == 302
+    response = confirmed_delete(owner, f"/don-vi/{world['b_unit']}/xoa", follow_redirects=True)
     assert "Đã xóa đơn vị «Bản Kín Đáo»" in response.text
     assert unit_row(app, world["b_unit"]) is None
 

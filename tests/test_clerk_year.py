@@ -311,3 +311,19 @@ def test_a_second_proposal_of_the_year_is_warned_about_before_saving(client, db)
     for other in (f"/van-ban/proposal/moi?body={police}&year=2021",
                   f"/van-ban/proposal/moi?body={bodies['UBND']}&year=2022"):
         assert not any("đã có tờ trình" in m for m in flashes(html(client.get(other))))
+
+
+@pytest.mark.parametrize("year", ["abc", "", "99999", "２０２２"])
+def test_a_posted_year_that_is_no_year_saves_nothing_under_another_year(client, db, year_entered,
+                                                                         year):
+    body, units = year_entered
+    page = html(client.get(f"/danh-gia/?body={body}&year={YEAR}"))
+    before = _stored(db, units["Bản Sa Ná"])
+    response = client.post("/danh-gia/", data={
+        "csrf_token": csrf(page, "grid-form"), "body": body, "year": year,
+        f"a-{units['Bản Sa Ná']}-reviewed_score": "88"})
+    assert response.status_code == 400 and "Năm" in html(response)
+    assert _stored(db, units["Bản Sa Ná"]) == before
+    with db.session(readonly=True) as s:
+        assert all(q.get_assessment(s, units["Bản Sa Ná"], other) is None
+                   for other in range(YEAR + 1, YEAR + 6))

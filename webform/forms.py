@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, FieldList, Form, FormField, SelectField, StringField,
                      TextAreaField)
 
+from docgen import labels
 from docgen.schema import Spec, spec_of
 
 from . import widgets
@@ -99,6 +100,7 @@ def subform_class(cls: type, *, csrf: bool = False, in_rows: bool = False) -> ty
             field.default_factory is dataclasses.MISSING
         attrs[field.name] = _wtf_field(spec, hint, required=required, in_rows=in_rows)
     form_cls = type(f"{cls.__name__}Form", (base,), attrs)
+    form_cls.input_class = cls  # what its messages' field paths refer to (attach_errors)
     _cache[key] = form_cls
     return form_cls
 
@@ -214,12 +216,18 @@ def submitted(cls: type) -> Submitted | None:
 
 
 def attach_errors(form: Form, problems: list[tuple[str, str]]) -> list[str]:
-    """Put schema messages on the matching form fields; returns messages with no field."""
+    """Put schema messages on the matching form fields (a cross-field rule's on the field it
+    names, `docgen.labels.place`); returns the messages with no field of their own, each
+    opening with its field's label — never a field's internal name."""
+    cls = getattr(form, "input_class", None)
     unplaced = []
     for path, message in problems:
+        if cls is not None:
+            path, message = labels.place(cls, path, message)
         target = _find(form, path)
-        if target is None:
-            unplaced.append(f"{path}: {message}" if path else message)
+        if target is None or isinstance(target, FormField):  # a record: no input to mark
+            named = (labels.label(cls, path) if cls is not None else None) or ""
+            unplaced.append(f"{named}: {message}" if named else message)
         else:
             if not isinstance(target.errors, list):
                 target.errors = list(target.errors or [])
@@ -285,4 +293,19 @@ def record_form_class(cls: type, *, wording: dict[str, tuple[str, str]] | None =
         if spec.kind == "boolean":
             wtf.kwargs["default"] = field.default
         attrs[field.name] = wtf
-    return type(f"{cls.__name__}Form", (FlaskForm,), attrs)
+    form_cls = type(f"{cls.__name__}Form", (FlaskForm,), attrs)
+    form_cls.input_class = cls
+    return form_cls
+
+
+def shown(field) -> str:
+    """A field's value as a reader sees it, for pages without inputs (a viewer's): the
+    chosen option's label, «Có» or «Không», or the text ("" when empty)."""
+    if isinstance(field, BooleanField):
+        return "Có" if field.data else "Không"
+    if isinstance(field, SelectField):
+        for value, label, *_ in field.iter_choices():
+            if str(value) == str(field.data if field.data is not None else ""):
+                return str(label) if value != "" else ""
+        return str(field.data or "")
+    return str(field.data if field.data is not None else "")

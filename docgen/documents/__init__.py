@@ -12,7 +12,9 @@ import pkgutil
 from ..errors import UserError
 from .kinds import Kind
 
-ORDER = ("plan", "decision", "commitment", "registration", "report")
+# The order of the year's work: the plan, the units' registrations and the households'
+# commitments, the proposal (Tờ trình), the decision, the report.
+ORDER = ("plan", "registration", "commitment", "proposal", "decision", "report")
 
 
 def _discover() -> dict[str, Kind]:

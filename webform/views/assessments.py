@@ -13,7 +13,7 @@ from docgen.errors import InputError, UserError
 from docgen.policy import load_policy
 from docgen.store.assessments import adopt_suggestions, shown_changes
 
-from . import file_label, latest_year, log, or_404, row_id, scope, store, uploads, year_arg
+from . import file_label, log, or_404, row_id, scope, store, uploads, year_param
 from .units import XLSX
 
 bp = Blueprint("assessments", __name__, url_prefix="/danh-gia",
@@ -26,8 +26,10 @@ class ImportForm(FlaskForm):
 
 
 def _year() -> int:
-    year = request.args.get("year", type=year_arg) or request.form.get("year", type=year_arg)
-    return year or latest_year()  # year_arg keeps to the schema's range
+    """The year asked for in the query string or the posted form (a 400 page for one that is
+    no year: outcomes are never saved under another year), else the default year."""
+    source = request.args if "year" in request.args else request.form
+    return year_param(source)
 
 
 def _bodies():

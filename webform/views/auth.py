@@ -23,8 +23,8 @@ from docgen.exchange import neutralise
 from docgen.store import signins
 from docgen.store.models import utcnow
 
-from ..forms import choices
-from . import as_id, form_page, log, or_404, show_problems, store
+from ..forms import choices, shown
+from . import as_id, check_year_arg, form_page, log, or_404, show_problems, store, vietnam_time
 
 bp = Blueprint("auth", __name__, template_folder="../templates/auth")
 PUBLIC = {"auth.login", "static"}
@@ -58,7 +58,8 @@ class UserForm(FlaskForm):
 
 
 def require_login():
-    """Before every request: a signed-in, active user with a live session, or the login page."""
+    """Before every request: a signed-in, active user with a live session, or the login page;
+    then a `?year=` that is a year (views.check_year_arg)."""
     if request.endpoint in PUBLIC or request.endpoint is None:
         return None
     user = _signed_in()
@@ -71,6 +72,7 @@ def require_login():
         return redirect(url_for("auth.password"))
     if request.method == "POST" and not g.scope.can_write and request.endpoint not in SELF_SERVICE:
         abort(403)
+    check_year_arg()
     return None
 
 
@@ -241,13 +243,25 @@ def reset(user_id: int):
     return redirect(url_for(".users"))
 
 
+# The audit's times are stored in UTC and shown, on the page and in its export, in Vietnam.
+AUDIT_TIME = "Thời điểm (giờ Việt Nam, UTC+7)"
+
+
+@bp.app_template_filter("vietnam_time")
+def _vietnam_time(at):
+    return vietnam_time(at)
+
+
+bp.add_app_template_global(shown)  # a field's value on the pages a viewer reads
+
+
 @bp.get("/nhat-ky/")
 def audit():
     district_only()
     with store().session(readonly=True) as s:
         entries = q.list_audit(s, username=request.args.get("user") or None,
                                action=request.args.get("action") or None)
-    return render_template("audit.html", entries=entries)
+    return render_template("audit.html", entries=entries, time_header=AUDIT_TIME)
 
 
 @bp.get("/nhat-ky/xuat.xlsx")
@@ -256,11 +270,14 @@ def audit_export():
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Nhật ký"
-    sheet.append(["Thời điểm (UTC)", "Người dùng", "Thao tác", "Đối tượng", "Chi tiết", "Địa chỉ"])
+    sheet.append([AUDIT_TIME, "Người dùng", "Thao tác", "Đối tượng", "Chi tiết", "Địa chỉ"])
     with store().session(readonly=True) as s:
         for e in q.list_audit(s, limit=100_000):
-            sheet.append([e.at, *(neutralise(v) for v in (e.username, e.action, e.target,
-                                                           e.detail, e.address))])
+            sheet.append([vietnam_time(e.at), *(neutralise(v) for v in (
+                e.username, e.action, e.target, e.detail, e.address))])
+    for (cell,) in sheet.iter_rows(min_row=2, max_col=1):
+        cell.number_format = "dd/mm/yyyy hh:mm:ss"
+    sheet.column_dimensions["A"].width = 20
     out = io.BytesIO()
     book.save(out)
     out.seek(0)

@@ -3,7 +3,6 @@ registration forms of a list of units, made by a background job the clerk watche
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Callable
 
@@ -21,7 +20,7 @@ from docgen.vietnamese import format_number, slug
 
 from ..forms import choices
 from ..jobs import Job
-from . import as_id, file_label, jobs, log, row_id, scope, store
+from . import as_id, file_label, jobs, log, row_id, scope, store, year_param
 
 bp = Blueprint("batch", __name__, template_folder="../templates/batch")
 MIMES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -37,13 +36,13 @@ def _formats(each: str):
 
 class BatchForm(FlaskForm):
     unit_id = SelectField("Khu dân cư", coerce=str, validate_choice=False)
-    year = StringField("Năm", default=str(dt.date.today().year))
+    year = StringField("Năm")  # the views set the default: views.latest_year()
     fmt = SelectField("Tải về dạng", validate_choice=False, choices=_formats("hộ"))
     file = FileField("Hoặc tải lên danh sách hộ (Excel .xlsx / .csv)")
 
 
 class RegistrationForm(FlaskForm):
-    year = StringField("Năm đăng ký", default=str(dt.date.today().year))
+    year = StringField("Năm đăng ký")
     date = StringField("Ngày đăng ký", render_kw={"type": "date"},
                        description="Để trống để in «ngày … tháng … năm» cho người ký tự ghi")
     plan_reference = StringField(
@@ -62,7 +61,8 @@ def _year(form) -> int | None:
             return year
     except (TypeError, ValueError):
         pass
-    flash(f"Năm «{form.year.data}» không hợp lệ.", "error")
+    flash(f"Năm «{form.year.data}» không hợp lệ: hãy ghi năm bằng chữ số, từ {YEAR_MIN} đến "
+          f"{YEAR_MAX}.", "error")
     return None
 
 
@@ -85,6 +85,7 @@ def _stored(counts: dict, unit_id: int) -> str:
 def index():
     areas, counts = _areas()
     form = BatchForm()
+    form.year.data = str(year_param())
     form.unit_id.choices = choices((str(u.id), f"{u.name} — {u.commune} "
                                                f"({_stored(counts, u.id)})") for u in areas)
     return render_template("batch.html", form=form, areas=areas, counts=counts)
@@ -142,11 +143,13 @@ def make():
 @bp.get("/dang-ky/")
 def registrations():
     form = RegistrationForm()
+    year = year_param()
+    form.year.data = str(year)
     with store().session(readonly=True) as s:
         bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
-        # The plan the units register under: the latest one issued this year in the user's area.
+        # The plan the units register under: the latest one issued in the year in the user's area.
         form.plan_reference.data = next(
-            (ref for b in bodies if (ref := q.plan_reference(s, b, dt.date.today().year))), "")
+            (ref for b in bodies if (ref := q.plan_reference(s, b, year))), "")
     return render_template("registrations.html", form=form, bodies=bodies)
 
 
@@ -216,8 +219,8 @@ def blank_units():
 
 
 # What the job pages say of each kind: (noun, what a list's row is).
-NOUNS = {"commitment": ("bản cam kết", "hộ"), "registration": ("bản đăng ký", "đơn vị")}
-BULK_PAGES = {"commitment": "batch.index", "registration": "batch.registrations"}
+NOUNS = {"registration": ("bản đăng ký", "đơn vị"), "commitment": ("bản cam kết", "hộ")}
+BULK_PAGES = {"registration": "batch.registrations", "commitment": "batch.index"}
 
 
 def _start(kind: str, rows, defaults, fmt: str, title: str, *, target: str, file_name: str,

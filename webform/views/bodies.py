@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from docgen import records, store as q
 from docgen.errors import UserError
 from docgen.store.queries import BODY_SCOPE_FIELDS
 
 from ..forms import choices, record_form_class
-from . import as_id, form_page, log, or_404, save_from_form, scope, store
+from . import (Deletion, as_id, confirm_delete, dry_run, form_page, log, or_404, save_from_form,
+               scope, store)
 from .auth import district_only
 
 bp = Blueprint("bodies", __name__, url_prefix="/co-quan", template_folder="../templates/bodies")
@@ -93,20 +93,31 @@ def edit(body_id: int | None):
     return form_page("body_form.html", form, body=body)
 
 
-@bp.post("/<int:body_id>/xoa")
+@bp.route("/<int:body_id>/xoa", methods=["GET", "POST"])
 def delete(body_id: int):
     district_only()
-    form = FlaskForm()
-    if form.validate_on_submit():
+    with store().session(readonly=True) as s:
+        body = or_404(q.get_body(s, body_id))
+        name = body.name
+        signers = [signer.name for signer in body.signers]
+        accounts = [u.username for u in q.list_users(s) if u.body_id == body_id]
+    blocked = (f"Không xóa được cơ quan «{name}»: còn tài khoản {', '.join(accounts)} gắn với "
+               "cơ quan này; hãy gắn tài khoản với cơ quan khác hoặc bỏ gắn trước"
+               if accounts else dry_run(lambda s: q.delete_body(s, body_id)))
+    along = [f"người ký: {', '.join(signers)}"] if signers else []
+    deletion = Deletion(f"cơ quan «{name}»", url_for(".index"), along, blocked=blocked)
+
+    def delete_now():
         try:
             with store().session() as s:
-                name = or_404(q.get_body(s, body_id)).name
                 q.delete_body(s, body_id)
-                log("xóa cơ quan", name, tx=s)
-            flash(f"Đã xóa cơ quan «{name}».", "success")
+                log("xóa cơ quan", name, "; ".join(along), tx=s)
         except UserError as exc:
             flash(exc.message, "error")
-    return redirect(url_for(".index"))
+        else:
+            flash(f"Đã xóa cơ quan «{name}».", "success")
+        return redirect(url_for(".index"))
+    return confirm_delete(deletion, delete_now)
 
 
 @bp.route("/<int:body_id>/nguoi-ky/moi", methods=["GET", "POST"], defaults={"signer_id": None})
@@ -114,6 +125,8 @@ def delete(body_id: int):
 def signer(body_id: int, signer_id: int | None):
     if not scope().body(body_id):
         or_404(None)
+    if signer_id is None and not scope().can_write:
+        abort(403)  # nothing to read on a new record's page
     with store().session(readonly=True) as s:
         body = or_404(q.get_body(s, body_id))
         signer = or_404(q.get_signer(s, signer_id)) if signer_id else None
@@ -128,17 +141,22 @@ def signer(body_id: int, signer_id: int | None):
     return form_page("signer_form.html", form, body=body, signer=signer)
 
 
-@bp.post("/<int:body_id>/nguoi-ky/<int:signer_id>/xoa")
+@bp.route("/<int:body_id>/nguoi-ky/<int:signer_id>/xoa", methods=["GET", "POST"])
 def delete_signer(body_id: int, signer_id: int):
     if not scope().body(body_id):
         or_404(None)
-    form = FlaskForm()
-    if form.validate_on_submit():
+    with store().session(readonly=True) as s:
+        signer = or_404(q.get_signer(s, signer_id))
+        if signer.body_id != body_id:
+            or_404(None)
+        name, body = signer.name, signer.body.name
+    deletion = Deletion(f"người ký «{name}» của {body}", url_for(".index"), kept=[
+        "Các văn bản đã tạo vẫn giữ tên và chức vụ người ký như khi tạo."])
+
+    def delete_now():
         with store().session() as s:
-            signer = or_404(q.get_signer(s, signer_id))
-            if signer.body_id != body_id:
-                or_404(None)
             q.delete_signer(s, signer_id)
-            log("xóa người ký", signer.name, tx=s)
-        flash("Đã xóa người ký.", "success")
-    return redirect(url_for(".index"))
+            log("xóa người ký", name, body, tx=s)
+        flash(f"Đã xóa người ký «{name}».", "success")
+        return redirect(url_for(".index"))
+    return confirm_delete(deletion, delete_now)

@@ -11,7 +11,7 @@ from docgen.store.plan_prefill import plan_input
 from docgen.store.prefill import second_proposal_warning
 
 from .. import forms
-from . import latest_year, log, or_404, row_id, scope, store, year_arg
+from . import latest_year, log, or_404, row_id, scope, store, year_param
 
 bp = Blueprint("documents", __name__, url_prefix="/van-ban",
                template_folder="../templates/documents")
@@ -57,7 +57,7 @@ def new(name: str):
     kind = _kind(name)
     form_cls = forms.form_class(kind.input)
     body_id = request.args.get("body", type=row_id)
-    year = request.args.get("year", type=year_arg)
+    year = year_param(default=lambda: None)
     if body_id is not None and not scope().body(body_id):
         or_404(None)
     if request.method == "GET":

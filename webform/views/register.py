@@ -17,7 +17,8 @@ from docgen.errors import UserError
 from docgen.privacy import personal_detail
 from docgen.schema import parse_date
 
-from . import log, or_404, row_id, scope, store, visible, year_arg
+from . import (ALL_YEARS, Deletion, confirm_delete, dry_run, log, or_404, row_id, scope, store,
+               visible, year_param)
 from .uploads import DiskFull, is_disk_full, write_atomic
 from .units import XLSX
 
@@ -27,16 +28,27 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PERSONAL_KINDS = {"commitment"}  # kinds whose document holds a person's name and CCCD
 
 
+def _register_year() -> int | None:
+    """The register's year filter: every year unless one is asked for (the register's year
+    is the year of numbering, not the year of work); a 400 page for one that is no year."""
+    return year_param(default=lambda: None, all_years=True)
+
+
 @bp.get("/")
 def index():
-    year = request.args.get("year", type=year_arg)
+    year = _register_year()
+    kind = request.args.get("kind") if request.args.get("kind") in documents.KINDS else None
     body_id = request.args.get("body", type=row_id)
     if body_id is not None and not scope().body(body_id):
         or_404(None)
     with store().session(readonly=True) as s:
         bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
-        docs = [d for d in q.list_documents(s, body_id=body_id, year=year) if scope().document(d)]
+        every = [d for d in q.list_documents(s, body_id=body_id) if scope().document(d)]
+        years = sorted({d.year for d in every} | ({year} if year else set()), reverse=True)
+        docs = [d for d in every if (year is None or d.year == year)
+                and (kind is None or d.kind == kind)]
         return render_template("register.html", docs=docs, bodies=bodies, year=year,
+                               years=years, all_years=ALL_YEARS, kind=kind,
                                body_id=body_id, kinds=documents.KINDS)
 
 
@@ -203,25 +215,36 @@ def issue(doc_id: int):
     return redirect(url_for(".show", doc_id=doc_id))
 
 
-@bp.post("/<int:doc_id>/xoa")
+@bp.route("/<int:doc_id>/xoa", methods=["GET", "POST"])
 def delete(doc_id: int):
     with store().session(readonly=True) as s:
-        visible(q.get_document(s, doc_id), scope().document)
-    if FlaskForm().validate_on_submit():
+        doc = visible(q.get_document(s, doc_id), scope().document)
+        kind = documents.KINDS.get(doc.kind)
+        what = f"dự thảo {kind.label if kind else doc.kind} (văn bản {doc_id}) của {doc.body.name}"
+        linked = len(doc.units)
+        summary = doc.summary
+    deletion = Deletion(what, url_for(".show", doc_id=doc_id),
+                        along=[f"nội dung đã nhập và bản DOCX của dự thảo «{summary}»"],
+                        blocked=dry_run(lambda s: q.delete_document(s, doc_id)),
+                        kept=[f"{linked} đơn vị mà dự thảo liệt kê và kết quả đánh giá của chúng "
+                              "vẫn giữ nguyên; số văn bản chưa cấp nên không có số nào bị bỏ."])
+
+    def delete_now():
         try:
             with store().session() as s:
                 q.delete_document(s, doc_id)
-                log("xóa dự thảo", f"văn bản {doc_id}", tx=s)
+                log("xóa dự thảo", f"văn bản {doc_id}", summary, tx=s)
         except UserError as exc:
             flash(exc.message, "error")
             return redirect(url_for(".show", doc_id=doc_id))
         flash("Đã xóa dự thảo.", "success")
-    return redirect(url_for(".index"))
+        return redirect(url_for(".index"))
+    return confirm_delete(deletion, delete_now)
 
 
 @bp.get("/xuat.xlsx")
 def export():
-    year = request.args.get("year", type=year_arg)
+    year = _register_year()
     body_id = request.args.get("body", type=row_id)
     if body_id is None and not scope().is_district:
         body_id = g.user.body_id

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
+from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file,
+                   url_for)
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from sqlalchemy import select
 from wtforms import SelectField, StringField
 
 from docgen import domain, exchange, rules, store as q
 from docgen.errors import InputError, UserError
-from docgen.store import competence
+from docgen.store import Assessment, competence
+from docgen.vietnamese import format_number
 
 from ..forms import SelectChoice, choices
-from . import (as_id, file_label, form_page, latest_year, log, or_404, row_id, save_from_form,
-               scope, store, uploads, visible, year_arg)
+from . import (Deletion, as_id, confirm_delete, dry_run, file_label, form_page, log, or_404, row_id,
+               save_from_form, scope, store, uploads, visible, year_param)
 
 bp = Blueprint("units", __name__, url_prefix="/don-vi", template_folder="../templates/units")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,18 +70,29 @@ def _bodies(form, bodies) -> None:
     form.body_id.choices = choices((str(b.id), b.name) for b in bodies)
 
 
-@bp.get("/")
-def index():
-    year = request.args.get("year", type=year_arg) or latest_year()
+def _filters() -> tuple[str, str | None, int | None]:
+    """The units page's search, kind and body (a body outside the user's scope: 404)."""
     search = request.args.get("q", "").strip()[:100]
     kind = request.args.get("kind") or None
     body_id = request.args.get("body", type=row_id)
     if body_id is not None and not scope().body(body_id):
         or_404(None)
+    return search, kind, body_id
+
+
+def _listed(s, search: str, kind: str | None, body_id: int | None) -> list:
+    """The units the page lists, and its export holds: those matching, within the scope."""
+    return [u for u in q.list_units(s, search=search or None, body_id=body_id, kind=kind)
+            if scope().unit(u)]
+
+
+@bp.get("/")
+def index():
+    year = year_param()  # the year whose period decides who is competent
+    search, kind, body_id = _filters()
     with store().session(readonly=True) as s:  # render inside: the page reads unit.body
         bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
-        units = [u for u in q.list_units(s, search=search or None, body_id=body_id, kind=kind)
-                 if scope().unit(u)]
+        units = _listed(s, search, kind, body_id)
         form = ImportForm()
         _bodies(form, bodies)
         on = competence.year_date(year)
@@ -102,6 +116,8 @@ OWNER_FIELDS = ("name", "commune", "body_id")
 @bp.route("/moi", methods=["GET", "POST"], defaults={"unit_id": None})
 @bp.route("/<int:unit_id>", methods=["GET", "POST"])
 def edit(unit_id: int | None):
+    if unit_id is None and not scope().can_write:
+        abort(403)  # nothing to read on a new record's page
     with store().session(readonly=True) as s:
         bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
         unit = visible(q.get_unit(s, unit_id), scope().unit) if unit_id else None
@@ -143,29 +159,47 @@ def _save(s, form: UnitForm, unit) -> tuple[str, str]:
     return saved.name, f"cơ quan đánh giá: từ «{before}» sang «{after}»"
 
 
-@bp.post("/<int:unit_id>/xoa")
+@bp.route("/<int:unit_id>/xoa", methods=["GET", "POST"])
 def delete(unit_id: int):
-    if FlaskForm().validate_on_submit():
+    with store().session(readonly=True) as s:
+        unit = visible(q.get_unit(s, unit_id), scope().unit)
+        name, along = unit.name, _dependents(s, unit_id)
+    deletion = Deletion(f"đơn vị «{name}»", url_for(".index"), along, blocked=dry_run(
+        lambda s: q.delete_unit(s, unit_id, scope=scope())),
+        kept=["Các văn bản trong sổ văn bản đi không thay đổi."])
+
+    def delete_now():
         try:
             with store().session() as s:
-                name = visible(q.get_unit(s, unit_id), scope().unit).name
                 q.delete_unit(s, unit_id, scope=scope())
-                log("xóa đơn vị", name, tx=s)
-            flash(f"Đã xóa đơn vị «{name}».", "success")
+                log("xóa đơn vị", name, "; ".join(along), tx=s)
         except UserError as exc:
             flash(exc.message, "error")
-    return redirect(url_for(".index"))
+        else:
+            flash(f"Đã xóa đơn vị «{name}».", "success")
+        return redirect(url_for(".index"))
+    return confirm_delete(deletion, delete_now)
+
+
+def _dependents(s, unit_id: int) -> list[str]:
+    """What is deleted with a unit: its outcomes and its household lists, by year."""
+    years = sorted(s.scalars(select(Assessment.year).where(Assessment.unit_id == unit_id)))
+    lists = sorted(q.household_lists(s, unit_ids=[unit_id]), key=lambda item: item.year)
+    along = []
+    if years:
+        along.append(f"kết quả đánh giá năm {', '.join(map(str, years))}")
+    if lists:
+        along.append("danh sách hộ " + ", ".join(
+            f"năm {item.year} ({format_number(item.count)} hộ)" for item in lists))
+    return along
 
 
 @bp.get("/xuat.xlsx")
 def export():
-    body_id = request.args.get("body", type=row_id)
-    if body_id is None and not scope().is_district:
-        body_id = g.user.body_id  # a commune exports its own list
-    if body_id is not None and not scope().body(body_id):
-        or_404(None)
+    """The units the units page lists with the same filters: never more than the user sees."""
+    search, kind, body_id = _filters()
     with store().session(readonly=True) as s:
-        data = exchange.export_units(s, body_id)
+        data = exchange.export_units(s, units=_listed(s, search, kind, body_id))
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
                      download_name="danh-sach-don-vi.xlsx")
 
