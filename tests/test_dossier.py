@@ -348,7 +348,8 @@ def test_the_dossier_page(client, db):
     assert "Hồ sơ năm 2025" in text and "Biên bản cuộc họp" in text and "Chưa hỗ trợ" in text
     assert f'href="/so-van-ban/{ids["decision"]}"' in text
     assert 'data-code="citation_missing"' in text
-    assert client.get("/ho-so-nam/?year=abc").status_code == 404
+    bad = client.get("/ho-so-nam/?year=abc")  # a year that is no year is never another year
+    assert bad.status_code == 400 and "Năm «abc» không hợp lệ" in html(bad)
     assert client.get("/ho-so-nam/?body=99999&year=2025").status_code == 404
     assert 'id="dossier-link"' in html(client.get("/")) and \
         'id="dossier-link"' in html(client.get("/so-van-ban/"))

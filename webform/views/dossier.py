@@ -8,24 +8,16 @@ from flask import Blueprint, g, render_template, request
 from docgen import store as q
 from docgen.dossier import check_year
 
-from . import latest_year, or_404, row_id, scope, store, year_arg
+from . import or_404, row_id, scope, store, year_param
 
 bp = Blueprint("dossier", __name__, url_prefix="/ho-so-nam",
                template_folder="../templates/dossier")
 
 
-def _year() -> int:
-    """The year asked for, or the latest with outcomes; a value that is no year is a 404,
-    never another year."""
-    if request.args.get("year", "").strip():
-        return or_404(request.args.get("year", type=year_arg))
-    return latest_year()
-
-
 @bp.get("/")
 def index():
     see = scope()
-    year = _year()
+    year = year_param()  # the default year; a 400 page for one that is no year
     wanted = request.args.get("body", type=row_id)
     with store().session(readonly=True) as s:
         bodies = [b for b in q.list_bodies(s) if see.body(b.id)]

@@ -76,7 +76,7 @@ def show(doc_id: int):
         issued_on = _issue_date(request.args.get("issued_on"))
     except ValueError:
         issued_on = _issue_date(None)
-    warnings = _warnings(doc, kind, issued_on)
+    warnings = _warnings(doc, kind, issued_on) if scope().can_write else []
     pdf_ok = _pdf_available()
     pages, problem = 0, ""
     if pdf_ok:
