@@ -28,10 +28,6 @@ def _names(names: list[str]) -> str:
     return shown + (f" và {more} đơn vị khác" if more > 0 else "")
 
 
-def _source_words(paper: Paper) -> str:
-    return paper.ref.label
-
-
 def chosen(papers: list[Paper], kind: str) -> list[Paper]:
     """The papers of `kind` in force, one per issuer: its latest issued one, else its
     latest draft (papers come oldest first)."""
@@ -63,7 +59,7 @@ def compare(a: Paper, b: Paper) -> list[Finding]:
     """What `a` and `b` say differently of the same year's units: which units, their
     classes, their "An toàn" flags — by unit when both carry their lists, else by count."""
     refs = (a.ref, b.ref)
-    wa, wb = _source_words(a), _source_words(b)
+    wa, wb = a.ref.label, b.ref.label
     if a.units is not None and b.units is not None:
         return _compare_lists(a, b, refs, wa, wb)
     ca, cb = a.counted(), b.counted()
