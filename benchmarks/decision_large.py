@@ -1,6 +1,6 @@
 """The recognition decision with 5,000 units in its list: docgen against plain docxtpl.
 
-    python benchmarks/decision_large.py [--units 5000] [--runs 5]
+    python benchmarks/decision_large.py [--units 5000] [--runs 5] [--against ed9fdc2]
     python benchmarks/decision_large.py --profile docgen      # cProfile of one render
 
 Every case runs in its own child process (peak memory is the child's own peak RSS):
@@ -12,6 +12,9 @@ between runs (outside the timing). Every output is opened and must list all the 
 - docgen-docxtpl: the same, rendered through a fresh `DocxTemplate` and its `save()` per
   call (docgen's reference path, `render.render_plain`, which `render.render` must equal:
   without the pool of loaded templates and the package writer of `docgen.docxzip`);
+- docgen at REV (`--against`, default ed9fdc2, the prepared templates of 2026-12-03
+  morning; `--against ""` to skip): the docgen case on that commit's tree, exported with
+  `git archive` (benchmarks/against.py);
 - baseline: what a user would write — `DocxTemplate("templates_docx/decision.docx")
   .render(context)` with docxtpl's defaults (no autoescape, no strict variables) and
   `save()`, on the same context built once outside the timing.
@@ -34,12 +37,15 @@ import platform
 import pstats
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 import zipfile
 from pathlib import Path
+
+import against
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "quan-son-2022" / "decision.json"
@@ -134,6 +140,7 @@ def renderer(case: str, data: dict):
 
 
 def child(case: str, units: int, runs: int) -> None:
+    against.use_tree()      # docgen of an exported commit, when the parent asked for one
     data = decision_data(units)
     produce = renderer(case, data)
     rss_ready = peak_rss_mb()
@@ -163,10 +170,11 @@ def profile(case: str, units: int, top: int) -> None:
     pstats.Stats(prof).sort_stats("cumulative").print_stats(top)
 
 
-def run(case: str, units: int, runs: int) -> dict:
-    """One case in a fresh interpreter; its JSON result."""
+def run(case: str, units: int, runs: int, tree: Path | None = None) -> dict:
+    """One case in a fresh interpreter (docgen of `tree`, an exported commit, if given)."""
     proc = subprocess.run([sys.executable, __file__, "--child", case, "--units", str(units),
-                           "--runs", str(runs)], capture_output=True, text=True, cwd=ROOT)
+                           "--runs", str(runs)], capture_output=True, text=True, cwd=ROOT,
+                          env=against.env(tree))
     if proc.returncode:
         raise SystemExit(f"case {case} failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -183,8 +191,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every case this many times in turn (times pooled)")
     parser.add_argument("--profile", choices=["docgen", "docgen-docxtpl", "baseline"])
     parser.add_argument("--top", type=int, default=25, help="profile lines to print")
+    parser.add_argument("--against", default="ed9fdc2",
+                        help="also run the docgen case on this commit's tree ('' to skip)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -194,24 +206,50 @@ def main() -> None:
         profile(args.profile, args.units, args.top)
         return
     print(f"machine: {machine()}")
-    print(f"decision with {args.units:,} units; median of {args.runs} runs after one warm-up")
-    results = {case: run(case, args.units, args.runs)
-               for case in ("docgen", "docgen-docxtpl", "baseline")}
+    print(f"decision with {args.units:,} units; median of {args.rounds} × {args.runs} runs, "
+          "each child after one warm-up")
+    tree = against.export(args.against) if args.against else None
+    if args.against and tree is None:
+        print(f"(commit {args.against} not found: its case is skipped)")
+    cases = ["docgen", "docgen-docxtpl", "baseline"] + (["against"] if tree else [])
+    results: dict[str, dict] = {}
+    try:
+        for _ in range(args.rounds):    # the cases in turn, so a change of load falls on all
+            for case in cases:
+                r = run("docgen", args.units, args.runs, tree) if case == "against" \
+                    else run(case, args.units, args.runs)
+                if case in results:
+                    r["times"] += results[case]["times"]
+                    r["median"] = statistics.median(r["times"])
+                    r["peak_rss_mb"] = max(r["peak_rss_mb"], results[case]["peak_rss_mb"])
+                results[case] = r
+    finally:
+        if tree:
+            shutil.rmtree(tree, ignore_errors=True)
+    print(f"load average after the runs: {os.getloadavg()[0]:.2f}")
     labels = {"docgen": "docgen.render_document",
-              "docgen-docxtpl": "docgen through a fresh DocxTemplate (before)",
-              "baseline": "baseline: plain DocxTemplate render + save"}
+              "docgen-docxtpl": "docgen through a fresh DocxTemplate",
+              "baseline": "baseline: plain DocxTemplate render + save",
+              "against": f"docgen.render_document at {args.against}"}
     for case, r in results.items():
         print(f"{labels[case]:46} median {r['median']:.2f} s (min {min(r['times']):.2f}, "
               f"max {max(r['times']):.2f}), peak RSS {r['peak_rss_mb']:.0f} MB "
               f"(before rendering {r['rss_ready_mb']:.0f} MB), {r['rows']:,} rows, "
               f"{r['bytes'] / 2**20:.2f} MiB")
-    fast, before, base = (results[c]["median"] for c in ("docgen", "docgen-docxtpl", "baseline"))
+    fast, fresh, base = (results[c]["median"] for c in ("docgen", "docgen-docxtpl", "baseline"))
+    mem = {case: r["peak_rss_mb"] for case, r in results.items()}
     print(f"ratio: docgen takes {fast / base:.2f}x the baseline's time "
-          f"({base / fast:.1f}x faster); before the cache it took {before / base:.2f}x")
+          f"({base / fast:.1f}x faster) and {mem['docgen'] / mem['baseline']:.2f}x its peak "
+          f"memory; through a fresh DocxTemplate {fresh / base:.2f}x the time")
+    if tree:
+        print(f"against {args.against}: {fast / results['against']['median']:.2f}x its time, "
+              f"{mem['docgen'] / mem['against']:.2f}x its peak memory")
     r = results["docgen"]
     verdict = "met" if r["median"] < 2 and r["peak_rss_mb"] < 300 else "NOT met"
     print(f"target under 2 s and under 300 MB: {verdict} "
           f"({r['median']:.2f} s, {r['peak_rss_mb']:.0f} MB)")
+    verdict = "met" if fast <= base and mem["docgen"] <= mem["baseline"] else "NOT met"
+    print(f"target no more time and memory than the baseline in the same run: {verdict}")
 
 
 if __name__ == "__main__":

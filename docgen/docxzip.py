@@ -1,5 +1,6 @@
 """A minimal ZIP writer for DOCX packages: entries deflated as `zipfile` deflates them,
-and entries compressed once reused as they are (a template's unchanged parts)."""
+entries compressed once reused as they are (a template's unchanged parts), and entries
+deflated while they are written (a large part never held whole in memory)."""
 
 from __future__ import annotations
 
@@ -29,10 +30,31 @@ class Entry:
 
     @classmethod
     def of(cls, name: str, content: bytes) -> Entry:
-        deflater = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-        data = deflater.compress(content) + deflater.flush()
+        sink = Deflating()
+        sink.write(content)
+        return sink.entry(name)
+
+
+class Deflating:
+    """A file to `write` a member's content into, piece by piece; `entry(name)` then
+    gives the member, compressed (only the compressed data is kept)."""
+
+    def __init__(self) -> None:
+        self._deflater = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self._data: list[bytes] = []
+        self._crc = 0
+        self._size = 0
+
+    def write(self, content: bytes) -> int:
+        self._crc = zlib.crc32(content, self._crc)
+        self._size += len(content)
+        self._data.append(self._deflater.compress(content))
+        return len(content)
+
+    def entry(self, name: str) -> Entry:
+        self._data.append(self._deflater.flush())
         flags = 0 if name.isascii() else _UTF8
-        return cls(name.encode("utf-8"), flags, zlib.crc32(content), len(content), data)
+        return Entry(name.encode("utf-8"), flags, self._crc, self._size, b"".join(self._data))
 
 
 class Writer:

@@ -3,8 +3,9 @@
 `render(template, context)` is `DocxTemplate(template).render(context, jinja_env, autoescape)`
 then what `save()` writes. Templates are read once (bytes cached by path and modification
 time), opened once (loaded copies are pooled and put back to their pristine state before
-each render), and each Jinja source is compiled once (docxtpl compiles every part on every
-render); the package is written with the unchanged parts compressed once per template. Rendering
+each render: `docgen.docxtemplate`, which also skips or shortens docxtpl's steps where a
+check proves the output the same), and each Jinja source is compiled once (docxtpl compiles
+every part on every render). Rendering
 is strict: Jinja's `StrictUndefined` turns a missing variable into an error naming it and
 the template, and autoescape keeps `&`, `<` and quotes in user text (docxtpl's default
 would drop them). Every string in the context is NFC-normalised, and characters XML 1.0
@@ -15,9 +16,7 @@ Bulk forms use `docgen.fastfill`, which renders what this module would, faster.
 from __future__ import annotations
 
 import collections
-import copy
 import dataclasses
-import functools
 import io
 import os
 import threading
@@ -26,12 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
-from docx.opc.pkgwriter import _ContentTypesItem
 from docxtpl import DocxTemplate
 
-from . import docxzip
+from .docxtemplate import NotReusable, Reusable, Template
 from .errors import InputError, TemplateProblem
 from .schema import check_xml_chars
 from .shipped import templates_dir
@@ -48,10 +44,23 @@ def template_path(template: str | os.PathLike) -> Path:
 
     A shipped name wins over a file of that name in the current folder."""
     if isinstance(template, str) and os.sep not in template and "/" not in template:
-        shipped = TEMPLATES_DIR / template
-        if shipped.is_file():
-            return shipped.resolve()
+        shipped = _shipped(template)
+        if shipped is not None:
+            return shipped
     return Path(template).resolve()
+
+
+_shipped_paths: dict[str, Path] = {}
+
+
+def _shipped(name: str) -> Path | None:
+    hit = _shipped_paths.get(name)     # the installed package's files: each found once
+    if hit is None:
+        path = TEMPLATES_DIR / name
+        if not path.is_file():
+            return None
+        hit = _shipped_paths[name] = path.resolve()
+    return hit
 
 
 def template_bytes(template: str | os.PathLike) -> bytes:
@@ -110,139 +119,44 @@ def environment() -> jinja2.Environment:
 
 def sanitize(value: Any, path: str = "") -> Any:
     """A copy of a context with every string NFC-normalised; refuses XML-forbidden characters."""
+    try:
+        return _sanitized(value)
+    except ValueError:
+        return _sanitized_named(value, path)    # the same walk, naming the key (raises)
+
+
+def _sanitized(value: Any) -> Any:
+    # Context strings may hold deliberate runs of spaces (a draft's blank number): only
+    # normalise and check; user input was already cleaned by the schema.
     if isinstance(value, str):
-        # Only normalise and check: context strings may hold deliberate runs of spaces
-        # (a draft's blank number); user input was already cleaned by the schema.
+        return check_xml_chars(nfc(value))
+    if isinstance(value, dict):
+        return {k: _sanitized(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_sanitized(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _sanitized({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
+    return value
+
+
+def _sanitized_named(value: Any, path: str) -> Any:
+    if isinstance(value, str):
         try:
             return check_xml_chars(nfc(value))
         except ValueError as exc:
             raise InputError([(path, str(exc))]) from None
     if isinstance(value, dict):
-        return {k: sanitize(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+        return {k: _sanitized_named(v, f"{path}.{k}" if path else str(k))
+                for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [sanitize(v, f"{path}[{i + 1}]") for i, v in enumerate(value)]
+        return [_sanitized_named(v, f"{path}[{i + 1}]") for i, v in enumerate(value)]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return sanitize({f.name: getattr(value, f.name) for f in dataclasses.fields(value)}, path)
+        return _sanitized_named(
+            {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}, path)
     return value
 
 
-class _DocxTemplate(DocxTemplate):
-    """docxtpl's template, without repeating two pure text passes for nothing: the
-    `patch_xml` of a template part (the same on every render) is kept, and
-    `resolve_listing` is skipped for XML holding no tab, line or page break (it only
-    rewrites those)."""
-
-    def patch_xml(self, src_xml: str) -> str:
-        return _patched(src_xml)
-
-    def resolve_listing(self, xml: str) -> str:
-        if "\t" in xml or "\n" in xml or "\a" in xml or "\f" in xml:
-            return super().resolve_listing(xml)
-        return xml
-
-
-@functools.lru_cache(maxsize=128)
-def _patched(src_xml: str) -> str:
-    return DocxTemplate.patch_xml(None, src_xml)    # it does not use its instance
-
-
-class _ReusableTemplate(_DocxTemplate):
-    """A template opened once and reused: before each render, `init_docx` puts back
-    what docxtpl's render changes (the body, header and footer targets, the core
-    properties, footnotes) instead of opening the whole package again."""
-
-    def init_docx(self, reload: bool = True):
-        if self.docx is None:
-            super().init_docx()
-            self._remember()
-        elif self.is_rendered and reload:
-            self._restore()
-            self.is_rendered = False
-
-    def _remember(self) -> None:
-        doc = self.docx
-        self._body_xml = self.xml_to_string(doc.element.body)
-        self._shell = copy.deepcopy(doc.element)
-        self._shell.body.clear()
-        self._targets = [(rel, rel.target_part) for rel in doc.part.rels.values()
-                         if rel.reltype in (self.HEADER_URI, self.FOOTER_URI)]
-        core = [rel.target_part for rel in doc.part.package.rels.values()
-                if rel.reltype == RT.CORE_PROPERTIES]
-        if not core:
-            # python-docx would add a default one stamped with the time of each render.
-            raise _NotReusable
-        self._core, self._core_xml = core[0], copy.deepcopy(core[0].element)
-        self._footnotes = [(part, part.blob) for part in doc.part.package.parts
-                           if part.content_type == CT.WML_FOOTNOTES]
-        # The parts the render leaves as loaded (header and footer parts are replaced
-        # by new ones, not changed): each is compressed once, then its entry reused.
-        changing = {id(doc.part), id(self._core)} | {id(p) for p, _ in self._footnotes}
-        self._kept = {id(p): p for p in doc.part.package.parts if id(p) not in changing}
-        self._entries: dict[Any, docxzip.Entry] = {}
-
-    def _restore(self) -> None:
-        # A fresh document element with an empty body: docxtpl's render reads the body
-        # only through `get_xml` (the template's, kept as text) and replaces it whole.
-        # Taking the rendered body out of the old element again would cost more than a
-        # render (lxml reconciles its namespaces node by node); dropping the element doesn't.
-        part = self.docx.part
-        part._element = copy.deepcopy(self._shell)
-        self.docx = part.document
-        for rel, target in self._targets:
-            rel._target = target
-        self._core._element = copy.deepcopy(self._core_xml)
-        for part, blob in self._footnotes:
-            part._blob = blob
-
-    def get_xml(self) -> str:
-        return self._body_xml
-
-    def package_bytes(self) -> bytes:
-        """The rendered package, as python-docx's `save` writes it (same entries in the
-        same order, same content types), with each unchanged part compressed only once."""
-        if self.pics_to_replace or self.crc_to_new_media or self.crc_to_new_embedded \
-                or self.zipname_to_replace:
-            raise _NotReusable      # docxtpl's save post-processes those; never used here
-        package = self.docx.part.package
-        parts = list(package.iter_parts())
-        writer = docxzip.Writer()
-        types = tuple((p.partname, p.content_type) for p in parts)
-        writer.add_entry(self._cached(types, lambda: (
-            CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob)))
-        writer.add_entry(self._rels(PACKAGE_URI, package.rels))
-        for part in parts:
-            if self._kept.get(id(part)) is part:
-                writer.add_entry(self._cached(
-                    id(part), lambda p=part: (p.partname.membername, p.blob)))
-            else:
-                writer.add(part.partname.membername, part.blob)
-            if len(part.rels):
-                writer.add_entry(self._rels(part.partname, part.rels))
-        return writer.close()
-
-    def _rels(self, source, rels) -> docxzip.Entry:
-        # What the rels item holds: the target part's name stands for its relative ref.
-        key = (source, tuple((r.rId, r.reltype, r.is_external,
-                              r._target if r.is_external else r._target.partname)
-                             for r in rels.values()))
-        return self._cached(key, lambda: (source.rels_uri.membername, rels.xml))
-
-    def _cached(self, key, make) -> docxzip.Entry:
-        """The compressed entry for `key` (the id of a part left as loaded, or all that
-        determines a generated item), made from `make() -> (name, content)` once."""
-        entry = self._entries.get(key)
-        if entry is None:
-            if len(self._entries) > 256:    # keys that vary from render to render
-                self._entries = {k: v for k, v in self._entries.items() if type(k) is int}
-            entry = self._entries[key] = docxzip.Entry.of(*make())
-        return entry
-
-
-class _NotReusable(Exception):
-    """A template this module renders through a fresh DocxTemplate every time."""
-
-
-_pool: collections.OrderedDict[bytes, list[_ReusableTemplate]] = collections.OrderedDict()
+_pool: collections.OrderedDict[bytes, list[Reusable]] = collections.OrderedDict()
 _plain_only: collections.OrderedDict[bytes, None] = collections.OrderedDict()
 _pool_lock = threading.Lock()
 POOL_TEMPLATES = 16     # template versions kept loaded
@@ -250,15 +164,15 @@ POOL_IDLE = 4           # loaded copies kept per version (one per concurrent ren
 POOL_COPIES = 24        # loaded copies kept in all (about 5 MB each for the shipped ones)
 
 
-def _acquire(data: bytes) -> _ReusableTemplate:
+def _acquire(data: bytes) -> Reusable:
     with _pool_lock:
         idle = _pool.get(data)
         if idle:
             return idle.pop()
-    return _ReusableTemplate(io.BytesIO(data))
+    return Reusable(io.BytesIO(data))
 
 
-def _release(data: bytes, doc: _ReusableTemplate) -> None:
+def _release(data: bytes, doc: Reusable) -> None:
     doc.init_docx()     # back to the pristine state now: the rendered tree is not kept
     with _pool_lock:
         idle = _pool.setdefault(data, [])
@@ -285,7 +199,7 @@ def _rendered(doc: DocxTemplate, context: dict[str, Any], name: str) -> None:
 
 def render_plain(template: str | os.PathLike, context: dict[str, Any]) -> bytes:
     """`render` through a fresh DocxTemplate and its `save` (the reference it must equal)."""
-    doc = _DocxTemplate(io.BytesIO(template_bytes(template)))
+    doc = Template(io.BytesIO(template_bytes(template)))
     _rendered(doc, sanitize(context), template_path(template).name)
     out = io.BytesIO()
     doc.save(out)
@@ -301,7 +215,7 @@ def render(template: str | os.PathLike, context: dict[str, Any]) -> bytes:
     doc = _acquire(data)
     try:
         doc.init_docx()
-    except _NotReusable:
+    except NotReusable:
         with _pool_lock:
             _plain_only[data] = None
             while len(_plain_only) > POOL_TEMPLATES:
@@ -310,7 +224,7 @@ def render(template: str | os.PathLike, context: dict[str, Any]) -> bytes:
     _rendered(doc, safe, template_path(template).name)   # on failure, `doc` is dropped
     try:
         out = doc.package_bytes()
-    except _NotReusable:
+    except NotReusable:
         return render_plain(template, context)
     _release(data, doc)
     return out

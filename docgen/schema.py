@@ -27,6 +27,7 @@ from .vietnamese import fold, format_number, lower_first, nfc
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")
 _MARKERS = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
+_REFUSED = re.compile(f"{_FORBIDDEN.pattern}|{_MARKERS.pattern}")    # either, in one pass
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 
 
@@ -177,6 +178,12 @@ def clean_text(value: Any, *, multiline: bool = False) -> str:
 
     Raises ValueError (Vietnamese message) for characters XML 1.0 cannot hold.
     """
+    if type(value) is str and len(value) <= _CLEAN_CACHED:
+        return _clean_short(value, multiline)     # kinds, classes, places repeat
+    return _clean_text(value, multiline)
+
+
+def _clean_text(value: Any, multiline: bool) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError("phải là văn bản")
     result = check_xml_chars(nfc(str(value)).replace("\r\n", "\n").replace("\r", "\n"))
@@ -185,10 +192,16 @@ def clean_text(value: Any, *, multiline: bool = False) -> str:
     return _SPACES.sub(" ", result).strip()
 
 
+_CLEAN_CACHED = 100
+_clean_short = functools.lru_cache(maxsize=8192)(_clean_text)
+
+
 def check_xml_chars(text: str) -> str:
     """`text` unchanged, or ValueError naming the first character XML 1.0 cannot hold, or
     one of docxtpl's escape markers (it rewrites "{_{" to "{{" in the rendered document,
     so such text could not be printed as typed)."""
+    if not _REFUSED.search(text):
+        return text
     bad = _FORBIDDEN.search(text)
     if bad:
         raise ValueError(
@@ -225,6 +238,12 @@ def parse_date(value: Any) -> dt.date:
 
 
 @functools.cache
+def _spec_fields(cls: type) -> dict[str, dataclasses.Field]:
+    # Cached, as `_hints`: a record's schema fields by name (read, never changed).
+    return {f.name: f for f in dataclasses.fields(cls) if "spec" in f.metadata}
+
+
+@functools.cache
 def _hints(cls: type) -> dict[str, Any]:
     # Cached: resolving annotations is slow and batches parse thousands of rows.
     return typing.get_type_hints(cls)
@@ -253,7 +272,7 @@ def _parse_record(cls: type, data: Any, path: str, problems: list,
     if not isinstance(data, dict):
         problems.append((path, "phải là một đối tượng (các cặp tên: giá trị)"))
         return None
-    fields = {f.name: f for f in dataclasses.fields(cls) if "spec" in f.metadata}
+    fields = _spec_fields(cls)
     known_problems = len(problems)
     for key in data:
         if key not in fields:

@@ -36,6 +36,9 @@ SECRET_KEY = Setting(
     "DOCGEN_SECRET_KEY", "random, kept in the instance folder", "Flask secret key")
 POLICY = Setting(
     "DOCGEN_POLICY", "`docgen/data/policy.toml`", "classification policy TOML file")
+SCORING = Setting(
+    "DOCGEN_SCORING", "`docgen/data/scoring.toml`",
+    "scoring sheet criteria and standard points TOML file (Decision 510)")
 RULES = Setting(
     "DOCGEN_RULES", "`docgen/data/rules.toml`",
     "competence, scope and calendar rules TOML file")
@@ -45,8 +48,8 @@ ADMIN_PASSWORD = Setting(
     "DOCGEN_ADMIN_PASSWORD", "a random one-time password, printed",
     "password of the first administrator (first run only)")
 
-SETTINGS: tuple[Setting, ...] = (INSTANCE, DATABASE_URL, SECRET_KEY, POLICY, RULES, SOFFICE,
-                                 ADMIN_PASSWORD)
+SETTINGS: tuple[Setting, ...] = (INSTANCE, DATABASE_URL, SECRET_KEY, POLICY, SCORING, RULES,
+                                 SOFFICE, ADMIN_PASSWORD)
 
 
 def _source_checkout() -> Path | None:

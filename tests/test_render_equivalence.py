@@ -184,3 +184,136 @@ def test_renders_from_eight_threads_are_each_right(sample, own_template):
     assert len(results) == 8 * 3 * len(jobs)
     for (_, key), got in results.items():
         assert_same_package(expected[key % 100], got)
+
+
+# ---- the body parsed in place, docxtpl's fix_tables skipped when it changes nothing ------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def document_xml(package: bytes) -> bytes:
+    return zipfile.ZipFile(io.BytesIO(package)).read("word/document.xml")
+
+
+def test_every_shipped_template_parses_its_body_in_place():
+    for kind in documents.KINDS.values():
+        doc = render.Reusable(io.BytesIO(render.template_bytes(kind.template)))
+        doc.init_docx()
+        assert doc._frame is not None, kind.template
+
+
+@pytest.mark.parametrize("units", [44, 700])
+def test_the_decisions_document_part_is_docxtpls_byte_for_byte(sample, units):
+    data = sample("decision")
+    data["units"] = [dict(u, name=f"{u['name']} {i}")
+                     for i, u in enumerate(data["units"] * (units // len(data["units"]) + 1))
+                     ][:units]
+    kind = documents.get("decision")
+    context = kind.context(schema.parse(kind.input, data))
+    doc = render._acquire(render.template_bytes(kind.template))
+    doc.init_docx()
+    render._rendered(doc, render.sanitize(context), kind.template)
+    assert doc._parsed is not None      # the shortcut was taken
+    got = doc.package_bytes()
+    assert document_xml(got) == document_xml(plain(kind.template, context))
+    assert_same_package(plain(kind.template, context), got)
+
+
+def _table_template(path: Path, *, nested: bool = False, span: str | None = None) -> Path:
+    """A user's template with a 3-column table whose middle row loops over columns
+    (`{%tc for %}`): docxtpl's fix_tables widens or narrows its grid to the cells."""
+    doc = docx.Document()
+    doc.add_paragraph("Bảng của {{ person }}")
+    table = doc.add_table(rows=3, cols=3)
+    for i, text in enumerate(("Một", "Hai", "Ba")):
+        table.cell(0, i).text = text
+    row = table.rows[1].cells
+    row[0].text, row[1].text, row[2].text = "{%tc for c in cols %}", "{{ c }}", "{%tc endfor %}"
+    for i in range(3):
+        table.cell(2, i).text = f"ô {i}"
+    if span is not None:
+        tc_pr = table.cell(2, 0)._tc.get_or_add_tcPr()
+        grid_span = etree.SubElement(tc_pr, f"{W}gridSpan")
+        grid_span.set(f"{W}val", span)
+    if nested:
+        inner = table.cell(2, 2).add_table(rows=1, cols=2)
+        inner.cell(0, 0).text, inner.cell(0, 1).text = "{{ person }}", "trong"
+    doc.save(path)
+    return path
+
+
+def _grid(package: bytes) -> list[list[str]]:
+    root = etree.fromstring(document_xml(package))
+    return [[c.get(f"{W}w") for c in tbl.find(f"{W}tblGrid")] for tbl in root.iter(f"{W}tbl")]
+
+
+@pytest.mark.parametrize("nested", [False, True])
+def test_tables_whose_grid_docxtpl_fixes_render_as_docxtpl(tmp_path, nested):
+    path = _table_template(tmp_path / "table.docx", nested=nested)
+    grids = []
+    for cols in (["a", "b", "c"], ["a", "b", "c", "d", "e"], ["a"], [], ["x & <y>"] * 3):
+        ctx = {"person": "Lò Văn Thản", "cols": cols}
+        got = render.render(path, ctx)
+        assert document_xml(got) == document_xml(plain(path, ctx)), cols
+        assert_same_package(plain(path, ctx), got)
+        grids.append(_grid(got)[0])
+    assert len(grids[1]) == 5 and len(grids[0]) == 3    # fix_tables did widen the grid
+    assert grids[0] != grids[1]
+
+
+@pytest.mark.parametrize("span", ["2", "3", "7"])
+def test_spanned_cells_count_as_docxtpl_counts_them(tmp_path, span):
+    path = _table_template(tmp_path / "span.docx", span=span)
+    for cols in (["a", "b", "c"], ["a", "b", "c", "d"], ["a"]):
+        ctx = {"person": "A", "cols": cols}
+        assert document_xml(render.render(path, ctx)) == document_xml(plain(path, ctx)), cols
+
+
+def test_a_span_docxtpl_refuses_fails_as_it_fails(tmp_path):
+    path = _table_template(tmp_path / "odd.docx", span="2.5")
+    ctx = {"person": "A", "cols": ["a", "b", "c"]}
+    with pytest.raises(ValueError) as want:
+        plain(path, ctx)
+    with pytest.raises(ValueError) as got:
+        render.render(path, ctx)
+    assert str(got.value) == str(want.value)
+
+
+def test_a_body_that_is_not_well_formed_is_recovered_as_docxtpl_recovers_it(tmp_path):
+    doc = docx.Document()
+    doc.add_paragraph("Trước {{ raw|safe }} sau")
+    doc.add_paragraph("{{ person }}")
+    path = tmp_path / "broken.docx"
+    doc.save(path)
+    for raw in ("<w:r>", "</w:p>", "&nbsp;", "<x:y/>", "ok", "</w:t></w:r></w:p></w:body>"
+                "<w:body><w:p><w:r><w:t>", "</w:t></w:r></w:p></w:body>tail<w:body><w:p><w:r><w:t>",
+                "</w:t></w:r></w:p></w:body><!-- c --><w:body><w:p><w:r><w:t>"):
+        ctx = {"raw": raw, "person": "Hà & Vi"}
+        got = render.render(path, ctx)
+        assert document_xml(got) == document_xml(plain(path, ctx)), raw
+
+
+def test_headers_without_jinja_rendered_once_equal_docxtpls_every_time(tmp_path):
+    """A constant header (its rendering reused from the first render) beside a footer and
+    a second section's header that use the context."""
+    doc = docx.Document()
+    doc.sections[0].header.paragraphs[0].text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM & <x>"
+    doc.sections[0].footer.paragraphs[0].text = "{{ person }}"
+    doc.add_paragraph("Họ và tên: {{ person }}")
+    second = doc.add_section()
+    second.header.is_linked_to_previous = False
+    second.header.paragraphs[0].text = "Trang của {{ person }}"
+    doc.add_paragraph("Phần hai")
+    path = tmp_path / "headers.docx"
+    doc.save(path)
+    for person in ("Lò Văn Thản", "Hà & Vi", "Lò Văn Thản", HOSTILE):
+        ctx = {"person": person}
+        got = render.render(path, ctx)
+        assert_same_package(plain(path, ctx), got)
+        with zipfile.ZipFile(io.BytesIO(got)) as zf:
+            texts = ["".join(etree.fromstring(zf.read(n)).itertext()) for n in zf.namelist()
+                     if "/header" in n or "/footer" in n]
+        assert sum("CỘNG HÒA" in t for t in texts) == 1
+        assert sum(unicodedata.normalize("NFC", person) in t for t in texts) == 2
+    pooled = render._pool[render.template_bytes(path)][0]
+    assert len(pooled._constant_parts) == 1       # the constant header, loaded once

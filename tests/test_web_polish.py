@@ -18,7 +18,8 @@ from docgen.schema import YEAR_MAX, YEAR_MIN
 from helpers import login
 
 PASSWORD = "mat-khau-thu-nghiem-1"
-YEAR_OF_WORK = ("plan", "registration", "commitment", "proposal", "decision", "report")
+YEAR_OF_WORK = ("plan", "registration", "commitment", "minutes", "score_sheet", "proposal",
+                "decision", "report")
 
 
 def csrf(client, url: str = "/") -> str:

@@ -64,7 +64,7 @@ def _wtf_field(spec: Spec, hint: Any, *, required: bool, in_rows: bool = False):
     if spec.kind == "text_list":
         kw["description"] = (spec.help + " " if spec.help else "") + "(mỗi dòng một mục)"
         return TextAreaField(widget=widgets.TextArea(), **kw)
-    if spec.kind == "integer":
+    if spec.kind in ("integer", "score"):
         # parsed by the schema, so bad text gets its message
         return StringField(widget=widgets.TextInput(), **kw)
     if spec.kind == "day":
@@ -153,9 +153,10 @@ def from_form(cls: type, form: Form | Submitted) -> dict:
         elif spec.kind == "items":
             item_cls = _record_type(hint)
             typed = [f.name for f, s, _ in _fields(item_cls)
-                     if s.kind in ("text", "integer", "day")]
+                     if s.kind in ("text", "integer", "day", "score", "choice")]
             rows = [from_form(item_cls, entry.form) for entry in wtf.entries]
-            # A row whose text cells are all empty is one of the spare rows: not data.
+            # A row whose cells are all empty is one of the spare rows: not data (a choice
+            # counts: a row may hold only a result chosen from a list).
             out[field.name] = [r for r in rows if any(str(r.get(n) or "").strip() for n in typed)]
         elif spec.kind == "text_list":
             text = wtf.data or ""

@@ -13,8 +13,10 @@ from ..errors import UserError
 from .kinds import Kind
 
 # The order of the year's work: the plan, the units' registrations and the households'
-# commitments, the proposal (Tờ trình), the decision, the report.
-ORDER = ("plan", "registration", "commitment", "proposal", "decision", "report")
+# commitments, each unit's assessment meeting (minutes) and scoring sheet, the proposal (Tờ
+# trình), the decision, the report.
+ORDER = ("plan", "registration", "commitment", "minutes", "score_sheet", "proposal", "decision",
+         "report")
 
 
 def _discover() -> dict[str, Kind]:

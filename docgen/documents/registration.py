@@ -195,13 +195,18 @@ def criteria(data: RegistrationInput) -> list[str]:
     """The criteria given, or the Circular's for the unit's kind, with its figures filled in."""
     if data.criteria:
         return common.sentence_list(data.criteria)
-    households = f" ({data.households} hộ)" if data.households else ""
-    people = f" ({data.people} người)" if data.people else ""
-    noun = NOUNS.get(data.kind.code, "")
-    level = commune_level(data.unit)
-    return common.sentence_list([c.format(households=households, people=people, noun=noun,
-                                          level=level)
-                                 for c in CRITERIA[data.kind.code]])
+    return common.sentence_list(kind_criteria(data.kind.code, data.unit,
+                                              households=data.households, people=data.people))
+
+
+def kind_criteria(kind: str, unit: str, *, households: int | None = None,
+                  people: int | None = None) -> list[str]:
+    """Circular 124's criteria for unit kind `kind` (a code), worded for `unit` with its
+    figures (None: not printed); the registration and the minutes print the same ones."""
+    return [c.format(households=f" ({households} hộ)" if households else "",
+                     people=f" ({people} người)" if people else "",
+                     noun=NOUNS.get(kind, ""), level=commune_level(unit))
+            for c in CRITERIA[kind]]
 
 
 def _to_line(names: list[str]) -> list[str]:

@@ -56,8 +56,12 @@ from .queries import (check_unit, delete_body, delete_signer, delete_unit, docum
                       find_unit, get_body, get_signer, get_unit, list_bodies, list_signers,
                       list_units, save_body, save_signer, save_unit)
 from .seed import load_sample_district, sample_year
+from .unit_papers import (Papers, communes, minutes_input, minutes_inputs, score_sheet_input,
+                          score_sheet_inputs, sheet_disagreements)
 
 __all__ = [
+    "Papers", "communes", "minutes_input", "minutes_inputs", "score_sheet_input",
+    "score_sheet_inputs", "sheet_disagreements",
     "ROLES", "ROLE_COMMUNE", "ROLE_DISTRICT", "ROLE_VIEWER", "AuditEntry", "User", "Scope",
     "audit", "authenticate", "change_password", "ensure_admin", "find_user", "get_user",
     "list_audit", "list_users", "new_password", "reset_password", "save_user", "scope_for",

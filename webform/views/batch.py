@@ -1,5 +1,6 @@
-"""In hàng loạt: the commitment forms of a residential area's households, and the
-registration forms of a list of units, made by a background job the clerk watches."""
+"""In hàng loạt: the commitment forms of a residential area's households, the
+registration forms of a list of units, the minutes of a commune's units and the scoring
+sheets of a body's units, made by a background job the clerk watches."""
 
 from __future__ import annotations
 
@@ -51,6 +52,20 @@ class RegistrationForm(FlaskForm):
         "kế hoạch đã cấp số gần nhất trong năm")
     fmt = SelectField("Tải về dạng", validate_choice=False, choices=_formats("đơn vị"))
     file = FileField("Danh sách đơn vị đã điền người ký (Excel .xlsx / .csv)")
+
+
+class MinutesForm(FlaskForm):
+    commune = SelectField("Xã, thị trấn", validate_choice=False)
+    year = StringField("Năm đánh giá")  # the view sets the default: views.year_param()
+    variant = SelectField("Mẫu in", validate_choice=False, choices=choices([
+        ("filled", "Điền sẵn kết quả đã lưu"), ("blank", "Để trống để ghi tay tại cuộc họp")]))
+    fmt = SelectField("Tải về dạng", validate_choice=False, choices=_formats("đơn vị"))
+
+
+class SheetsForm(FlaskForm):
+    body_id = SelectField("Đơn vị của", validate_choice=False)
+    year = StringField("Năm đánh giá")
+    fmt = SelectField("Tải về dạng", validate_choice=False, choices=_formats("đơn vị"))
 
 
 def _year(form) -> int | None:
@@ -218,9 +233,87 @@ def blank_units():
                      as_attachment=True, download_name="danh-sach-don-vi-mau.xlsx")
 
 
+@bp.get("/bien-ban/")
+def minutes():
+    form, sheets = _minutes_form(), _sheets_form()
+    form.year.data = sheets.year.data = str(year_param())
+    return render_template("unit_papers.html", form=form, sheets=sheets, current="batch.minutes")
+
+
+def _minutes_form() -> MinutesForm:
+    form = MinutesForm()
+    with store().session(readonly=True) as s:
+        seen = {u.commune for u in q.list_units(s) if u.commune and scope().unit(u)}
+        form.commune.choices = [(c, c) for c in q.communes(s) if c in seen]
+    return form
+
+
+def _sheets_form() -> SheetsForm:
+    form = SheetsForm()
+    with store().session(readonly=True) as s:
+        form.body_id.choices = [(str(b.id), b.name) for b in q.list_bodies(s)
+                                if scope().body(b.id) and q.list_units(s, body_id=b.id)]
+    return form
+
+
+@bp.post("/bien-ban/")
+def make_minutes():
+    """The minutes of every unit of one commune the clerk may see, in one job."""
+    form = _minutes_form()
+    if not form.validate_on_submit():
+        flash("Phiên làm việc đã hết hạn; hãy thử lại.", "error")
+        return redirect(url_for(".minutes"))
+    year = _year(form)
+    if year is None:
+        return redirect(url_for(".minutes"))
+    commune = form.commune.data or ""
+    if commune not in dict(form.commune.choices):
+        abort(404)
+    fmt = form.fmt.data if form.fmt.data in MIMES else "docx"
+    try:
+        with store().session(readonly=True) as s:
+            papers = q.minutes_inputs(s, commune, year, handwritten=form.variant.data == "blank")
+    except UserError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".minutes"))
+    for warning in papers.warnings:
+        flash(warning, "warning")
+    return _start("minutes", papers.inputs, {}, fmt, f"Biên bản họp đánh giá — {commune}, {year}",
+                  target=commune, file_name=f"bien-ban-{slug(commune)}-{year}.{fmt}")
+
+
+@bp.post("/phieu-cham-diem/")
+def make_sheets():
+    """The scoring sheets of every unit one body assesses, in one job."""
+    form = _sheets_form()
+    if not form.validate_on_submit():
+        flash("Phiên làm việc đã hết hạn; hãy thử lại.", "error")
+        return redirect(url_for(".minutes"))
+    year = _year(form)
+    if year is None:
+        return redirect(url_for(".minutes"))
+    names = dict(form.body_id.choices)
+    if form.body_id.data not in names:
+        abort(404)
+    fmt = form.fmt.data if form.fmt.data in MIMES else "docx"
+    try:
+        with store().session(readonly=True) as s:
+            papers = q.score_sheet_inputs(s, int(form.body_id.data), year)
+    except UserError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".minutes"))
+    for warning in papers.warnings:
+        flash(warning, "warning")
+    name = names[form.body_id.data]
+    return _start("score_sheet", papers.inputs, {}, fmt, f"Phiếu chấm điểm — {name}, {year}",
+                  target=name, file_name=f"phieu-cham-diem-{slug(name)}-{year}.{fmt}")
+
+
 # What the job pages say of each kind: (noun, what a list's row is).
-NOUNS = {"registration": ("bản đăng ký", "đơn vị"), "commitment": ("bản cam kết", "hộ")}
-BULK_PAGES = {"registration": "batch.registrations", "commitment": "batch.index"}
+NOUNS = {"registration": ("bản đăng ký", "đơn vị"), "commitment": ("bản cam kết", "hộ"),
+         "minutes": ("biên bản", "đơn vị"), "score_sheet": ("phiếu chấm điểm", "đơn vị")}
+BULK_PAGES = {"registration": "batch.registrations", "commitment": "batch.index",
+              "minutes": "batch.minutes", "score_sheet": "batch.minutes"}
 
 
 def _start(kind: str, rows, defaults, fmt: str, title: str, *, target: str, file_name: str,

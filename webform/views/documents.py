@@ -19,6 +19,8 @@ bp = Blueprint("documents", __name__, url_prefix="/van-ban",
 
 PREFILL = {"plan": plan_input, "decision": q.decision_input, "report": q.report_input,
            "proposal": q.proposal_input}
+# A unit's own papers, pre-filled for the unit given as ?unit=.
+UNIT_PREFILL = {"minutes": q.minutes_input, "score_sheet": q.score_sheet_input}
 
 
 def _kind(name: str):
@@ -30,15 +32,25 @@ def _kind(name: str):
 
 @bp.get("/")
 def index():
+    with store().session(readonly=True) as s:
+        units = [u for u in q.list_units(s) if scope().unit(u)]
     return render_template("documents_index.html", kinds=documents.KINDS.values(), bodies=_bodies(),
-                           year=latest_year())
+                           units=units, unit_kinds=UNIT_PREFILL, year=latest_year())
 
 
-def _prefill(kind, body_id: int | None, year: int) -> tuple[dict, list[str]]:
+def _prefill(kind, body_id: int | None, year: int,
+             unit_id: int | None = None) -> tuple[dict, list[str]]:
     """The kind's input pre-filled from the store, else from the shipped sample."""
     data, notes = None, []
     prefill = PREFILL.get(kind.name)
-    if prefill and body_id:
+    if kind.name in UNIT_PREFILL and unit_id:
+        try:
+            with store().session(readonly=True) as s:
+                papers = UNIT_PREFILL[kind.name](s, unit_id, year)
+            data, notes = papers.inputs[0], papers.warnings
+        except UserError as exc:
+            notes = [exc.message]
+    elif prefill and body_id:
         try:
             with store().session(readonly=True) as s:
                 data, notes, _ = prefill(s, body_id, year)
@@ -60,10 +72,16 @@ def new(name: str):
     year = year_param(default=lambda: None)
     if body_id is not None and not scope().body(body_id):
         or_404(None)
+    unit_id = request.args.get("unit", type=row_id)
+    if unit_id is not None:
+        with store().session(readonly=True) as s:
+            unit = q.get_unit(s, unit_id)
+        if unit is None or not scope().unit(unit):
+            or_404(None)
     if request.method == "GET":
         if body_id is None and not scope().is_district:  # a commune clerk: their own body
             body_id = next((b.id for b in _bodies()), None)
-        data, notes = _prefill(kind, body_id, year or latest_year())
+        data, notes = _prefill(kind, body_id, year or latest_year(), unit_id)
         form = form_cls(data=forms.to_formdata(kind.input, data))
         forms.prepare_rows(form, kind.input)
         for note in notes:
