@@ -62,10 +62,10 @@ def test_a_consistent_year_passes_with_its_checklist(store):
     assert found.ok and found.findings == [], [f.message for f in found.findings]
     status = {item.code: item.status for item in found.items}
     assert status == {"resolution": "outside", "plan": "issued", "registration": "made",
-                      "proposal": "issued", "report": "issued", "minutes": "unsupported",
+                      "proposal": "issued", "report": "issued", "minutes": "missing",
                       "other": "outside", "decision": "issued"}
     words = {item.code: item.status_words for item in found.items}
-    assert words["resolution"] == "ngoài hệ thống" and words["minutes"] == "chưa hỗ trợ"
+    assert words["resolution"] == "ngoài hệ thống" and words["minutes"] == "chưa có"
     decision = next(i for i in found.items if i.code == "decision").papers[0]
     assert decision.ref.doc_id == ids["decision"]
     assert decision.ref.label == "Quyết định số 01/QĐ-UBND ngày 14/11/2025"
@@ -81,7 +81,10 @@ def test_an_empty_year_lists_what_is_missing(store):
     assert found.ok  # nothing disagrees; what is missing is said apart
     assert {i.code: i.status for i in found.items}["proposal"] == "missing"
     assert [i.code for i in found.missing] == ["plan", "registration", "proposal", "report",
-                                               "decision"]
+                                               "minutes", "decision"]
+    # a paper docgen does not make (yet) is said so, not «missing»
+    from docgen.dossier.model import checklist
+    assert {i.code: i.status_words for i in checklist([], {"plan"})}["minutes"] == "chưa hỗ trợ"
     from docgen.dossier import lines
     assert "Hồ sơ còn thiếu: Kế hoạch về bảo đảm an ninh, trật tự; Bản đăng ký" in \
         "\n".join(lines(found))
@@ -345,7 +348,7 @@ def test_the_dossier_page(client, db):
     page = client.get(f"/ho-so-nam/?body={ids['ubnd']}&year={YEAR}")
     text = html(page)
     assert page.status_code == 200
-    assert "Hồ sơ năm 2025" in text and "Biên bản cuộc họp" in text and "Chưa hỗ trợ" in text
+    assert "Hồ sơ năm 2025" in text and "Biên bản cuộc họp" in text and "Ngoài hệ thống" in text
     assert f'href="/so-van-ban/{ids["decision"]}"' in text
     assert 'data-code="citation_missing"' in text
     bad = client.get("/ho-so-nam/?year=abc")  # a year that is no year is never another year
@@ -445,3 +448,31 @@ def test_the_folder_check_compares_the_lists_unit_by_unit(store, tmp_path):
     assert any("Bản Na Hồ: Khá theo Tờ trình số 01/TTr-CAX (tệp proposal.docx), Trung bình "
                "theo Quyết định số 01/QĐ-UBND (tệp decision.docx)" in m for m in classes)
     assert any("loại Khá: 1 và 2; loại Trung bình: 2 và 1" in m for m in classes)
+
+
+def _minutes(unit: str, day: str, conclusion: str) -> dict:
+    from docgen.samples import load_sample
+    data = load_sample("minutes")
+    data.update(unit=unit, year=YEAR, date=day, conclusion=conclusion,
+                criteria=[{"result": conclusion}] * len(data["criteria"]))
+    return data
+
+
+def test_a_meeting_that_concluded_otherwise_and_late_minutes(store):
+    """Circular 124 Điều 9 khoản 2 b: the minutes of the units' meetings are in the dossier;
+    their conclusion is the stored "An toàn" outcome, and they come before the Tờ trình."""
+    ids = build(store)
+    fine = make(store, "minutes", ids["ubnd"], _minutes("Bản Pù Ngà", "2025-11-03", "Đạt"))
+    found = dossier(store, ids)
+    assert found.ok, [f.message for f in found.findings]
+    item = next(i for i in found.items if i.code == "minutes")
+    assert item.status == "made" and item.papers[0].ref.doc_id == fine
+    wrong = make(store, "minutes", ids["ubnd"], _minutes("Bản Chiềng Ván", "2025-11-12", "Đạt"))
+    found = dossier(store, ids)
+    by_code = {f.code: f for f in found.findings}
+    assert set(by_code) == {"safe_mismatch", "date_order"}
+    assert by_code["safe_mismatch"].concerns(wrong)
+    assert ("Biên bản họp của Bản Chiềng Ván kết luận Đạt tiêu chuẩn “An toàn về an ninh, trật "
+            "tự”, nhưng kết quả đánh giá đã lưu năm 2025 ghi chưa đạt") \
+        in by_code["safe_mismatch"].message
+    assert "biên bản họp phải có trước tờ trình" in by_code["date_order"].message

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from .. import domain
 from ..rules import Rules
 from ..vietnamese import fold, short_date
-from .model import ISSUED, KIND_WORDS, STAGES, Citation, Finding, Listed, Paper, Ref
+from .model import ISSUED, KIND_WORDS, PER_UNIT, STAGES, Citation, Finding, Listed, Paper, Ref
 
 NAMES_SHOWN = 5  # units named in one finding; more are counted
 # What a paper of each kind must meet (docgen.rules DOCUMENTS); a plan only when it is a
@@ -148,6 +148,25 @@ def figures(papers: list[Paper], stored: dict[str, Paper] | None = None) -> list
     return out
 
 
+def minutes_results(papers: list[Paper], stored: Paper) -> list[Finding]:
+    """A meeting's conclusion (Đạt / Chưa đạt) that is not the stored "An toàn" outcome of
+    its unit (the latest minutes of each unit)."""
+    latest: dict[str, Paper] = {}
+    for paper in papers:
+        if paper.kind == "minutes" and paper.units and paper.units[0].safe is not None:
+            latest[paper.units[0].key] = paper
+    outcome = {u.key: u for u in stored.units or ()}
+    out = []
+    for key, paper in latest.items():
+        said, kept = paper.units[0], outcome.get(key)
+        if kept is not None and kept.safe is not None and kept.safe != said.safe:
+            out.append(Finding("safe_mismatch", (
+                f"{paper.ref.label} kết luận {'Đạt' if said.safe else 'Chưa đạt'} tiêu chuẩn "
+                f"“An toàn về an ninh, trật tự”, nhưng {stored.ref.label} ghi "
+                f"{'đạt' if kept.safe else 'chưa đạt'}"), (paper.ref,)))
+    return out
+
+
 # --- dates --------------------------------------------------------------------------------
 
 def _dated(paper: Paper) -> str:
@@ -160,7 +179,7 @@ def _dated(paper: Paper) -> str:
 def date_order(papers: list[Paper]) -> list[Finding]:
     """A paper dated before one of an earlier stage of the year's work (plan, registration,
     Tờ trình, decision, report) is out of order. Papers in force only."""
-    dated = [p for kind in STAGES for p in (papers if kind == "registration"
+    dated = [p for kind in STAGES for p in (papers if kind in PER_UNIT
                                             else chosen(papers, kind))
              if p.kind == kind and p.date is not None]
     out = []

@@ -23,11 +23,13 @@ from .citations import citations_in, clean, nd30_date_in
 from .model import (DRAFT, ISSUED, KIND_WORDS, MADE, Counts, Dossier, Listed, Paper, Ref,
                     checklist)
 
-TITLES = {"KẾ HOẠCH": "plan", "BẢN ĐĂNG KÝ": "registration", "TỜ TRÌNH": "proposal",
-          "QUYẾT ĐỊNH": "decision", "BÁO CÁO": "report"}
+TITLES = {"KẾ HOẠCH": "plan", "BẢN ĐĂNG KÝ": "registration", "BIÊN BẢN": "minutes",
+          "PHIẾU CHẤM ĐIỂM": "score_sheet", "TỜ TRÌNH": "proposal", "QUYẾT ĐỊNH": "decision",
+          "BÁO CÁO": "report"}
 # Which citations each kind's text is read for (others are the law it quotes).
-CITES = {"plan": ("plan",), "registration": ("plan",), "proposal": ("plan",),
-         "decision": ("proposal", "plan"), "report": ("decision", "plan")}
+CITES = {"plan": ("plan",), "registration": ("plan",), "minutes": (), "score_sheet": (),
+         "proposal": ("plan",), "decision": ("proposal", "plan"), "report": ("decision", "plan")}
+_MEETING = re.compile(r"^Thời gian bắt đầu: .*?(ngày \d{1,2} tháng \d{1,2} năm \d{4})")
 OUTSIDE_SYMBOLS = {"510/QĐ-BCA-V05"}
 _YEAR = re.compile(r"năm (\d{4})\b")
 _LEVEL = re.compile(r"\b(XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU|HUYỆN|QUẬN|THỊ XÃ|THÀNH PHỐ|TỈNH)\b")
@@ -176,6 +178,12 @@ def read_paper(path: Path, notes: list[str]) -> Paper | None:
             notes.append(f"{path.name}: không đọc được bảng kết quả xếp loại của báo cáo")
         elif paper.counts.safe is None:
             notes.append(f"{path.name}: không có bảng số đơn vị đạt “An toàn về ANTT”")
+    if kind in ("minutes", "score_sheet"):  # a unit's paper: no number of the body's
+        paper.status, paper.symbol = MADE, ""
+        meeting = next((m for t in texts if (m := _MEETING.match(t))), None)
+        paper.date = nd30_date_in(meeting.group(1)) if meeting else None
+        notes.append(f"{path.name}: {KIND_WORDS[kind].lower()} — chỉ đọc loại và ngày, chưa "
+                     "đối chiếu nội dung")
     if kind == "registration":
         paper.unit_kinds = _registration_kind(texts)
     elif paper.units:
@@ -188,7 +196,7 @@ def read_paper(path: Path, notes: list[str]) -> Paper | None:
                     and cited.symbol != paper.symbol and key not in seen):
                 seen.add(key)
                 paper.citations.append(cited)
-    if not paper.date:
+    if not paper.date and kind not in ("minutes", "score_sheet"):
         notes.append(f"{path.name}: chưa ghi ngày ban hành (dự thảo)")
     return paper
 

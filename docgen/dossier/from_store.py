@@ -17,11 +17,12 @@ from ..rules import Rules, load_rules, may_decide, tier
 from ..store.competence import deciders_for, problem, split_competent, year_date
 from ..store.models import STATUS_DRAFT, STATUS_ISSUED, Assessment, Body, Document, Unit
 from ..store.queries import bodies_in_place
+from ..store.unit_papers import sheet_disagreements
 from ..vietnamese import fold, short_date
 from . import checks
 from .citations import first_citation
-from .model import (DRAFT, ISSUED, KIND_WORDS, MADE, STAGES, Citation, Dossier, Finding, Listed,
-                    Paper, Ref, checklist, paper_words)
+from .model import (DRAFT, ISSUED, KIND_WORDS, KINDS, MADE, PER_UNIT, STAGES, Citation, Dossier,
+                    Finding, Listed, Paper, Ref, checklist, paper_words)
 
 if TYPE_CHECKING:
     from ..store.accounts import Scope
@@ -79,7 +80,11 @@ def _paper(doc: Document, data: dict, pretend: dict[int, dt.date]) -> Paper:
         units = [Listed(str(u.get("name", "")), str(u.get("kind", "")), u.get("grade") or None,
                         u.get("safe") if isinstance(u.get("safe"), bool) else None)
                  for u in data.get("units") or () if isinstance(u, dict)]
-    kinds = ((str(data.get("kind", "")),) if doc.kind == "registration"
+    elif doc.kind == "minutes":  # one unit, and what its meeting concluded
+        conclusion = data.get("conclusion")
+        units = [Listed(str(data.get("unit", "")), str(data.get("kind", "")), None,
+                        conclusion == "dat" if conclusion in ("dat", "chua_dat") else None)]
+    kinds = ((str(data.get("kind", "")),) if doc.kind in PER_UNIT
              else tuple(sorted({u.kind for u in units or ()})))
     paper = Paper(doc.kind, Ref(label, doc.id), doc.body.name, doc.body_id, doc.symbol, date,
                   status, _year(data), units, None, _citations(doc.kind, data), kinds,
@@ -95,7 +100,7 @@ def _papers(session: Session, ids: list[int], year: int, scope: Scope | None,
     issued in the year or the next, and every draft whose input is of that year."""
     docs = session.scalars(
         select(Document).options(undefer(Document.input_json))
-        .where(Document.body_id.in_(ids), Document.kind.in_(STAGES),
+        .where(Document.body_id.in_(ids), Document.kind.in_(KINDS),
                or_(Document.status == STATUS_DRAFT, Document.year.in_((year, year + 1))))
         .order_by(Document.issued_on.is_(None), Document.issued_on, Document.id))
     out = []
@@ -257,8 +262,12 @@ def check_year(session: Session, body_id: int, year: int, rules: Rules | None = 
     findings += _competence(session, papers, units, {b.id: b for b in place}, rules, year,
                             notes)
     is_excluded = _excluded_checker(units, rules)
-    for paper in [*(p for k in LISTS for p in checks.chosen(papers, k)), stored["decision"]]:
+    for paper in [*(p for k in LISTS for p in checks.chosen(papers, k)), stored["decision"],
+                  *(p for p in papers if p.kind == "minutes")]:
         findings += checks.excluded_listed(paper, is_excluded)
+    findings += checks.minutes_results(papers, stored["decision"])
+    findings += [Finding("score_mismatch", message)
+                 for message in sheet_disagreements(session, body_id, year)]
     findings += checks.date_order(papers)
     findings += checks.deadlines(papers, rules, year)
     findings += checks.citations(papers, _lookup(session, papers, place), notes)

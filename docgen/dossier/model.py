@@ -10,11 +10,16 @@ from functools import cached_property
 from .. import domain
 from ..vietnamese import fold, short_date
 
-KIND_WORDS = {"plan": "Kế hoạch", "registration": "Bản đăng ký", "proposal": "Tờ trình",
-              "decision": "Quyết định", "report": "Báo cáo"}
+KIND_WORDS = {"plan": "Kế hoạch", "registration": "Bản đăng ký", "minutes": "Biên bản họp",
+              "score_sheet": "Phiếu chấm điểm", "proposal": "Tờ trình", "decision": "Quyết định",
+              "report": "Báo cáo"}
 # The legal order of the year's work: an earlier stage is never dated after a later one
-# (the registration cites the plan, the decision the Tờ trình, the report the decision).
-STAGES = ("plan", "registration", "proposal", "decision", "report")
+# (the registration cites the plan, the Tờ trình rests on the units' meetings, the decision
+# cites the Tờ trình, the report the decision).
+STAGES = ("plan", "registration", "minutes", "proposal", "decision", "report")
+# Papers made one per unit: all of them count, not one in force per issuer.
+PER_UNIT = ("registration", "minutes", "score_sheet")
+KINDS = (*STAGES, "score_sheet")
 
 OUTSIDE = "outside"          # produced outside docgen (a Party resolution, other papers)
 UNSUPPORTED = "unsupported"  # a paper docgen will produce but does not yet (the minutes)
@@ -177,21 +182,24 @@ class Dossier:
 REGISTRATION_PART = "Hồ sơ đăng ký (Thông tư 124/2021/TT-BCA, Điều 9 khoản 2 điểm a)"
 PROPOSAL_PART = "Hồ sơ đề nghị xét duyệt, công nhận (Điều 9 khoản 2 điểm b)"
 DECISION_PART = "Quyết định công nhận (Điều 10; Quyết định 510/QĐ-BCA-V05, Điều 11)"
-# (part, code, label, docgen kind or None, status when docgen has no such kind)
+# (part, code, label, docgen kind or None, status when docgen has no such kind, status when
+# the register has none)
 CHECKLIST = (
     (REGISTRATION_PART, "resolution", "Nghị quyết của cấp ủy Đảng lãnh đạo về công tác bảo đảm "
-     "an ninh, trật tự (nơi có tổ chức Đảng)", None, OUTSIDE),
-    (REGISTRATION_PART, "plan", "Kế hoạch về bảo đảm an ninh, trật tự", "plan", MISSING),
+     "an ninh, trật tự (nơi có tổ chức Đảng)", None, OUTSIDE, OUTSIDE),
+    (REGISTRATION_PART, "plan", "Kế hoạch về bảo đảm an ninh, trật tự", "plan", MISSING,
+     MISSING),
     (REGISTRATION_PART, "registration", "Bản đăng ký phấn đấu đạt tiêu chuẩn “An toàn về an "
-     "ninh, trật tự”", "registration", MISSING),
+     "ninh, trật tự”", "registration", MISSING, MISSING),
     (PROPOSAL_PART, "proposal", "Tờ trình đề nghị xét duyệt, công nhận (kèm Thống kê danh sách "
-     "chấm điểm)", "proposal", MISSING),
-    (PROPOSAL_PART, "report", "Báo cáo kết quả", "report", MISSING),
+     "chấm điểm)", "proposal", MISSING, MISSING),
+    (PROPOSAL_PART, "report", "Báo cáo kết quả", "report", MISSING, MISSING),
     (PROPOSAL_PART, "minutes", "Biên bản cuộc họp đánh giá tình hình, kết quả thực hiện các "
-     "tiêu chí", "minutes", UNSUPPORTED),
-    (PROPOSAL_PART, "other", "Các tài liệu khác có liên quan", None, OUTSIDE),
+     "tiêu chí", "minutes", UNSUPPORTED, MISSING),
+    (PROPOSAL_PART, "other", "Các tài liệu khác có liên quan (phiếu chấm điểm…)", "score_sheet",
+     OUTSIDE, OUTSIDE),
     (DECISION_PART, "decision", "Quyết định công nhận kết quả đánh giá, phân loại",
-     "decision", MISSING),
+     "decision", MISSING, MISSING),
 )
 
 
@@ -199,10 +207,10 @@ def checklist(papers: list[Paper], known_kinds) -> list[Item]:
     """The checklist filled with `papers`; a line whose kind docgen does not know (yet) keeps
     its «ngoài hệ thống» / «chưa hỗ trợ» status."""
     items = []
-    for part, code, label, kind, default in CHECKLIST:
+    for part, code, label, kind, unknown, none in CHECKLIST:
         mine = [p for p in papers if kind and p.kind == kind]
         if kind is None or kind not in known_kinds:
-            status = default
+            status = unknown
         elif any(p.issued for p in mine):
             status = ISSUED
         elif any(p.status == MADE for p in mine):
@@ -210,7 +218,7 @@ def checklist(papers: list[Paper], known_kinds) -> list[Item]:
         elif mine:
             status = DRAFT
         else:
-            status = MISSING
+            status = none
         items.append(Item(part, code, label, status, mine))
     return items
 
@@ -222,7 +230,7 @@ def paper_words(kind: str, symbol: str, date: dt.date | None, status: str,
     word = KIND_WORDS.get(kind, kind)
     if status == ISSUED and symbol:
         return f"{word} số {symbol}" + (f" ngày {short_date(date)}" if date else "")
-    if kind == "registration":
+    if kind in PER_UNIT:
         return f"{word} của {unit}" if unit else word
     where = f" (mã {doc_id})" if doc_id is not None else ""
     return f"dự thảo {word}{where}"
