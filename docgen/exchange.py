@@ -28,6 +28,7 @@ from . import documents, domain, rules, workbooks
 from .errors import InputError, UserError
 from .policy import Policy, load_policy
 from .store import assessments as outcomes
+from .store.competence import outcome_exclusions, outcome_refusals
 from .store.models import Assessment, Body, Unit
 from .store.numbering import list_documents
 from .store.queries import check_unit, list_units
@@ -497,6 +498,7 @@ def preview_outcomes_import(session: Session, xlsx_bytes: bytes, body_id: int, y
     layout, records = read_sheet(xlsx_bytes, OUTCOME_HEADERS, ("name",),
                                  prefer=(f"Đánh giá {year}",))
     plan = ImportPlan("outcomes", body_id, year)
+    scope_rules = rules.load_rules()  # read once: which units are out of scope
     seen: dict[int, int] = {}
     units = _units_by_key(session, [body_id])  # read once, not twice per row
     known = _outcomes_by_unit(session, body_id, year)
@@ -524,9 +526,18 @@ def preview_outcomes_import(session: Session, xlsx_bytes: bytes, body_id: int, y
         stored = {k: getattr(existing, k) for k in outcomes.FIELDS} if existing else {}
         try:
             values = outcomes.check_assessment({**stored, **given}, policy)
+            refused = outcome_refusals(unit, "decided" in given and values["decided"],
+                                       "safe" in given and values["safe"], scope_rules)
+            if refused:  # out of scope: never classed nor "An toàn"
+                raise InputError(refused)
         except InputError as exc:
             plan.reject.append(Reject(number, f"Đơn vị «{unit.name}»: {_first_problem(exc)}"))
             continue
+        classed, recognised = outcome_exclusions(unit, scope_rules)
+        if classed is not None:  # a class stored before the unit's category said so
+            values.update(decided=None, suggested=None)
+        if recognised is not None:
+            values["safe"] = False
         row = PlanRow(number, unit.name, {k: values[k] for k in outcomes.FIELDS}, unit.id)
         if existing is None:
             # A row with nothing but the name (the blank form) creates no outcome.

@@ -39,6 +39,19 @@ _cache: dict[Path, tuple[float, bytes]] = {}
 _cache_lock = threading.Lock()
 
 
+@dataclasses.dataclass(frozen=True)
+class OwnTemplate:
+    """A template held in memory (a district's own version from the store): `name` is what
+    messages call it, `data` the DOCX bytes. Accepted wherever a template name or path is."""
+
+    name: str
+    data: bytes = dataclasses.field(repr=False)
+
+
+def _name(template) -> str:
+    return template.name if isinstance(template, OwnTemplate) else template_path(template).name
+
+
 def template_path(template: str | os.PathLike) -> Path:
     """A shipped template by name ("decision.docx", a str) or any path to a user's DOCX.
 
@@ -65,6 +78,10 @@ def _shipped(name: str) -> Path | None:
 
 def template_bytes(template: str | os.PathLike) -> bytes:
     """The template's bytes, read once and cached until the file changes."""
+    if isinstance(template, OwnTemplate):
+        if not zipfile.is_zipfile(io.BytesIO(template.data)):
+            raise TemplateProblem(f"Mẫu «{template.name}» không phải tệp DOCX hợp lệ")
+        return template.data
     path = template_path(template)
     try:
         mtime = path.stat().st_mtime
@@ -200,7 +217,7 @@ def _rendered(doc: DocxTemplate, context: dict[str, Any], name: str) -> None:
 def render_plain(template: str | os.PathLike, context: dict[str, Any]) -> bytes:
     """`render` through a fresh DocxTemplate and its `save` (the reference it must equal)."""
     doc = Template(io.BytesIO(template_bytes(template)))
-    _rendered(doc, sanitize(context), template_path(template).name)
+    _rendered(doc, sanitize(context), _name(template))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -221,7 +238,7 @@ def render(template: str | os.PathLike, context: dict[str, Any]) -> bytes:
             while len(_plain_only) > POOL_TEMPLATES:
                 _plain_only.popitem(last=False)
         return render_plain(template, context)
-    _rendered(doc, safe, template_path(template).name)   # on failure, `doc` is dropped
+    _rendered(doc, safe, _name(template))   # on failure, `doc` is dropped
     try:
         out = doc.package_bytes()
     except NotReusable:
@@ -237,5 +254,5 @@ def template_variables(template: str | os.PathLike) -> set[str]:
         return set(doc.get_undeclared_template_variables(jinja_env=environment()))
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(
-            f"Mẫu «{template_path(template).name}» có lỗi cú pháp ở dòng {exc.lineno}: "
+            f"Mẫu «{_name(template)}» có lỗi cú pháp ở dòng {exc.lineno}: "
             f"{exc.message}") from None

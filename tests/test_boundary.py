@@ -407,13 +407,18 @@ def test_a_clerks_draft_never_links_another_communes_unit(app, world):
 
 def test_the_district_still_links_every_body_s_unit(app, world):
     with app.extensions["docgen_store"].session() as s:
+        # A school the district manages (so decides, Circular 124 Điều 10 khoản 2), entered
+        # by the commune of Kín Đáo.
+        q.save_unit(s, name="Trường THCS Kín Đáo", kind="co_so_giao_duc",
+                    body_id=world["b_body"], commune="Xã Kín Đáo", managed_by="huyen")
         data = q.decision_input(s, world["district"], 2022).data
-        data["units"].append({"name": "Bản Kín Đáo", "kind": "khu_dan_cu", "grade": "kha"})
+        data["units"].append({"name": "Trường THCS Kín Đáo", "kind": "co_so_giao_duc",
+                              "grade": "kha"})
         scope = q.scope_for(s, q.find_user(s, "admin"))
         doc = q.create_document(s, kind="decision", body_id=world["district"], data=data,
                                 created_by="admin", render=render_document, scope=scope)
         names = {u.name for u in doc.units}
-    assert "Bản Kín Đáo" in names and "Bản Khuất Nẻo" in names
+    assert "Trường THCS Kín Đáo" in names and "Xã Na Mèo" in names
 
 
 # ---- 4 and 5. every route, another commune's ids and ids too large, on both databases --------

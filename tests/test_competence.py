@@ -10,9 +10,11 @@ import sqlite3
 import pytest
 from sqlalchemy import create_engine, text
 
+import docgen
 from docgen import store
 from docgen.errors import InputError
 from docgen.store import competence, migrate
+from helpers import texts
 
 DISTRICT_ERA = dt.date(2022, 11, 1)
 TWO_LEVEL = dt.date(2025, 11, 1)
@@ -173,7 +175,7 @@ def test_a_unit_records_its_category_by_code_or_label_and_its_managing_tier(db, 
 ])
 def test_a_wrong_category_or_tier_is_refused_naming_the_field(db, district, values, field,
                                                                words):
-    with db.session() as s, pytest.raises(InputError) as refused:
+    with pytest.raises(InputError) as refused, db.session() as s:
         store.save_unit(s, name="Đơn vị mới", body_id=district["ubnd"].id, **values)
     assert words in refused.value.by_field()[field][0]
 
@@ -300,3 +302,203 @@ def test_the_units_workbook_carries_category_and_managing_tier(app):
         plan = exchange.preview_units_import(
             s, xlsx([["Tên đơn vị", "Loại hình"], ["Trường THCS Sơn Lư", "Cơ sở giáo dục"]]), 1)
     assert plan.update == [] and len(plan.unchanged) == 1
+
+
+# ---- documents list only what their issuer decides --------------------------------------------
+
+CLASSED = {"Bản Na Mèo": ("kha", True), "Bản Cha Khót": ("kha", True),
+           "Xã Na Mèo": ("xuat_sac", True), "Phòng Tư pháp": ("kha", True),
+           "Trường THCS Sơn Lư": ("trung_binh", False), "Trường THPT Quan Sơn": ("kha", True),
+           "Hợp tác xã Na Mèo": ("kha", True), "Bản Sa Ná": ("xuat_sac", True)}
+
+
+@pytest.fixture
+def assessed(db, district):
+    """The district's units with their 2022 outcomes (none for the units out of scope), and
+    signers for every body."""
+    with db.session() as s:
+        for name, (grade, safe) in CLASSED.items():
+            store.save_assessment(s, district[name].id, 2022, decided=grade, safe=safe)
+        for key in ("ubnd", "bcd", "police", "na_meo"):
+            store.save_signer(s, body_id=district[key].id, name="Lò Văn Hùng",
+                              position="Chủ tịch", authority="TM.", on_behalf="Ủy ban nhân dân")
+    return district
+
+
+def _names(prefill):
+    return [u["name"] for u in prefill.data["units"]]
+
+
+def test_the_district_decision_lists_only_what_the_district_decides(db, assessed):
+    with db.session(readonly=True) as s:
+        prefill = store.decision_input(s, assessed["ubnd"].id, 2022)
+    assert _names(prefill) == ["Xã Na Mèo", "Trường THCS Sơn Lư"]
+    warnings = "\n".join(prefill.warnings)
+    assert ("“Bản Na Mèo” do Ủy ban nhân dân xã Na Mèo quyết định, không phải Ủy ban nhân dân "
+            "huyện Quan Sơn (Thông tư 124/2021/TT-BCA, Điều 10 khoản 1") in warnings
+    assert "“Bản Cha Khót” do Ủy ban nhân dân xã Trung Xuân quyết định" in warnings
+    assert "“Phòng Tư pháp” do Ban Chỉ đạo 138 huyện Quan Sơn quyết định" in warnings
+    assert "“Trường THPT Quan Sơn” do Ủy ban nhân dân cấp tỉnh quyết định" in warnings
+    assert ("“Trường Tiểu học Trung Xuân” (trường tiểu học) không thuộc đối tượng đánh giá "
+            "(Thông tư 124/2021/TT-BCA, Điều 1 khoản 2 điểm b") in warnings
+    assert "“Đồn Biên phòng Na Mèo” (cơ quan, đơn vị lực lượng vũ trang)" in warnings
+    assert prefill.missing == []  # the units out of scope are not "missing a class" either
+
+
+def test_the_steering_committee_decides_the_districts_offices(db, assessed):
+    with db.session(readonly=True) as s:
+        assert _names(store.decision_input(s, assessed["bcd"].id, 2022)) == ["Phòng Tư pháp"]
+
+
+def test_the_commune_decides_its_areas_and_what_it_manages_wherever_entered(db, assessed):
+    with db.session(readonly=True) as s:
+        prefill = store.decision_input(s, assessed["na_meo"].id, 2022)
+    # Its own units first, then those of its commune the district entered.
+    assert _names(prefill) == ["Bản Sa Ná", "Bản Na Mèo", "Hợp tác xã Na Mèo"]
+    assert prefill.warnings == []  # nothing of its own left out
+
+
+def test_the_police_proposal_and_report_cover_what_the_district_level_decides(db, assessed):
+    with db.session(readonly=True) as s:
+        proposal = store.proposal_input(s, assessed["police"].id, 2022)
+        report = store.report_input(s, assessed["police"].id, 2022)
+    decided_here = ["Xã Na Mèo", "Phòng Tư pháp", "Trường THCS Sơn Lư"]
+    assert _names(proposal) == decided_here and _names(report) == decided_here
+    for prefill in (proposal, report):
+        assert "Trường Tiểu học Trung Xuân" not in str(prefill.data)
+        assert any("“Bản Na Mèo” do Ủy ban nhân dân xã Na Mèo quyết định" in w
+                   for w in prefill.warnings)
+
+
+def test_excluded_units_are_absent_from_every_count(db, assessed):
+    """A unit classed and recognised before its category said it is out of scope is never
+    counted: not in the report's units, its "An toàn", its denominators, nor the grid's
+    summary."""
+    with db.session() as s:
+        unit = s.get(store.Unit, assessed["Trường THCS Sơn Lư"].id)
+        s.add(store.Assessment(unit_id=assessed["Trường Tiểu học Trung Xuân"].id, year=2022,
+                               reviewed_score=90, safe=True, suggested="xuat_sac",
+                               decided="xuat_sac"))
+        unit.category = "tieu_hoc"  # as a province's rules file might later say
+    with db.session(readonly=True) as s:
+        report = store.report_input(s, assessed["police"].id, 2022).data
+        summary = store.summary(s, assessed["ubnd"].id, 2022)
+        grid = {line.unit.name: line for line in
+                store.assessment_grid(s, assessed["ubnd"].id, 2022)}
+    assert [u["name"] for u in report["units"]] == ["Xã Na Mèo", "Phòng Tư pháp"]
+    report["addressees"] = ["Công an tỉnh Thanh Hóa"]
+    figures_text = "\n".join(texts(docgen.render_document("report", report)))
+    assert "Toàn huyện có 2 đơn vị" in figures_text
+    total = summary[-1]
+    # Of the nine units the district assesses, the two primary schools and the armed-forces
+    # post are left out: six counted, «An toàn» among them as stored.
+    assert total.total == 6
+    assert total.safe == sum(1 for n, (_, safe) in CLASSED.items()
+                             if safe and n != "Bản Sa Ná")
+    assert grid["Trường Tiểu học Trung Xuân"].excluded is not None
+    assert grid["Trường THCS Sơn Lư"].excluded is not None
+    assert grid["Xã Na Mèo"].excluded is None
+
+
+def test_an_excluded_unit_is_never_classed(db, assessed):
+    school = assessed["Trường Tiểu học Trung Xuân"]
+    with pytest.raises(InputError) as refused, db.session() as s:
+        store.save_assessment(s, school.id, 2022, reviewed_score=90, decided="Xuất sắc")
+    assert refused.value.by_field()["decided"] == [
+        "«Trường Tiểu học Trung Xuân» (trường tiểu học) không thuộc đối tượng đánh giá "
+        "(Thông tư 124/2021/TT-BCA, Điều 1 khoản 2 điểm b; Quyết định 732/QĐ-BCĐ ngày "
+        "11/5/2022 của Ban Chỉ đạo tỉnh Yên Bái (trích Quyết định 510)): không xếp loại"]
+    with pytest.raises(InputError) as refused, db.session() as s:
+        store.save_assessment(s, school.id, 2022, safe=True)
+    assert "không công nhận “An toàn về an ninh, trật tự”" in \
+        refused.value.by_field()["safe"][0]
+    with db.session() as s:  # scores and notes may still be kept; no class is suggested
+        row = store.save_assessment(s, school.id, 2022, reviewed_score=90, note="Trường chuẩn")
+        assert (row.decided, row.suggested, row.safe) == (None, None, False)
+
+
+def test_the_grid_shows_excluded_units_out_of_scope(client, app):
+    app_db = app.extensions["docgen_store"]
+    school = _unit(app_db, "Trường Tiểu học Trung Xuân")
+    with app_db.session() as s:
+        store.save_unit(s, id=school.id, name=school.name, kind=school.kind,
+                        body_id=school.body_id, commune=school.commune, category="tieu_hoc")
+    page = client.get(f"/danh-gia/?body={school.body_id}&year=2022").get_data(as_text=True)
+    row = page.split('data-unit="Trường Tiểu học Trung Xuân"')[1].split("</tr>")[0]
+    assert "Ngoài phạm vi</span>" in row and f'name="a-{school.id}-decided"' not in row
+    # A crafted post of a class for it is refused with the message, not stored.
+    refused = client.post("/danh-gia/", data={
+        "csrf_token": _token(client, f"/danh-gia/?body={school.body_id}&year=2022"),
+        "body": str(school.body_id), "year": "2022", f"a-{school.id}-decided": "Khá"})
+    assert refused.status_code == 422
+    assert "không thuộc đối tượng đánh giá" in refused.get_data(as_text=True)
+
+
+def test_a_draft_listing_units_its_issuer_does_not_decide_is_refused(db, assessed):
+    from docgen.errors import InputError as Refused
+    with db.session(readonly=True) as s:
+        data = store.decision_input(s, assessed["ubnd"].id, 2022).data
+    data["units"].append({"name": "Bản Na Mèo", "kind": "khu_dan_cu", "grade": "kha"})
+    with pytest.raises(Refused) as refused, db.session() as s:  # rolled back
+        store.create_document(s, kind="decision", body_id=assessed["ubnd"].id, data=data,
+                              created_by="", render=lambda kind, data, parsed=None: b"docx")
+    assert refused.value.by_field()["units"] == [
+        "“Bản Na Mèo” do Ủy ban nhân dân xã Na Mèo quyết định, không phải Ủy ban nhân dân "
+        "huyện Quan Sơn (Thông tư 124/2021/TT-BCA, Điều 10 khoản 1 và Điều 9 khoản 1 điểm a)"]
+    assert refused.value.message.startswith(
+        "Không lưu được văn bản của Ủy ban nhân dân huyện Quan Sơn: danh sách có 1 đơn vị "
+        "không thuộc thẩm quyền — “Bản Na Mèo” do Ủy ban nhân dân xã Na Mèo quyết định")
+    with db.session(readonly=True) as s:
+        assert store.list_documents(s) == []  # nothing stored
+    data["units"].pop()
+    with db.session() as s:  # what the district decides is saved
+        doc = store.create_document(s, kind="decision", body_id=assessed["ubnd"].id,
+                                    data=data, created_by="",
+                                    render=lambda kind, data, parsed=None: b"docx")
+        assert [u.name for u in doc.units] == ["Xã Na Mèo", "Trường THCS Sơn Lư"]
+    data["units"].append({"name": "Trường Tiểu học Trung Xuân", "kind": "co_so_giao_duc",
+                          "grade": "kha"})
+    with pytest.raises(Refused, match="không thuộc đối tượng đánh giá"), db.session() as s:
+        store.update_document(s, doc.id, data=data,
+                              render=lambda kind, data, parsed=None: b"docx")
+    with db.session(readonly=True) as s:
+        assert [u.name for u in store.get_document(s, doc.id).units] == [
+            "Xã Na Mèo", "Trường THCS Sơn Lư"]
+
+
+def test_the_document_form_refuses_a_unit_its_issuer_does_not_decide(client, app):
+    """Through the web form: the district's decision pre-filled (what it decides), one row
+    added for a residential area: 422 and the page says which unit and who decides it."""
+    from test_boundary import form_fields
+    with app.extensions["docgen_store"].session(readonly=True) as s:
+        ubnd = next(b for b in store.list_bodies(s) if b.abbreviation == "UBND")
+    url = f"/van-ban/decision/moi?body={ubnd.id}&year=2022"
+    page = client.get(url).get_data(as_text=True)
+    assert "“Bản Na Mèo”" in page  # the pre-fill named what it left out
+    fields = form_fields(page).values
+    assert "Bản Na Mèo" not in fields.values()
+    rows = sum(1 for key in fields if key.startswith("units-") and key.endswith("-name"))
+    extra = {f"units-{rows}-name": "Bản Na Mèo", f"units-{rows}-kind": "khu_dan_cu",
+             f"units-{rows}-grade": "kha", f"units-{rows}-note": ""}
+    response = client.post(url, data={**fields, **extra})
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert ("“Bản Na Mèo” do Ủy ban nhân dân xã Na Mèo quyết định, không phải Ủy ban nhân dân "
+            "huyện Quan Sơn") in text
+    with app.extensions["docgen_store"].session(readonly=True) as s:
+        assert store.list_documents(s, ubnd.id) == []
+
+
+def test_adopting_the_suggestions_never_classes_a_unit_out_of_scope(db, district):
+    from docgen.store.assessments import adopt_suggestions
+    school, commune = district["Trường Tiểu học Trung Xuân"], district["Xã Na Mèo"]
+    with db.session() as s:  # suggestions stored before the school's category said so
+        for unit in (school, commune):
+            s.add(store.Assessment(unit_id=unit.id, year=2022, reviewed_score=85, safe=True,
+                                   suggested="kha"))
+    with db.session() as s:
+        done = adopt_suggestions(s, district["ubnd"].id, 2022)
+    assert [u.name for u in done.adopted] == ["Xã Na Mèo"]
+    assert "Trường Tiểu học Trung Xuân" not in [u.name for u in done.without_suggestion]
+    with db.session(readonly=True) as s:
+        assert store.get_assessment(s, school.id, 2022).decided is None

@@ -327,17 +327,18 @@ def test_a_blank_cccd_leaves_the_next_field_on_its_line(sample):
 
 @pytest.fixture
 def disagreeing(tmp_path):
-    """A district whose committee decided a class other than the policy's suggestion."""
+    """A commune whose committee decided a class other than the policy's suggestion (its
+    residential areas: the commune decides them, Circular 124 Điều 10 khoản 1)."""
     db = store.Store(instance_path=tmp_path / "instance")
     db.create_schema()
     with db.session() as s:
-        body = store.save_body(s, name="Ủy ban nhân dân huyện Quan Sơn", abbreviation="UBND",
-                               place="Quan Sơn", level="huyện")
-        police = store.save_body(s, name="Công an huyện Quan Sơn", abbreviation="CAH",
-                                 place="Quan Sơn", level="huyện")
+        body = store.save_body(s, name="Ủy ban nhân dân xã Na Mèo", abbreviation="UBND",
+                               place="Na Mèo", level="xã", commune="Xã Na Mèo")
+        police = store.save_body(s, name="Công an xã Na Mèo", abbreviation="CAX",
+                                 place="Na Mèo", level="xã")
         store.save_signer(s, body_id=body.id, name="Lò Văn Hùng", position="Chủ tịch",
                           authority="TM.", on_behalf="Ủy ban nhân dân")
-        store.save_signer(s, body_id=police.id, name="Lò Thị Mai", position="Trưởng Công an huyện")
+        store.save_signer(s, body_id=police.id, name="Lò Thị Mai", position="Trưởng Công an xã")
         plain = store.save_unit(s, name="Bản Na Mèo", kind="khu dân cư", body_id=body.id)
         other = store.save_unit(s, name="Bản Sa Ná", kind="khu dân cư", body_id=body.id,
                                 note="Bản biên giới")

@@ -599,9 +599,13 @@ def check_linking(db, body):
         for owner in (body, other):  # the same school name under both bodies
             store.save_unit(s, name="Trường THCS Na Mèo", kind="co_so_giao_duc", body_id=owner.id)
         store.save_unit(s, name="Bản Na Mèo", kind="khu_dan_cu", body_id=body.id)
-        store.save_unit(s, name="Bản Sa Ná", kind="khu_dan_cu", body_id=other.id)
-        store.save_unit(s, name="Bản Son", kind="khu_dan_cu", body_id=other.id)
-        store.save_unit(s, name="Bản Son", kind="khu_dan_cu", body_id=db_third(s).id)
+        # Areas of Na Mèo entered by other bodies: the commune of Na Mèo decides them.
+        store.save_unit(s, name="Bản Sa Ná", kind="khu_dan_cu", body_id=other.id,
+                        commune="Xã Na Mèo")
+        store.save_unit(s, name="Bản Son", kind="khu_dan_cu", body_id=other.id,
+                        commune="Xã Na Mèo")
+        store.save_unit(s, name="Bản Son", kind="khu_dan_cu", body_id=db_third(s).id,
+                        commune="Xã Na Mèo")
         doc = store.create_document(
             s, kind="decision", body_id=body.id, created_by="", render=fake_render,
             data=decision_data(body, units=("TRƯỜNG THCS NA MÈO", "Ban Na Meo", "Bản Sa Ná",

@@ -11,7 +11,7 @@ import secrets
 import shutil
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 MAX_UPLOAD_MB = 10
@@ -64,9 +64,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .views import IdConverter
     app.url_map.converters["int"] = IdConverter  # an id beyond the database's answers 404
-    from .views import (assessments, auth, batch, bodies, documents, home, households, register,
-                        units)
-    for module in (auth, home, bodies, units, assessments, documents, register, batch, households):
+    from .views import (assessments, auth, batch, bodies, documents, home, households,
+                        own_templates, register, units)
+    for module in (auth, home, bodies, units, assessments, documents, register, batch, households,
+                   own_templates):
         app.register_blueprint(module.bp)
     from .views.dossier import bp as dossier_bp
     app.register_blueprint(dossier_bp)  # Hồ sơ năm
@@ -130,6 +131,9 @@ def _error_pages(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(exc):
+        if (request.endpoint or "").startswith("own_templates."):
+            return page(413, "Tệp quá lớn",
+                        f"Tệp mẫu vượt quá giới hạn {MAX_UPLOAD_MB} MB: mẫu không được nhận.")
         return page(413, "Tệp quá lớn",
                     f"Tệp tải lên vượt quá giới hạn {MAX_UPLOAD_MB} MB. Hãy chia nhỏ danh sách.")
 

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from .. import domain, records, schema
 from ..errors import InputError, UserError
 from ..policy import Policy, load_policy
+from ..rules import Exclusion, load_rules
 from ..vietnamese import format_number
+from .competence import outcome_exclusions, outcome_refusals
 from .models import Assessment, Unit, utcnow
 from .queries import list_units
 
@@ -29,12 +31,14 @@ LABELS = {**{f.name: schema.spec_of(f).label for f in dataclasses.fields(records
 
 @dataclass
 class GridRow:
-    """One line of the year's grid: the unit, its outcome (None if not entered yet) and
-    last year's decided class (None if none)."""
+    """One line of the year's grid: the unit, its outcome (None if not entered yet),
+    last year's decided class (None if none) and the rules keeping it out of scope."""
 
     unit: Unit
     assessment: Assessment | None
     previous: domain.UnitClass | None
+    excluded: Exclusion | None = None  # out of the classification: never classed
+    excluded_safe: Exclusion | None = None  # never recognised "An toàn về ANTT"
 
 
 @dataclass
@@ -112,14 +116,27 @@ def save_assessment(session: Session, unit_id: int, year: int, *, policy: Policy
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise TypeError(f"unknown assessment fields: {sorted(unknown)}")
-    if session.get(Unit, unit_id) is None:
+    unit = session.get(Unit, unit_id)
+    if unit is None:
         raise UserError(f"Không tìm thấy đơn vị (mã {unit_id})")
     if not isinstance(year, int) or not schema.YEAR_MIN <= year <= schema.YEAR_MAX:
         raise InputError([("year", f"Năm đánh giá «{year}» không hợp lệ")])
     row = get_assessment(session, unit_id, year)
     current = {name: getattr(row, name) for name in FIELDS} if row else {}
     current.update(fields)
+    # A unit out of scope is never classed nor recognised "An toàn": refused when asked,
+    # and a class or flag stored before its category said so is cleared.
+    refused = outcome_refusals(unit, fields.get("decided"), fields.get("safe"))
+    if refused:
+        raise InputError(refused)
+    classed, recognised = outcome_exclusions(unit)
+    if classed is not None:
+        current["decided"] = None
+    if recognised is not None:
+        current["safe"] = False
     values = check_assessment(current, policy or load_policy())
+    if classed is not None:
+        values["suggested"] = None
     if row is None:
         row = Assessment(unit_id=unit_id, year=year)
         session.add(row)
@@ -132,7 +149,13 @@ def save_assessment(session: Session, unit_id: int, year: int, *, policy: Policy
 
 def assessment_grid(session: Session, body_id: int, year: int) -> list[GridRow]:
     """Every unit the body assesses, with this year's outcome and last year's decided class."""
-    units = list_units(session, body_id=body_id)
+    return grid_of(session, list_units(session, body_id=body_id), year)
+
+
+def grid_of(session: Session, units: list[Unit], year: int) -> list[GridRow]:
+    """`units` with this year's outcome, last year's decided class and whether the rules
+    keep them out of the classification."""
+    rules = load_rules()
     ids = [u.id for u in units]
     this_year: dict[int, Assessment] = {}
     previous: dict[int, str | None] = {}
@@ -143,9 +166,15 @@ def assessment_grid(session: Session, body_id: int, year: int) -> list[GridRow]:
                 this_year[row.unit_id] = row
             else:
                 previous[row.unit_id] = row.decided
-    return [GridRow(u, this_year.get(u.id),
-                    domain.unit_class(previous[u.id]) if previous.get(u.id) else None)
-            for u in units]
+    scope: dict[tuple[str, str], tuple] = {}  # (kind, category) → its two exclusions
+    rows = []
+    for u in units:
+        key = (u.kind, u.category)
+        if key not in scope:
+            scope[key] = (rules.excluded(*key, "phan_loai"), rules.excluded(*key, "an_toan"))
+        rows.append(GridRow(u, this_year.get(u.id), domain.unit_class(previous[u.id])
+                            if previous.get(u.id) else None, *scope[key]))
+    return rows
 
 
 def summary(session: Session, body_id: int, year: int) -> list[SummaryRow]:
@@ -154,9 +183,11 @@ def summary(session: Session, body_id: int, year: int) -> list[SummaryRow]:
             for k in domain.UNIT_KINDS}
     total = SummaryRow(None, "Tổng cộng", {c.code: 0 for c in domain.UNIT_CLASSES})
     for line in assessment_grid(session, body_id, year):
+        if line.excluded is not None:  # never classed, never in a denominator
+            continue
         row = rows.get(line.unit.kind)
         decided = line.assessment.decided if line.assessment else None
-        safe = bool(line.assessment and line.assessment.safe)
+        safe = bool(line.assessment and line.assessment.safe) and line.excluded_safe is None
         for target in (row, total):
             if target is None:
                 continue
@@ -181,7 +212,7 @@ def recompute_suggestions(session: Session, body_id: int, year: int,
         if row is None:
             continue
         score = row.reviewed_score if row.reviewed_score is not None else row.self_score
-        new = policy.suggest(score, row.safe)
+        new = None if line.excluded is not None else policy.suggest(score, row.safe)
         if new != row.suggested:
             row.suggested = new
             changed += 1
@@ -206,8 +237,8 @@ def adopt_suggestions(session: Session, body_id: int, year: int, *,
     class equal to the suggestion needs no reason, so nothing here can be refused."""
     done, untouched = Adopted(), []
     for line in assessment_grid(session, body_id, year):
-        if scope is not None and not scope.unit(line.unit):
-            continue
+        if (scope is not None and not scope.unit(line.unit)) or line.excluded is not None:
+            continue  # a unit out of scope is never classed
         row = line.assessment
         if row is not None and row.decided:
             continue

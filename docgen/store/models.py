@@ -180,11 +180,14 @@ class Document(Base):
     created_by: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(10), default=STATUS_DRAFT)
+    # The district's own template version it was made with; None: the shipped template.
+    template_version_id: Mapped[int | None] = mapped_column(ForeignKey("template_version.id"))
     # The blobs are loaded only when read, so listing the register stays light.
     input_json: Mapped[str] = mapped_column(Text, deferred=True)
     docx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
     body: Mapped[Body] = relationship()
+    template_version: Mapped[TemplateVersion | None] = relationship()
     units: Mapped[list[Unit]] = relationship(secondary="document_unit", order_by="Unit.id",
                                              viewonly=True)
 
@@ -194,6 +197,34 @@ class Document(Base):
 
     def __repr__(self) -> str:
         return f"<Document {self.id} {self.kind} {self.symbol!r} {self.status}>"
+
+
+class TemplateVersion(Base):
+    """A district's own DOCX template for a document kind, for one body (`body_id`) or for
+    all bodies (None). Every accepted upload is a new version, never changed; at most one
+    version per (kind, body) is active — none active means the shipped template."""
+
+    __tablename__ = "template_version"
+    __table_args__ = (Index("ix_template_version_kind_body", "kind", "body_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"))
+    version: Mapped[int] = mapped_column(Integer)  # 1, 2, … per (kind, body)
+    filename: Mapped[str] = mapped_column(String(200), default="")  # as uploaded
+    uploaded_by: Mapped[str] = mapped_column(String(100), default="")
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sha256: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    findings: Mapped[str] = mapped_column(Text, default="")  # what the check said on upload
+    docx: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+    body: Mapped[Body | None] = relationship()
+
+    @property
+    def label(self) -> str:
+        """«mẫu riêng số 2»: how pages and the register name the version."""
+        return f"mẫu riêng số {self.version}"
 
 
 class DocumentUnit(Base):

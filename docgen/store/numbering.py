@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from .. import documents, prepare, schema
 from ..errors import InputError, UserError
 from ..vietnamese import doc_symbol, fold, short_date, slug
+from . import competence
 from .models import STATUS_DRAFT, STATUS_ISSUED, Body, Counter, Document, DocumentUnit, Unit, utcnow
 
 if TYPE_CHECKING:
@@ -133,6 +134,20 @@ def _fill(session: Session, doc: Document, body: Body, data: dict, rendered,
     session.add(doc)  # only now: a refused input leaves nothing pending in the session
     session.flush()
     _link_units(session, doc, parsed, new=new, scope=scope)
+    _check_competence(session, doc, body, parsed)
+
+
+def _check_competence(session: Session, doc: Document, body: Body, parsed) -> None:
+    """Refuse a draft listing units its issuer may not decide (or units out of scope):
+    InputError on «units», one message per unit naming who decides it. The caller's
+    transaction rolls the draft back."""
+    if doc.kind not in competence.CHECKED_KINDS or getattr(parsed, "year", None) is None:
+        return
+    units = list(session.scalars(select(Unit).join(DocumentUnit, DocumentUnit.unit_id == Unit.id)
+                                 .where(DocumentUnit.document_id == doc.id).order_by(Unit.id)))
+    problems = competence.document_problems(session, body, doc.kind, parsed.year, units)
+    if problems:
+        raise competence.NotCompetent(body, problems)
 
 
 def create_document(session: Session, *, kind: str, body_id: int, data: dict, created_by: str,
@@ -171,8 +186,18 @@ def update_document(session: Session, document_id: int, *, data: dict, render: R
         raise UserError(f"Văn bản số {doc.symbol} đã cấp số: không được sửa; hãy soạn văn bản "
                         "mới nếu cần thay thế")
     data = dict(data)
-    _fill(session, doc, doc.body, data, _checked_render(doc.kind, data, render), scope)
+    _fill(session, doc, doc.body, data,
+          _checked_render(doc.kind, data, _with_template(session, doc, render)), scope)
     return doc
+
+
+def _with_template(session: Session, doc: Document, render: Render) -> Render:
+    """`render` with the district's own template the document was made with, if any."""
+    from .own_templates import template_of
+    template = template_of(session, doc)
+    if template is None:
+        return render
+    return lambda kind, data, **kw: render(kind, data, template=template, **kw)
 
 
 def _document(session: Session, document_id: int, *, lock: bool = False) -> Document:
@@ -271,7 +296,7 @@ def issue_number(target, document_id: int, *, issued_on: dt.date, render: Render
                                          number=number, date=issued_on)
         except ValueError as exc:  # a cross-field rule of the input (the date's year)
             raise InputError([("", str(exc))]) from None
-        docx = render(doc.kind, schema.dump(parsed), parsed=parsed)
+        docx = _with_template(session, doc, render)(doc.kind, schema.dump(parsed), parsed=parsed)
         doc.docx, doc.input_json = docx, _serialise(parsed)
         doc.number, doc.issued_on, doc.year = number, issued_on, issued_on.year
         doc.symbol = _symbol(doc.kind, parsed, doc.body, number)

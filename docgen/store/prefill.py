@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from .. import domain
 from ..errors import UserError
 from ..vietnamese import fold, format_number, lower_first, nd30_date
-from .assessments import assessment_grid
+from .assessments import grid_of
+from .competence import same_period, select_units, year_date
 from .households import latest_counts, list_households
 from .models import STATUS_ISSUED, Assessment, Body, Document, Signer, Unit
 from .queries import bodies_in_place, list_signers
@@ -151,6 +152,11 @@ def _carry_over(session: Session, body_id: int, kind: str) -> dict:
     return {k: stored[k] for k in CARRY_OVER.get(kind, ()) if stored.get(k) not in (None, "", [])}
 
 
+def _safe(line) -> bool:
+    """Whether a grid line counts "An toàn về ANTT" (never a unit out of that scope)."""
+    return bool(line.assessment and line.assessment.safe) and line.excluded_safe is None
+
+
 def _note(unit: Unit, row: Assessment) -> str:
     return row.note or unit.note
 
@@ -194,9 +200,10 @@ def decision_input(session: Session, body_id: int, year: int,
     """The recognition decision of `year` for the units `body_id` assesses, with their
     decided classes; signer: `signer_id` or the body's first active signer."""
     body = _body(session, body_id)
-    warnings: list[str] = []
+    chosen = select_units(session, body, year_date(year))  # only what the body decides
+    warnings: list[str] = list(chosen.warnings)
     units, missing = [], []
-    for line in assessment_grid(session, body_id, year):
+    for line in grid_of(session, chosen.units, year):
         row = line.assessment
         if row is None or not row.decided:
             missing.append(line.unit)
@@ -222,24 +229,30 @@ def report_input(session: Session, body_id: int, year: int, signer_id: int | Non
     """The report of `year` by `body_id` (the police office): figures from the decided
     classes of the units of `units_body_id`, or of every body of the same place (địa danh)."""
     body = _body(session, body_id)
-    warnings: list[str] = []
-    sources = ([_body(session, units_body_id)] if units_body_id is not None
-               else bodies_in_place(session, body))
+    # What the bodies of the place decided (never a unit out of scope), of `units_body_id`'s
+    # units only when given.
+    sources = [_body(session, units_body_id)] if units_body_id is not None else []
+    chosen = select_units(session, body, year_date(year), place=True, sources=sources)
+    before = chosen if same_period(year, year - 1) else select_units(
+        session, body, year_date(year - 1), place=True, sources=sources)
+    if sources:
+        chosen = chosen._replace(units=[u for u in chosen.units if u.body_id == units_body_id])
+        before = before._replace(units=[u for u in before.units if u.body_id == units_body_id])
+    warnings: list[str] = list(chosen.warnings)
     units, previous, missing = [], [], []
-    for source in sources:
-        for line in assessment_grid(session, source.id, year):
-            row = line.assessment
-            if row is None or not row.decided:
-                missing.append(line.unit)
-            else:
-                units.append({"name": line.unit.name, "kind": line.unit.kind,
-                              "grade": row.decided, "safe": bool(row.safe),
-                              "note": _note(line.unit, row)})
-        for line in assessment_grid(session, source.id, year - 1):
-            row = line.assessment
-            if row is not None and row.decided:
-                previous.append({"name": line.unit.name, "kind": line.unit.kind,
-                                 "grade": row.decided, "safe": bool(row.safe)})
+    for line in grid_of(session, chosen.units, year):
+        row = line.assessment
+        if row is None or not row.decided:
+            missing.append(line.unit)
+        else:
+            units.append({"name": line.unit.name, "kind": line.unit.kind,
+                          "grade": row.decided, "safe": _safe(line),
+                          "note": _note(line.unit, row)})
+    for line in grid_of(session, before.units, year - 1):
+        row = line.assessment
+        if row is not None and row.decided:
+            previous.append({"name": line.unit.name, "kind": line.unit.kind,
+                             "grade": row.decided, "safe": _safe(line)})
     if missing:
         warnings.append(_missing_warning(missing, year))
     if not units:
@@ -264,22 +277,22 @@ def proposal_input(session: Session, body_id: int, year: int,
     the same place: every unit of the place's bodies with its scores and the class proposed
     (the decided one once entered, else the policy's suggestion)."""
     body = _body(session, body_id)
-    warnings: list[str] = []
-    units, missing = [], []
     place = bodies_in_place(session, body)
-    for source in place:
-        for line in assessment_grid(session, source.id, year):
-            row = line.assessment
-            grade = row and (row.decided or row.suggested)
-            if not grade:
-                missing.append(line.unit)
-                continue
-            unit = {"name": line.unit.name, "kind": line.unit.kind, "grade": grade,
-                    "safe": bool(row.safe), "note": list_note(line.unit, row)}
-            for key, value in (("self_score", row.self_score), ("score", row.reviewed_score)):
-                if value is not None:
-                    unit[key] = format_number(f"{value:g}")
-            units.append(unit)
+    chosen = select_units(session, body, year_date(year), place=True)
+    warnings: list[str] = list(chosen.warnings)
+    units, missing = [], []
+    for line in grid_of(session, chosen.units, year):
+        row = line.assessment
+        grade = row and (row.decided or row.suggested)
+        if not grade:
+            missing.append(line.unit)
+            continue
+        unit = {"name": line.unit.name, "kind": line.unit.kind, "grade": grade,
+                "safe": _safe(line), "note": list_note(line.unit, row)}
+        for key, value in (("self_score", row.self_score), ("score", row.reviewed_score)):
+            if value is not None:
+                unit[key] = format_number(f"{value:g}")
+        units.append(unit)
     if missing:
         warnings.append(_missing_warning(missing, year, "xếp loại đề xuất"))
     if not units:

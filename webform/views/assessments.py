@@ -12,6 +12,7 @@ from docgen import domain, exchange, store as q
 from docgen.errors import InputError, UserError
 from docgen.policy import load_policy
 from docgen.store.assessments import adopt_suggestions, shown_changes
+from docgen.store.competence import outcome_refusals
 
 from . import file_label, log, or_404, row_id, scope, store, uploads, year_param
 from .units import XLSX
@@ -86,12 +87,16 @@ def save():
     policy = load_policy()
     problems: dict[int, dict[str, list[str]]] = {}
     with store().session(readonly=True) as s:
-        allowed = {line.unit.id for line in q.assessment_grid(s, body_id, year)}
+        allowed = {line.unit.id: line.unit for line in q.assessment_grid(s, body_id, year)}
     for unit_id, values in typed.items():
         if unit_id not in allowed:
             or_404(None)
         try:
             q.check_assessment(values, policy)
+            refused = outcome_refusals(allowed[unit_id], values.get("decided"),
+                                       values.get("safe"))
+            if refused:  # a unit out of scope is never classed nor "An toàn"
+                raise InputError(refused)
         except InputError as exc:
             problems[unit_id] = exc.by_field()
     if problems:

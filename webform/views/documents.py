@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from docgen import documents, render_document, schema, store as q
 from docgen.errors import InputError, UserError
 from docgen.samples import load_sample, sample_path
+from docgen.store import own_templates
 from docgen.store.plan_prefill import plan_input
 from docgen.store.prefill import second_proposal_warning
 
@@ -112,10 +115,15 @@ def new(name: str):
     if not scope().body(target_body):  # another commune's body
         or_404(None)
     try:
+        with store().session(readonly=True) as s:  # the district's own template, if any
+            version_id, template = own_templates.resolve(s, kind.name, target_body)
+        render = functools.partial(render_document, template=template) if template \
+            else render_document
         with store().session() as s:
             doc = q.create_document(
                 s, kind=kind.name, body_id=target_body, data=data, created_by=author,
-                render=render_document, parsed=parsed, scope=scope())
+                render=render, parsed=parsed, scope=scope())
+            doc.template_version_id = version_id
             doc_id = doc.id
             log("tạo văn bản", kind.label, f"dự thảo số {doc_id}", tx=s)
     except UserError as exc:

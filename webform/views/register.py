@@ -71,6 +71,7 @@ def show(doc_id: int):
         doc = visible(q.get_document(s, doc_id), scope().document)
         body = doc.body
         docx = doc.docx
+        template = doc.template_version.label if doc.template_version else "mẫu gốc"
     kind = documents.KINDS.get(doc.kind)
     try:  # the date «Cấp số» was refused for comes back in the query string
         issued_on = _issue_date(request.args.get("issued_on"))
@@ -87,7 +88,7 @@ def show(doc_id: int):
     version = hashlib.sha256(docx).hexdigest()[:12]  # a new render gets new image URLs
     return render_template("document.html", doc=doc, body=body, kind=kind, pages=pages,
                            version=version, today=q.numbering.today().isoformat(),
-                           pdf_ok=pdf_ok,
+                           pdf_ok=pdf_ok, template=template,
                            preview_problem=problem, warnings=warnings,
                            issued_on=issued_on.isoformat())
 
