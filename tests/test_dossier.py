@@ -127,26 +127,22 @@ def test_outcomes_changed_after_the_decision_are_caught(store):
 
 
 def test_a_unit_listed_by_a_body_not_competent_for_it(store):
-    """A commune's committee that lists a commune (the province decides since 1/7/2025): a
-    stored unit, judged by docgen.store.competence, and a name the store does not hold."""
-    def tweak(kind, data):
-        if kind == "decision":  # the stored commune is listed by the prefill already
-            data["units"].append({"name": "Xã Sơn Điện", "kind": "xa", "grade": "kha"})
+    """The register refuses a draft listing units its issuer may not decide; a unit whose
+    facts change afterwards (here: the province, not the commune, manages the school) makes
+    the issued documents list a unit their bodies are not competent for."""
+    ids = build(store)
     with store.session() as s:
-        from dossier_year import bodies
-        ids = bodies(s)
-        unit = q.save_unit(s, name="Xã Trung Hạ", kind="xa", body_id=ids["ubnd"],
-                           commune="Xã Trung Hạ")
-        q.save_assessment(s, unit.id, YEAR, reviewed_score=80, safe=True, decided="kha")
-    ids = build(store, tweak=tweak, ids=ids)
+        school = q.find_unit(s, ids["ubnd"], "Trường THCS Na Mèo")
+        q.save_unit(s, id=school.id, name=school.name, kind=school.kind, body_id=school.body_id,
+                    commune=school.commune, category="thcs", managed_by="tinh")
     wrong = {f.refs[0].doc_id: f.message for f in dossier(store, ids).findings
              if f.code == "not_competent"}
     assert set(wrong) == {ids["decision"], ids["proposal"]}
     message = wrong[ids["decision"]]
-    assert "của Ủy ban nhân dân xã Na Mèo liệt kê 2 đơn vị không thuộc thẩm quyền" in message
-    assert "Xã Trung Hạ" in message and "Xã Sơn Điện" in message
-    assert "Ủy ban nhân dân cấp tỉnh" in message
-    # the Tờ trình asks its «Kính gửi», the commune's committee, to recognise the commune
+    assert "của Ủy ban nhân dân xã Na Mèo liệt kê 1 đơn vị không thuộc thẩm quyền" in message
+    assert "Trường THCS Na Mèo" in message and "Thông tư 124/2021/TT-BCA, Điều 10 khoản 3" \
+        in message
+    # the Tờ trình asks its «Kính gửi», the commune's committee, to recognise the school
     assert ("Tờ trình số 01/TTr-CAX ngày 10/11/2025 đề nghị Ủy ban nhân dân xã Na Mèo công "
             "nhận 1 đơn vị không thuộc thẩm quyền") in wrong[ids["proposal"]]
 
