@@ -68,6 +68,11 @@ def _register_db() -> None:
     main.add_command(db)
 
 
+def _register_dossier() -> None:
+    from .dossier.cli import dossier
+    main.add_command(dossier)
+
+
 @main.command()
 def kinds() -> None:
     """Liệt kê các loại văn bản và dữ liệu đầu vào của chúng."""
@@ -191,6 +196,7 @@ def batch(kind: str, data: Path, output: Path, strict: bool, defaults: Path | No
 
 _register_users()
 _register_db()
+_register_dossier()
 
 
 @main.group(name="households")

@@ -242,8 +242,10 @@ def test_a_proposal_made_in_the_web_form_is_cited_by_the_decision(client, db):
     response = _submit_prefilled(client, f"/van-ban/proposal/moi?body={police}&year=2022")
     assert response.status_code == 302, html(response)[:2000]
     doc_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    # 05/01/2023 is after the Tờ trình's deadline (20/11/2022): «Vẫn cấp số» confirms it.
     issued = client.post(f"/so-van-ban/{doc_id}/cap-so", follow_redirects=True, data={
-        "csrf_token": token(client, f"/so-van-ban/{doc_id}"), "issued_on": "2023-01-05"})
+        "csrf_token": token(client, f"/so-van-ban/{doc_id}"), "issued_on": "2023-01-05",
+        "confirm": "2023-01-05"})
     assert "Đã cấp số 01/TTr-CAH" in html(issued)  # in the police office's own register
     page = html(client.get(f"/van-ban/decision/moi?body={body_id(db, 'UBND')}&year=2022"))
     assert 'value="Trưởng Công an huyện"' in page

@@ -82,8 +82,10 @@ def test_issuing_the_number_gives_new_images_showing_it(client, db):
     doc_id = draft(db, "decision")
     before = previews(client, doc_id)
     old = image(client, before[0]).data
+    # The sample cites a plan the register lacks: «Vẫn cấp số» confirms the warning.
     response = client.post(f"/so-van-ban/{doc_id}/cap-so", data={
-        "csrf_token": token(client, f"/so-van-ban/{doc_id}"), "issued_on": "2023-02-10"})
+        "csrf_token": token(client, f"/so-van-ban/{doc_id}"), "issued_on": "2023-02-10",
+        "confirm": "2023-02-10"})
     assert response.status_code == 302
     after = previews(client, doc_id)
     assert after[0].split("?")[0] == before[0].split("?")[0]

@@ -69,6 +69,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (auth, home, bodies, units, assessments, documents, register, batch, households,
                    own_templates):
         app.register_blueprint(module.bp)
+    from .views.dossier import bp as dossier_bp
+    app.register_blueprint(dossier_bp)  # Hồ sơ năm
     from docgen.vietnamese import format_number, lower_first
     app.jinja_env.filters["number"] = format_number  # 11988 → "11.988"
     app.jinja_env.filters["lower_first"] = lower_first  # "Kế hoạch … Quyết định 510" in a sentence

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from pathlib import Path
@@ -11,6 +12,7 @@ from flask import (Blueprint, current_app, flash, g, redirect, render_template, 
 from flask_wtf import FlaskForm
 
 from docgen import documents, exchange, render_document, store as q
+from docgen.dossier import issue_findings
 from docgen.errors import UserError
 from docgen.privacy import personal_detail
 from docgen.schema import parse_date
@@ -50,6 +52,19 @@ def index():
                                body_id=body_id, kinds=documents.KINDS)
 
 
+def _issue_date(value) -> dt.date:
+    """The date typed for «Cấp số», today (Vietnam) when blank; ValueError when no date."""
+    return parse_date(value or q.numbering.today().isoformat())
+
+
+def _warnings(doc, kind, issued_on: dt.date) -> list:
+    """What issuing this draft on `issued_on` would leave wrong in its year's dossier."""
+    if doc.is_issued or kind is None or not kind.abbreviation:
+        return []
+    with store().session(readonly=True) as s:
+        return issue_findings(s, doc.id, issued_on)
+
+
 @bp.get("/<int:doc_id>")
 def show(doc_id: int):
     with store().session(readonly=True) as s:
@@ -58,6 +73,11 @@ def show(doc_id: int):
         docx = doc.docx
         template = doc.template_version.label if doc.template_version else "mẫu gốc"
     kind = documents.KINDS.get(doc.kind)
+    try:  # the date «Cấp số» was refused for comes back in the query string
+        issued_on = _issue_date(request.args.get("issued_on"))
+    except ValueError:
+        issued_on = _issue_date(None)
+    warnings = _warnings(doc, kind, issued_on) if scope().can_write else []
     pdf_ok = _pdf_available()
     pages, problem = 0, ""
     if pdf_ok:
@@ -69,7 +89,8 @@ def show(doc_id: int):
     return render_template("document.html", doc=doc, body=body, kind=kind, pages=pages,
                            version=version, today=q.numbering.today().isoformat(),
                            pdf_ok=pdf_ok, template=template,
-                           preview_problem=problem)
+                           preview_problem=problem, warnings=warnings,
+                           issued_on=issued_on.isoformat())
 
 
 def _docx(doc_id: int) -> tuple[bytes, str, str, str]:
@@ -169,12 +190,22 @@ def issue(doc_id: int):
         flash("Phiên làm việc đã hết hạn; hãy tải lại trang rồi bấm «Cấp số» lần nữa.", "error")
         return redirect(url_for(".show", doc_id=doc_id))
     try:
-        issued_on = parse_date(request.form.get("issued_on") or
-                               q.numbering.today().isoformat())
+        issued_on = _issue_date(request.form.get("issued_on"))
+        with store().session(readonly=True) as s:
+            doc = q.get_document(s, doc_id)
+        warnings = _warnings(doc, documents.KINDS.get(doc.kind), issued_on)
+        # «Vẫn cấp số» confirms the warnings shown for this very date, not another one.
+        if warnings and request.form.get("confirm") != issued_on.isoformat():
+            flash(f"Chưa cấp số: hồ sơ năm có {len(warnings)} điểm cần xem lại nếu cấp số "
+                  f"ngày {issued_on:%d/%m/%Y} (xem bên dưới). Sửa lại, hoặc bấm «Vẫn cấp số» "
+                  "nếu đã kiểm tra.", "error")
+            return redirect(url_for(".show", doc_id=doc_id, issued_on=issued_on.isoformat()))
+        confirmed = f"; vẫn cấp số dù có {len(warnings)} cảnh báo hồ sơ" if warnings else ""
         doc = q.issue_number(
             store(), doc_id, issued_on=issued_on, render=render_document,
             then=lambda s, doc: log("cấp số", doc.symbol,
-                                    f"ngày {issued_on:%d/%m/%Y}, văn bản {doc_id}", tx=s))
+                                    f"ngày {issued_on:%d/%m/%Y}, văn bản {doc_id}{confirmed}",
+                                    tx=s))
     except ValueError as exc:
         flash(f"Ngày ban hành: {exc}", "error")
     except UserError as exc:
