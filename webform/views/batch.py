@@ -368,7 +368,8 @@ NOUNS = {"registration": ("bản đăng ký", "đơn vị"), "commitment": ("b�
          "certificate": ("giấy công nhận", "đơn vị")}
 BULK_PAGES = {"registration": "batch.registrations", "commitment": "batch.index",
               "minutes": "batch.minutes", "score_sheet": "batch.minutes",
-              "certificate": "batch.certificates"}
+              "certificate": "batch.certificates", "household_list": "batch.household_lists",
+              "unit_report": "batch.unit_papers", "unit_proposal": "batch.unit_papers"}
 
 
 def _start(kind: str, rows, defaults, fmt: str, title: str, *, target: str, file_name: str,
