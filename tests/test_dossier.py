@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from docgen import render_document, store as q
+from docgen.store.household_share import record_share
+from docgen.store.prefill_safe import safe_decision_input
 from docgen.dossier import check_folder, check_year, issue_findings
 from dossier_year import DATES, YEAR, build, issue, make
 from helpers import login
@@ -62,8 +64,10 @@ def test_a_consistent_year_passes_with_its_checklist(store):
     assert found.ok and found.findings == [], [f.message for f in found.findings]
     status = {item.code: item.status for item in found.items}
     assert status == {"resolution": "outside", "plan": "issued", "registration": "made",
-                      "proposal": "issued", "report": "issued", "minutes": "missing",
-                      "other": "outside", "decision": "issued"}
+                      "household_list": "missing", "unit_proposal": "missing",
+                      "unit_report": "missing", "proposal": "issued", "report": "issued",
+                      "minutes": "missing", "other": "outside", "safe_decision": "missing",
+                      "decision": "issued"}
     words = {item.code: item.status_words for item in found.items}
     assert words["resolution"] == "ngoài hệ thống" and words["minutes"] == "chưa có"
     decision = next(i for i in found.items if i.code == "decision").papers[0]
@@ -80,8 +84,9 @@ def test_an_empty_year_lists_what_is_missing(store):
     found = dossier(store, ids)
     assert found.ok  # nothing disagrees; what is missing is said apart
     assert {i.code: i.status for i in found.items}["proposal"] == "missing"
-    assert [i.code for i in found.missing] == ["plan", "registration", "proposal", "report",
-                                               "minutes", "decision"]
+    assert [i.code for i in found.missing] == [
+        "plan", "registration", "household_list", "unit_proposal", "unit_report", "proposal",
+        "report", "minutes", "safe_decision", "decision"]
     # a paper docgen does not make (yet) is said so, not «missing»
     from docgen.dossier.model import checklist
     assert {i.code: i.status_words for i in checklist([], {"plan"})}["minutes"] == "chưa hỗ trợ"
@@ -472,3 +477,37 @@ def test_a_meeting_that_concluded_otherwise_and_late_minutes(store):
             "tự”, nhưng kết quả đánh giá đã lưu năm 2025 ghi chưa đạt") \
         in by_code["safe_mismatch"].message
     assert "biên bản họp phải có trước tờ trình" in by_code["date_order"].message
+
+
+def _unit_id(store, name: str) -> int:
+    with store.session(readonly=True) as s:
+        return next(u.id for u in q.list_units(s) if u.name == name)
+
+
+def test_every_household_of_an_area_registers(store):
+    ids = build(store)
+    area = _unit_id(store, "Bản Pù Ngà")
+    found = dossier(store, ids)
+    assert any("Chưa ghi số hộ gia đình" in note and "«Bản Pù Ngà»" in note
+               for note in found.notes)
+    with store.session() as s:
+        record_share(s, area, YEAR, signed=120, total=126)
+    found = dossier(store, ids)
+    assert [f.code for f in found.findings] == ["households_share"]
+    assert "«Bản Pù Ngà»: 120/126 hộ gia đình" in found.findings[0].message
+    assert "Điều 4 khoản 1" in found.findings[0].message
+    with store.session() as s:
+        record_share(s, area, YEAR, signed=126, total=126)
+    assert dossier(store, ids).ok
+
+
+def test_a_recognition_decision_that_disagrees_with_the_classification_is_found(store):
+    ids = build(store)
+    with store.session(readonly=True) as s:
+        data = safe_decision_input(s, ids["ubnd"], YEAR).data
+    # The recognition leaves out an area the classification counts «An toàn».
+    dropped = data["units"].pop(0)
+    make(store, "safe_decision", ids["ubnd"], data)
+    found = dossier(store, ids)
+    assert "recognition" in {f.code for f in found.findings}
+    assert any(dropped["name"] in f.message for f in found.findings if f.code == "recognition")

@@ -17,6 +17,8 @@ from ..rules import Rules, load_rules, may_decide, tier
 from ..store.competence import deciders_for, problem, split_competent, year_date
 from ..store.models import STATUS_DRAFT, STATUS_ISSUED, Assessment, Body, Document, Unit
 from ..store.queries import bodies_in_place
+from ..store.household_share import household_share
+from ..store.prefill_safe import recognition_problems
 from ..store.unit_papers import sheet_disagreements
 from ..vietnamese import fold, short_date
 from . import checks
@@ -242,6 +244,28 @@ def _lookup(session: Session, papers: list[Paper], bodies: list[Body]):
     return lookup
 
 
+def _households(session: Session, units: dict[str, Unit], year: int,
+                notes: list[str]) -> list[Finding]:
+    """Circular 124 Điều 4 khoản 1: 100% of the households of a residential area register.
+    A recorded share below it is a finding; an area with no recorded share, a note."""
+    findings, unrecorded = [], []
+    for unit in units.values():
+        if unit.kind != "khu_dan_cu":
+            continue
+        share = household_share(session, unit.id, year)
+        if share is None:
+            unrecorded.append(unit.name)
+        elif share[0] < share[1]:
+            findings.append(Finding("households_share", (
+                f"«{unit.name}»: {share[0]}/{share[1]} hộ gia đình đăng ký tham gia, chưa đủ "
+                "100% (Thông tư 124/2021/TT-BCA, Điều 4 khoản 1)")))
+    if unrecorded:
+        notes.append("Chưa ghi số hộ gia đình đã đăng ký tham gia của: " + ", ".join(
+            f"«{name}»" for name in unrecorded[:10]) + (
+            f" và {len(unrecorded) - 10} khu dân cư khác" if len(unrecorded) > 10 else ""))
+    return findings
+
+
 def check_year(session: Session, body_id: int, year: int, rules: Rules | None = None, *,
                scope: Scope | None = None, pretend: dict[int, dt.date] | None = None
                ) -> Dossier:
@@ -268,6 +292,9 @@ def check_year(session: Session, body_id: int, year: int, rules: Rules | None = 
     findings += checks.minutes_results(papers, stored["decision"])
     findings += [Finding("score_mismatch", message)
                  for message in sheet_disagreements(session, body_id, year)]
+    findings += [Finding("recognition", message) for b in place
+                 for message in recognition_problems(session, b.id, year)]
+    findings += _households(session, units, year, notes)
     findings += checks.date_order(papers)
     findings += checks.deadlines(papers, rules, year)
     findings += checks.citations(papers, _lookup(session, papers, place), notes)

@@ -12,14 +12,18 @@ from ..vietnamese import fold, short_date
 
 KIND_WORDS = {"plan": "Kế hoạch", "registration": "Bản đăng ký", "minutes": "Biên bản họp",
               "score_sheet": "Phiếu chấm điểm", "proposal": "Tờ trình", "decision": "Quyết định",
-              "report": "Báo cáo"}
+              "report": "Báo cáo", "household_list": "Danh sách hộ đăng ký",
+              "unit_proposal": "Tờ trình của đơn vị", "unit_report": "Báo cáo của đơn vị",
+              "safe_decision": "Quyết định công nhận “An toàn về ANTT”"}
 # The legal order of the year's work: an earlier stage is never dated after a later one
 # (the registration cites the plan, the Tờ trình rests on the units' meetings, the decision
 # cites the Tờ trình, the report the decision).
 STAGES = ("plan", "registration", "minutes", "proposal", "decision", "report")
 # Papers made one per unit: all of them count, not one in force per issuer.
-PER_UNIT = ("registration", "minutes", "score_sheet")
-KINDS = (*STAGES, "score_sheet")
+PER_UNIT = ("registration", "minutes", "score_sheet", "household_list", "unit_proposal",
+            "unit_report")
+KINDS = (*STAGES, "score_sheet", "household_list", "unit_proposal", "unit_report",
+         "safe_decision")
 
 OUTSIDE = "outside"          # produced outside docgen (a Party resolution, other papers)
 UNSUPPORTED = "unsupported"  # a paper docgen will produce but does not yet (the minutes)
@@ -191,6 +195,12 @@ CHECKLIST = (
      MISSING),
     (REGISTRATION_PART, "registration", "Bản đăng ký phấn đấu đạt tiêu chuẩn “An toàn về an "
      "ninh, trật tự”", "registration", MISSING, MISSING),
+    (REGISTRATION_PART, "household_list", "Danh sách hộ gia đình đăng ký tham gia (khu dân cư, "
+     "Điều 4 khoản 1)", "household_list", MISSING, MISSING),
+    (PROPOSAL_PART, "unit_proposal", "Tờ trình đề nghị công nhận của từng đơn vị",
+     "unit_proposal", MISSING, MISSING),
+    (PROPOSAL_PART, "unit_report", "Báo cáo kết quả xây dựng “An toàn về an ninh, trật tự” của "
+     "từng đơn vị", "unit_report", MISSING, MISSING),
     (PROPOSAL_PART, "proposal", "Tờ trình đề nghị xét duyệt, công nhận (kèm Thống kê danh sách "
      "chấm điểm)", "proposal", MISSING, MISSING),
     (PROPOSAL_PART, "report", "Báo cáo kết quả", "report", MISSING, MISSING),
@@ -198,6 +208,8 @@ CHECKLIST = (
      "tiêu chí", "minutes", UNSUPPORTED, MISSING),
     (PROPOSAL_PART, "other", "Các tài liệu khác có liên quan (phiếu chấm điểm…)", "score_sheet",
      OUTSIDE, OUTSIDE),
+    (DECISION_PART, "safe_decision", "Quyết định công nhận đạt tiêu chuẩn “An toàn về an "
+     "ninh, trật tự” và Giấy công nhận", "safe_decision", MISSING, MISSING),
     (DECISION_PART, "decision", "Quyết định công nhận kết quả đánh giá, phân loại",
      "decision", MISSING, MISSING),
 )
