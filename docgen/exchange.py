@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import documents, domain, workbooks
+from . import documents, domain, rules, workbooks
 from .errors import InputError, UserError
 from .policy import Policy, load_policy
 from .store import assessments as outcomes
@@ -291,20 +291,32 @@ UNIT_HEADERS = {
                 "Thuộc xã"),
     "body": ("Cơ quan đánh giá", "Cơ quan"),
     "note": ("Ghi chú",),
+    "category": ("Phân loại đơn vị", "Phân loại"),
+    "managed_by": ("Cấp quản lý",),
 }
-UNIT_FIELDS = ("name", "kind", "commune", "note", "body_id")
+UNIT_FIELDS = ("name", "kind", "commune", "note", "category", "managed_by", "body_id")
+# Columns an import may leave out: the stored value (or "" for a new unit) stays.
+UNIT_OPTIONAL = ("commune", "note", "category", "managed_by")
 
 
 def export_units(session: Session, body_id: int | None = None) -> bytes:
     """The units (of one body, or all) as XLSX: STT, Tên đơn vị, Loại hình, Xã/Thị trấn,
-    Cơ quan đánh giá, Ghi chú."""
+    Cơ quan đánh giá, Ghi chú, Phân loại đơn vị, Cấp quản lý (labels of the rules file)."""
+    found = rules.load_rules()
+    labels = {(c.kind, c.code): c.label for c in found.categories}
     book = Workbook()
     sheet = _sheet(book, "Đơn vị", [("STT", 6), ("Tên đơn vị", 48), ("Loại hình", 18),
                                     ("Xã/Thị trấn", 22), ("Cơ quan đánh giá", 36),
-                                    ("Ghi chú", 36)])
+                                    ("Ghi chú", 36), ("Phân loại đơn vị", 30),
+                                    ("Cấp quản lý", 14)])
     for i, unit in enumerate(list_units(session, body_id=body_id), 1):
-        _append(sheet, [i, unit.name, unit.kind_label, unit.commune, unit.body.name, unit.note])
+        _append(sheet, [i, unit.name, unit.kind_label, unit.commune, unit.body.name, unit.note,
+                        labels.get((unit.kind, unit.category), unit.category),
+                        rules.TIERS.get(unit.managed_by, unit.managed_by)])
     _choices(book, sheet, 3, [k.label for k in domain.UNIT_KINDS], "A")
+    _choices(book, sheet, 7, list(dict.fromkeys(c.label for c in found.categories)) or [""],
+             "B")
+    _choices(book, sheet, 8, list(rules.TIERS.values())[::-1], "C")
     _finish(sheet)
     return _save(book)
 
@@ -326,17 +338,19 @@ class _Stored:
     kind: str
     commune: str
     note: str
+    category: str
+    managed_by: str
     body_id: int
 
 
 def _units_by_key(session: Session, body_ids: Iterable[int] | None = None
                   ) -> dict[tuple[int, str], _Stored]:
     """(body id, name key) → the stored unit, in ONE query (all bodies when None)."""
-    query = select(Unit.id, Unit.name, Unit.kind, Unit.commune, Unit.note, Unit.body_id,
-                   Unit.name_key)
+    query = select(Unit.id, Unit.name, Unit.kind, Unit.commune, Unit.note, Unit.category,
+                   Unit.managed_by, Unit.body_id, Unit.name_key)
     if body_ids is not None:
         query = query.where(Unit.body_id.in_(sorted(set(body_ids))))
-    return {(row.body_id, row.name_key): _Stored(*row[:6]) for row in session.execute(query)}
+    return {(row.body_id, row.name_key): _Stored(*row[:8]) for row in session.execute(query)}
 
 
 def preview_units_import(session: Session, xlsx_bytes: bytes, body_id: int) -> ImportPlan:
@@ -357,9 +371,10 @@ def preview_units_import(session: Session, xlsx_bytes: bytes, body_id: int) -> I
             plan.reject.append(Reject(number, str(_cell_problem(record))))
             continue
         try:
-            name, kind, commune, note = check_unit(
+            name, kind, commune, note, category, managed_by = check_unit(
                 _text(record.get("name")), _text(record.get("kind")),
-                _text(record.get("commune")), _text(record.get("note")))
+                _text(record.get("commune")), _text(record.get("note")),
+                _text(record.get("category")), _text(record.get("managed_by")))
         except InputError as exc:
             plan.reject.append(Reject(number, _first_problem(exc)))
             continue
@@ -377,15 +392,15 @@ def preview_units_import(session: Session, xlsx_bytes: bytes, body_id: int) -> I
             continue
         seen[key] = number
         values = {"name": name, "kind": kind, "commune": commune, "note": note,
-                  "body_id": body.id}
-        for optional in ("commune", "note"):
+                  "category": category, "managed_by": managed_by, "body_id": body.id}
+        for optional in UNIT_OPTIONAL:
             if optional not in layout:  # a column left out keeps the stored value
                 values.pop(optional)
         existing = stored.get(key)
         row = PlanRow(number, name, values, existing.id if existing else None)
         if existing is None:
-            values.setdefault("commune", "")
-            values.setdefault("note", "")
+            for optional in UNIT_OPTIONAL:
+                values.setdefault(optional, "")
             plan.add.append(row)
             continue
         row.changes = {k: (getattr(existing, k), v) for k, v in values.items()

@@ -5,14 +5,17 @@ once and every error carries the path of its field."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from . import domain, schema
+
+from . import domain, rules, schema
 from .documents import common
-from .schema import boolean, choice, integer, text
+from .schema import FieldError, boolean, choice, integer, text
+from .vietnamese import fold
 
 LEVEL_MAX = 30
 COMMUNE_MAX = 100
 NOTE_MAX = 300
 UNIT_KIND_OPTIONS = tuple((k.code, k.label) for k in domain.UNIT_KINDS)
+MANAGED_BY_OPTIONS = (("", "Mặc định"), *rules.TIERS.items())
 CLASS_OPTIONS = tuple((c.code, c.label) for c in domain.UNIT_CLASSES)
 
 
@@ -44,6 +47,42 @@ class Unit:
     kind: domain.UnitKind = choice("Loại hình", domain.unit_kind, UNIT_KIND_OPTIONS)
     commune: str = text("Xã/thị trấn", required=False, max_len=COMMUNE_MAX)
     note: str = text("Ghi chú", required=False, max_len=NOTE_MAX)
+    category: str = text("Phân loại đơn vị", required=False, max_len=200,
+                         help="Loại trường, quy mô doanh nghiệp…; theo tệp quy tắc")
+    managed_by: str = text("Cấp quản lý", required=False, max_len=30,
+                           help="Để trống: theo phân loại, hoặc theo cơ quan đánh giá")
+
+    def __post_init__(self):
+        # The category (by code or label) of the kind in the loaded rules, stored as its code;
+        # the managing tier by code or words («cấp huyện», «Bộ»).
+        if self.category:
+            found = rules.load_rules().category(self.kind.code, self.category)
+            if found is None:
+                known = rules.load_rules().categories_of(self.kind.code)
+                raise FieldError("category", (
+                    f"Phân loại đơn vị «{self.category}» không có cho loại hình "
+                    f"«{self.kind.label}»; chọn một trong: "
+                    + ("; ".join(c.label for c in known) if known else "(để trống)")))
+            self.category = found.code
+        if self.managed_by:
+            tier = managing_tier(self.managed_by)
+            if tier is None:
+                raise FieldError("managed_by", (
+                    f"Cấp quản lý «{self.managed_by}» không hợp lệ; chọn một trong: "
+                    + ", ".join(rules.TIERS.values()) + " (hoặc để trống)"))
+            self.managed_by = tier
+
+
+def managing_tier(value: str) -> str | None:
+    """The tier code of «huyen», «cấp huyện», «Huyện» or «Bộ»; "" for empty or «mặc định»;
+    None when the words name no tier."""
+    key = fold(value or "").strip()
+    if key in ("", "mac dinh"):
+        return ""
+    for code, label in rules.TIERS.items():
+        if key in (code, fold(label), fold(label).removeprefix("cap ")):
+            return code
+    return None
 
 
 @dataclass

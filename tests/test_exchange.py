@@ -43,7 +43,8 @@ def edit(data: bytes, changes: dict[str, object]) -> bytes:
     return out.getvalue()
 
 
-UNIT_HEADER = ["STT", "Tên đơn vị", "Loại hình", "Xã/Thị trấn", "Cơ quan đánh giá", "Ghi chú"]
+UNIT_HEADER = ["STT", "Tên đơn vị", "Loại hình", "Xã/Thị trấn", "Cơ quan đánh giá", "Ghi chú",
+               "Phân loại đơn vị", "Cấp quản lý"]
 
 
 # ---- units ------------------------------------------------------------------------------
@@ -59,7 +60,7 @@ def test_units_export_has_a_bold_frozen_vietnamese_header(db):
     assert ws.column_dimensions["B"].width >= 40
     assert ws.max_row == 45
     assert [c.value for c in ws[2]] == [1, "Thị trấn Sơn Lư", "Xã, thị trấn", "Thị trấn Sơn Lư",
-                                        "Ủy ban nhân dân huyện Quan Sơn", None]
+                                        "Ủy ban nhân dân huyện Quan Sơn", None, None, None]
 
 
 def test_units_round_trip_changes_nothing(db):

@@ -27,14 +27,16 @@ def _warm_pdf_converter() -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option("--no-sample", is_flag=True,
+              help="Không nạp huyện mẫu vào cơ sở dữ liệu trống (bắt đầu với dữ liệu của mình).")
+def serve(host: str, port: int, no_sample: bool) -> None:
     """Chạy biểu mẫu web (cơ sở dữ liệu SQLite nhúng, tạo ở lần chạy đầu)."""
     import waitress  # a production WSGI server: threads, timeouts, no debugger
 
     from . import create_app
     # Refuses (exit status 2, the Group prints why) a damaged SQLite file and a schema older
     # or newer than the code: `docgen db upgrade` is the only way a schema changes.
-    app = create_app()
+    app = create_app({"SEED": False} if no_sample else None)
     _warm_pdf_converter()
     click.echo(f"docgen đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
     # systemd and `kill` stop a service with SIGTERM: exit normally so clean-up runs

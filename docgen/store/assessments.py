@@ -3,8 +3,9 @@ computes the suggested class), and the summary per unit kind × class."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,11 +13,18 @@ from sqlalchemy.orm import Session
 from .. import domain, records, schema
 from ..errors import InputError, UserError
 from ..policy import Policy, load_policy
+from ..vietnamese import format_number
 from .models import Assessment, Unit, utcnow
 from .queries import list_units
 
+if TYPE_CHECKING:
+    from .accounts import Scope
+
 _MISSING: Any = object()
 FIELDS = ("self_score", "reviewed_score", "safe", "decided", "reason", "note")
+# The fields' names as the grid and the workbook head their columns ("Điểm thẩm định").
+LABELS = {**{f.name: schema.spec_of(f).label for f in dataclasses.fields(records.Outcome)},
+          "decided": "Xếp loại quyết định"}
 
 
 @dataclass
@@ -65,6 +73,28 @@ def check_assessment(values: dict, policy: Policy) -> dict:
         raise InputError([("reason", f"Xếp loại quyết định «{decided}» khác xếp loại đề xuất "
                                      f"«{suggested}»: cần ghi lý do")])
     return out
+
+
+def shown(name: str, value: Any) -> str:
+    """An outcome field's value as a clerk writes it: scores "81" and "72,5" (not 81.0),
+    a class by its label, "Có"/"Không" for «An toàn về ANTT», "(trống)" for nothing."""
+    if value is None or value == "":
+        return "(trống)"
+    if name == "safe":
+        return "Có" if value else "Không"
+    if name in ("self_score", "reviewed_score") and isinstance(value, int | float):
+        return format_number(value)
+    if name in ("decided", "suggested"):
+        record = domain.unit_class(str(value))
+        return record.label if record else str(value)
+    return str(value)
+
+
+def shown_changes(changes: dict[str, tuple[Any, Any]]) -> dict[str, tuple[str, str]]:
+    """An import preview's field → (old, new) with the fields' labels and values shown
+    as clerks write them (`shown`)."""
+    return {LABELS.get(name, name): (shown(name, old), shown(name, new))
+            for name, (old, new) in changes.items()}
 
 
 def get_assessment(session: Session, unit_id: int, year: int) -> Assessment | None:
@@ -157,3 +187,37 @@ def recompute_suggestions(session: Session, body_id: int, year: int,
             changed += 1
     session.flush()
     return changed
+
+
+@dataclass
+class Adopted:
+    """What `adopt_suggestions` did: units given their suggested class, and the undecided
+    units left as they were because they have no suggestion (no score entered) — those
+    with an outcome row first, then those with none."""
+
+    adopted: list[Unit] = field(default_factory=list)
+    without_suggestion: list[Unit] = field(default_factory=list)
+
+
+def adopt_suggestions(session: Session, body_id: int, year: int, *,
+                      scope: Scope | None = None) -> Adopted:
+    """Set every undecided class (decided NULL) of the units `body_id` assesses in `year` to
+    the suggested one; units outside `scope` (None: every unit) are not touched. A decided
+    class equal to the suggestion needs no reason, so nothing here can be refused."""
+    done, untouched = Adopted(), []
+    for line in assessment_grid(session, body_id, year):
+        if scope is not None and not scope.unit(line.unit):
+            continue
+        row = line.assessment
+        if row is not None and row.decided:
+            continue
+        if row is None or not row.suggested:
+            # Units with an outcome entered (a note, a flag) first: those the clerk worked on.
+            (untouched if row is None else done.without_suggestion).append(line.unit)
+            continue
+        row.decided = row.suggested
+        row.updated_at = utcnow()
+        done.adopted.append(line.unit)
+    done.without_suggestion += untouched
+    session.flush()
+    return done

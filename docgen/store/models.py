@@ -90,6 +90,11 @@ class Unit(Base):
     commune: Mapped[str] = mapped_column(String(100), default="")
     body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
     note: Mapped[str] = mapped_column(String(300), default="")
+    # A category code of docgen.rules (kind of school, size of enterprise…); "" not recorded.
+    category: Mapped[str] = mapped_column(String(30), default="")
+    # The tier that manages the unit (a code of docgen.rules.TIERS); "" means its category's,
+    # else its body's (Rules.managing_tier).
+    managed_by: Mapped[str] = mapped_column(String(10), default="")
 
     body: Mapped[Body] = relationship()
 

@@ -104,10 +104,38 @@ def _latest_issued(session: Session, body: Body, year: int, kind: str) -> Docume
         Document.kind == kind, Document.status == STATUS_ISSUED,
         Document.year.in_((year, year + 1)), Document.body_id.in_(ids))
         .order_by(Document.issued_on.desc(), Document.id.desc()))
-    for doc in docs:  # an input stored before canonical form may hold the year as text
-        if doc.issued_on and str(json.loads(doc.input_json).get("year")).strip() == str(year):
+    for doc in docs:
+        if doc.issued_on and _input_year(doc) == str(year):
             return doc
     return None
+
+
+def proposals_of_year(session: Session, body_id: int, year: int) -> list[Document]:
+    """The proposals (Tờ trình) for the assessment of `year` already in `body_id`'s register,
+    drafts included (a draft is registered under the year it was made in), newest first."""
+    docs = session.scalars(select(Document).where(
+        Document.kind == "proposal", Document.body_id == body_id).order_by(Document.id.desc()))
+    return [doc for doc in docs if _input_year(doc) == str(year)]
+
+
+def _input_year(doc: Document) -> str:
+    try:  # an input stored before canonical form may hold the year as text
+        return str(json.loads(doc.input_json).get("year")).strip()
+    except (TypeError, ValueError, AttributeError):
+        return ""
+
+
+def second_proposal_warning(session: Session, body_id: int, year: int) -> str | None:
+    """What the proposal form says before a second Tờ trình of `year` is made for the same
+    body: the existing ones by number and date, or by draft id; None when there is none."""
+    docs = proposals_of_year(session, body_id, year)
+    if not docs:
+        return None
+    named = [f"số {doc.symbol} ngày {doc.issued_on:%d/%m/%Y}" if doc.is_issued and doc.issued_on
+             else f"dự thảo số {doc.id} (lập ngày {doc.created_at:%d/%m/%Y})" for doc in docs]
+    return (f"{docs[0].body.name} đã có tờ trình năm {year} trong sổ văn bản đi: "
+            f"{'; '.join(named)}. Chỉ tạo thêm tờ trình khi thật cần; muốn sửa tờ trình đã có, "
+            "hãy mở nó trong «Sổ văn bản đi».")
 
 
 def _carry_over(session: Session, body_id: int, kind: str) -> dict:

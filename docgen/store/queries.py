@@ -192,11 +192,15 @@ def find_unit(session: Session, body_id: int, name: str) -> Unit | None:
                                              Unit.name_key == fold(name)))
 
 
-def check_unit(name, kind, commune="", note="") -> tuple[str, str, str, str]:
-    """Validated (name, kind code, commune, note); InputError naming the field otherwise."""
+def check_unit(name, kind, commune="", note="", category="", managed_by=""
+               ) -> tuple[str, str, str, str, str, str]:
+    """Validated (name, kind code, commune, note, category code, managing tier code);
+    InputError naming the field otherwise."""
     unit = schema.parse(records.Unit, {"name": name, "kind": kind, "commune": commune or "",
-                                       "note": note or ""}, labelled=True)
-    return unit.name, unit.kind.code, unit.commune, unit.note
+                                       "note": note or "", "category": category or "",
+                                       "managed_by": managed_by or ""}, labelled=True)
+    return (unit.name, unit.kind.code, unit.commune, unit.note, unit.category,
+            unit.managed_by)
 
 
 def _unit_boundary(scope: Scope, unit: Unit | None, name: str, body_id: int,
@@ -224,10 +228,14 @@ def _unit_boundary(scope: Scope, unit: Unit | None, name: str, body_id: int,
 
 
 def save_unit(session: Session, *, id: int | None = None, name, kind, body_id: int,
-              commune="", note="", scope: Scope | None = None) -> Unit:
+              commune="", note="", category="", managed_by="",
+              scope: Scope | None = None) -> Unit:
     """Create or update a unit; a second unit of the same name for the same body is refused.
-    `scope`, a commune user's: see `_unit_boundary`; None or the district: no limit."""
-    name, kind_code, commune, note = check_unit(name, kind, commune, note)
+    `category` and `managed_by` (code or label, "" not recorded) decide scope and competence
+    (docgen.rules). `scope`, a commune user's: see `_unit_boundary`; None or the district:
+    no limit."""
+    name, kind_code, commune, note, category, managed_by = check_unit(
+        name, kind, commune, note, category, managed_by)
     unit = None if id is None else _get(session, Unit, id, "đơn vị")
     if _restricted(scope):
         _unit_boundary(scope, unit, name, body_id, commune)
@@ -239,6 +247,7 @@ def save_unit(session: Session, *, id: int | None = None, name, kind, body_id: i
     unit = Unit() if unit is None else unit
     unit.name, unit.name_key, unit.kind = name, fold(name), kind_code
     unit.commune, unit.note, unit.body_id = commune, note, body_id
+    unit.category, unit.managed_by = category, managed_by
     session.add(unit)
     session.flush()
     return unit

@@ -11,6 +11,7 @@ from flask_wtf.file import FileField
 from docgen import domain, exchange, store as q
 from docgen.errors import InputError, UserError
 from docgen.policy import load_policy
+from docgen.store.assessments import adopt_suggestions, shown_changes
 
 from . import file_label, latest_year, log, or_404, row_id, scope, store, uploads, year_arg
 from .units import XLSX
@@ -105,6 +106,45 @@ def save():
     return redirect(url_for(".index", body=body_id, year=year))
 
 
+@bp.post("/lay-de-xuat")
+def adopt():
+    """«Lấy mức đề xuất cho các đơn vị chưa quyết định»: every undecided class of the body
+    and year shown set to the suggested one (viewers never get here: their POSTs are 403)."""
+    body_id = or_404(_body_id(_bodies()))
+    year = _year()
+    back = url_for(".index", body=body_id, year=year)
+    if not FlaskForm().validate_on_submit():
+        flash("Phiên làm việc đã hết hạn; hãy tải lại trang rồi làm lại.", "error")
+        return redirect(back)
+    with store().session() as s:
+        done = adopt_suggestions(s, body_id, year, scope=scope())
+        if done.adopted:
+            log("lấy mức đề xuất", f"năm {year}", _adopted_detail(done), tx=s)
+    flash(_adopted_message(done, year), "success" if done.adopted else "warning")
+    return redirect(back)
+
+
+def _adopted_detail(done) -> str:
+    names = ", ".join(u.name for u in done.adopted)
+    return f"{len(done.adopted)} đơn vị: {names}"[:2000]
+
+
+def _adopted_message(done, year: int) -> str:
+    """The clerk's summary of `adopt_suggestions`, naming the units left undecided."""
+    if done.adopted:
+        text = (f"Đã lấy mức đề xuất làm xếp loại quyết định năm {year} cho "
+                f"{len(done.adopted)} đơn vị.")
+    else:
+        text = f"Không có đơn vị nào chưa quyết định mà đã có mức đề xuất năm {year}."
+    left = done.without_suggestion
+    if left:
+        names = ", ".join(f"«{u.name}»" for u in left[:10])
+        more = f" và {len(left) - 10} đơn vị khác" if len(left) > 10 else ""
+        text += (f" {len(left)} đơn vị chưa có mức đề xuất (chưa nhập điểm) nên vẫn chưa xếp "
+                 f"loại: {names}{more}.")
+    return text
+
+
 def _blank(values: dict) -> bool:
     return not any(values.get(f) for f in FIELDS)
 
@@ -141,6 +181,8 @@ def import_preview():
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(back)
+    for row in plan.update:  # labels and values as the clerk writes them, not codes
+        row.changes = shown_changes(row.changes)
     return render_template("import_preview.html", plan=plan, token=uploads.keep(data),
                            body_id=body_id, year=year, filename=file_label(upload.filename),
                            action=url_for(".import_apply"), back=back)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from docgen import documents, render_document, schema, store as q
 from docgen.errors import InputError, UserError
 from docgen.samples import load_sample, sample_path
+from docgen.store.plan_prefill import plan_input
+from docgen.store.prefill import second_proposal_warning
 
 from .. import forms
 from . import latest_year, log, or_404, row_id, scope, store, year_arg
@@ -15,7 +17,8 @@ bp = Blueprint("documents", __name__, url_prefix="/van-ban",
                template_folder="../templates/documents")
 
 
-PREFILL = {"decision": q.decision_input, "report": q.report_input, "proposal": q.proposal_input}
+PREFILL = {"plan": plan_input, "decision": q.decision_input, "report": q.report_input,
+           "proposal": q.proposal_input}
 
 
 def _kind(name: str):
@@ -27,20 +30,20 @@ def _kind(name: str):
 
 @bp.get("/")
 def index():
-    with store().session(readonly=True) as s:
-        bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
-    return render_template("documents_index.html", kinds=documents.KINDS.values(), bodies=bodies,
+    return render_template("documents_index.html", kinds=documents.KINDS.values(), bodies=_bodies(),
                            year=latest_year())
 
 
-def _prefill(kind, body_id: int | None, year: int | None) -> tuple[dict, list[str]]:
+def _prefill(kind, body_id: int | None, year: int) -> tuple[dict, list[str]]:
     """The kind's input pre-filled from the store, else from the shipped sample."""
     data, notes = None, []
     prefill = PREFILL.get(kind.name)
     if prefill and body_id:
         try:
             with store().session(readonly=True) as s:
-                data, notes, _ = prefill(s, body_id, year or latest_year())
+                data, notes, _ = prefill(s, body_id, year)
+                if kind.name == "proposal":
+                    notes += filter(None, [second_proposal_warning(s, body_id, year)])
         except UserError as exc:
             notes = [exc.message]
     if data is None:
@@ -58,7 +61,9 @@ def new(name: str):
     if body_id is not None and not scope().body(body_id):
         or_404(None)
     if request.method == "GET":
-        data, notes = _prefill(kind, body_id, year)
+        if body_id is None and not scope().is_district:  # a commune clerk: their own body
+            body_id = next((b.id for b in _bodies()), None)
+        data, notes = _prefill(kind, body_id, year or latest_year())
         form = form_cls(data=forms.to_formdata(kind.input, data))
         forms.prepare_rows(form, kind.input)
         for note in notes:
@@ -81,7 +86,7 @@ def new(name: str):
             flash(message, "error")
         flash("Biểu mẫu còn lỗi; hãy sửa các ô được đánh dấu đỏ.", "error")
         return _page(kind, form, body_id, status=422)
-    author = (request.form.get("created_by") or "").strip()[:100] or "Văn thư"
+    author = (request.form.get("created_by") or "").strip()[:100] or _author()
     target_body = request.form.get("body_id", type=row_id) or body_id
     if target_body is None and not scope().is_district:
         flash("Hãy chọn cơ quan ban hành trong danh sách.", "error")
@@ -103,9 +108,18 @@ def new(name: str):
     return redirect(url_for("register.show", doc_id=doc_id))
 
 
+def _author() -> str:
+    """«Người lập» by default: the signed-in user's full name, else their user name."""
+    user = getattr(g, "user", None)
+    return ((user.full_name or user.username).strip()[:100] if user else "") or "Văn thư"
+
+
+def _bodies():
+    with store().session(readonly=True) as s:
+        return [b for b in q.list_bodies(s) if scope().body(b.id)]
+
+
 def _page(kind, form, body_id, status: int = 200):
     # The bodies are read only for a page to show: a successful POST does not need them.
-    with store().session(readonly=True) as s:
-        bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
-    return render_template("document_form.html", kind=kind, form=form, bodies=bodies,
-                           body_id=body_id), status
+    return render_template("document_form.html", kind=kind, form=form, bodies=_bodies(),
+                           body_id=body_id, author=_author()), status

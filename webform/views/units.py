@@ -9,12 +9,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField
 
-from docgen import domain, exchange, store as q
+from docgen import domain, exchange, rules, store as q
 from docgen.errors import InputError, UserError
+from docgen.store import competence
 
-from ..forms import choices
-from . import (as_id, file_label, form_page, log, or_404, row_id, save_from_form, scope, store,
-               uploads, visible)
+from ..forms import SelectChoice, choices
+from . import (as_id, file_label, form_page, latest_year, log, or_404, row_id, save_from_form,
+               scope, store, uploads, visible, year_arg)
 
 bp = Blueprint("units", __name__, url_prefix="/don-vi", template_folder="../templates/units")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,9 +25,36 @@ class UnitForm(FlaskForm):
     name = StringField("Tên đơn vị")
     kind = SelectField("Loại hình", validate_choice=False,
                        choices=choices([(k.code, k.label) for k in domain.UNIT_KINDS]))
+    category = SelectField("Phân loại đơn vị", validate_choice=False,
+                           description="Loại trường, quy mô doanh nghiệp…: quyết định đơn vị "
+                                       "có thuộc đối tượng đánh giá không và cấp nào quyết định")
+    managed_by = SelectField("Cấp quản lý", validate_choice=False,
+                             description="Mặc định: theo phân loại, nếu không thì theo cơ quan "
+                                         "đánh giá")
     commune = StringField("Thuộc xã, thị trấn")
     body_id = SelectField("Cơ quan đánh giá", coerce=str, validate_choice=False)
     note = StringField("Ghi chú")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = category_choices()
+        # Mặc định, cấp xã, cấp huyện, cấp tỉnh, Bộ: from the nearest tier up.
+        self.managed_by.choices = choices(
+            [("", "Mặc định"), *((code, label[:1].upper() + label[1:])
+                                 for code, label in reversed(rules.TIERS.items()))])
+
+
+def category_choices() -> list:
+    """The categories of the loaded rules file, grouped by unit kind (labels from the file)."""
+    found = rules.load_rules()
+    options = [SelectChoice("", "Chưa ghi") if SelectChoice else ("", "Chưa ghi")]
+    for kind in domain.UNIT_KINDS:
+        for category in found.categories_of(kind.code):
+            options.append(SelectChoice(category.code, category.label,
+                                        render_kw={"data-kind": kind.code},
+                                        optgroup=kind.label) if SelectChoice
+                           else (category.code, category.label))
+    return options
 
 
 class ImportForm(FlaskForm):
@@ -41,6 +69,7 @@ def _bodies(form, bodies) -> None:
 
 @bp.get("/")
 def index():
+    year = request.args.get("year", type=year_arg) or latest_year()
     search = request.args.get("q", "").strip()[:100]
     kind = request.args.get("kind") or None
     body_id = request.args.get("body", type=row_id)
@@ -52,8 +81,17 @@ def index():
                  if scope().unit(u)]
         form = ImportForm()
         _bodies(form, bodies)
+        on = competence.year_date(year)
+        deciders = competence.deciders_for(s, units, on)
+        recognisers = competence.deciders_for(s, units, on, "an_toan")
         return render_template("units.html", units=units, bodies=bodies, kinds=domain.UNIT_KINDS,
-                               search=search, kind=kind, body_id=body_id, import_form=form)
+                               search=search, kind=kind, body_id=body_id, import_form=form,
+                               year=year, deciders=deciders, recognisers=recognisers,
+                               categories=_category_labels())
+
+
+def _category_labels() -> dict[tuple[str, str], str]:
+    return {(c.kind, c.code): c.label for c in rules.load_rules().categories}
 
 
 # The fields of a unit its assessing body decides: read-only for a commune user who sees
@@ -97,7 +135,8 @@ def _save(s, form: UnitForm, unit) -> tuple[str, str]:
         raise InputError([("body_id", "Hãy chọn một cơ quan đánh giá trong danh sách")])
     saved = q.save_unit(s, id=unit.id if unit else None, name=form.name.data,
                         kind=form.kind.data, body_id=body_id, commune=form.commune.data,
-                        note=form.note.data, scope=scope())
+                        note=form.note.data, category=form.category.data or "",
+                        managed_by=form.managed_by.data or "", scope=scope())
     if unit is None or saved.body_id == unit.body_id:
         return saved.name, ""
     before, after = q.get_body(s, unit.body_id).name, q.get_body(s, saved.body_id).name
