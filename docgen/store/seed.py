@@ -52,15 +52,14 @@ def _bodies(session: Session, loaded: Loaded) -> None:
 
 def _units(session: Session, loaded: Loaded, policy: Policy) -> None:
     for item in loaded.data["units"]:
-        name, kind, commune, note = check_unit(item["name"], item["kind"],
-                                               item.get("commune", ""), item.get("note", ""))
+        # What the unit is decides scope and competence (docgen.rules): its category and
+        # the tier that manages it, validated like a clerk's entry.
+        name, kind, commune, note, category, managed_by = check_unit(
+            item["name"], item["kind"], item.get("commune", ""), item.get("note", ""),
+            item.get("category", ""), item.get("managed_by", ""))
         unit = Unit(name=name, name_key=fold(name), kind=kind, commune=commune, note=note,
+                    category=category, managed_by=managed_by,
                     body_id=loaded.bodies[item["body"]].id)
-        # What the unit is, for scope and competence (the columns of docgen.rules), once
-        # the store records them.
-        for column in ("category", "managed_by"):
-            if hasattr(Unit, column):
-                setattr(unit, column, item.get(column, ""))
         session.add(unit)
         session.flush()
         loaded.units[name] = unit
