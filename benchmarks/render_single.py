@@ -73,7 +73,7 @@ def main() -> None:
                         help="comma-separated sample names (default: every sample)")
     args = parser.parse_args()
     names = ([n.strip() for n in args.kinds.split(",") if n.strip()]
-             or sorted(p.stem for p in SAMPLES.glob("*.json")))
+             or sorted(p.stem for p in SAMPLES.glob("*.json") if p.stem != "dossier"))
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}; median of {args.runs} runs, in ms")
     print(f"{'sample':<18}{'document':>10}{'render':>10}{'plain':>10}{'plain/render':>14}")

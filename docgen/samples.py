@@ -34,6 +34,13 @@ def load_dossier(folder: str) -> dict:
     return load_sample(DOSSIER_FILE, folder)
 
 
+def sample_inputs() -> list[tuple[str, str, str]]:
+    """Every generated sample input as (folder, name, kind), in the dossiers' order:
+    ("quan-son-2022", "decision-na-meo", "decision"), …"""
+    return [(folder, entry["file"].removesuffix(".json"), entry["kind"])
+            for folder in DOSSIERS for entry in load_dossier(folder)["documents"]]
+
+
 def dump(data: dict) -> str:
     """A sample input as it is written to its file (stable, readable, final newline)."""
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -20,14 +20,14 @@ CLASSES = ("Xuất sắc", "Khá", "Trung bình", "Yếu")
 @pytest.fixture(scope="module")
 def commune_decision():
     from docgen.samples import load_sample
-    data = load_sample("decision-commune")
+    data = load_sample("decision", "trung-ha-2025")
     return data, docgen.render_document("decision", data)
 
 
 @pytest.fixture(scope="module")
 def commune_report():
     from docgen.samples import load_sample
-    data = load_sample("report-commune")
+    data = load_sample("report", "trung-ha-2025")
     return data, docgen.render_document("report", data)
 
 
@@ -92,12 +92,11 @@ def test_a_kind_whose_units_all_went_away_keeps_its_row(sample):
     assert nd30.check(out) == []
 
 
-@pytest.mark.parametrize("kind, name", [("decision", "decision-commune"),
-                                        ("report", "report-commune")])
+@pytest.mark.parametrize("kind, name", [("decision", "decision"), ("report", "report")])
 def test_the_cli_renders_the_commune_samples(runner, kind, name, tmp_path):
     from docgen.cli import main
     from docgen.samples import sample_path
     out = tmp_path / f"{name}.docx"
-    result = runner.invoke(main, ["render", kind, str(sample_path(name)), "-o", str(out)])
+    result = runner.invoke(main, ["render", kind, str(sample_path(name, "trung-ha-2025")), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert nd30.check(out.read_bytes()) == []

@@ -53,7 +53,7 @@ def district(sample):
 
 @pytest.fixture
 def commune(sample):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     return data, docgen.render_document("plan", data)
 
 
@@ -287,7 +287,7 @@ def test_commune_defaults_decision_510_and_computes_the_trich_yeu(commune):
 # --- numbering and derived values ------------------------------------------------------------
 
 def test_khoan_numbers_and_vietnamese_letters_follow_the_data(sample):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     data["measures"] = ([{"level": "khoan", "text": "Tuyên truyền"}] +
                         [{"level": "diem", "text": f"Việc {i}."} for i in range(7)] +
                         [{"level": "khoan", "text": "Mô hình"},
@@ -305,7 +305,7 @@ def test_khoan_numbers_and_vietnamese_letters_follow_the_data(sample):
 
 
 def test_reviews_can_be_given(sample):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     data["reviews"] = [{"years": 5, "label": "Sơ kết"}, {"years": 9, "label": "Tổng kết",
                                                          "year": 2031}]
     body = texts(docgen.render_document("plan", data))
@@ -314,7 +314,7 @@ def test_reviews_can_be_given(sample):
 
 
 def test_report_deadline_defaults_to_step_2(sample):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     del data["report_deadline"]
     text = "\n".join(texts(docgen.render_document("plan", data)))
     assert "(Công an xã) trước ngày 03/4/2026 để tổng hợp" in text
@@ -404,7 +404,7 @@ REFUSED = [
 
 @pytest.mark.parametrize("mutate, field, words", REFUSED)
 def test_bad_input_is_refused_with_the_field_named(sample, mutate, field, words):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     mutate(data)
     with pytest.raises(InputError) as err:
         docgen.render_document("plan", data)
@@ -438,7 +438,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("mutate, raw, printed", HOSTILE)
 def test_hostile_text_renders_faithfully(sample, mutate, raw, printed):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     mutate(data, raw)
     out = docgen.render_document("plan", data)
     assert any(t.startswith(printed) for t in texts(out)), printed
@@ -459,7 +459,7 @@ HOSTILE_REFUSED = [
 
 @pytest.mark.parametrize("mutate, field, words", HOSTILE_REFUSED)
 def test_hostile_text_is_refused_naming_the_field(sample, mutate, field, words):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     mutate(data)
     with pytest.raises(InputError) as err:
         docgen.render_document("plan", data)
@@ -493,7 +493,7 @@ def test_cli_refuses_bad_json_without_writing(runner, tmp_path):
 
 
 def test_cli_names_a_missing_field_without_writing(runner, sample, write_json, tmp_path):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     del data["standing_body"]
     out = tmp_path / "out.docx"
     result = runner.invoke(main, ["render", "plan", str(write_json(data)), "-o", str(out)])
