@@ -118,7 +118,8 @@ def test_the_manifest_counts_and_fingerprints_every_member(instance, tmp_path):
     assert manifest["format"] == 1 and manifest["program"] == "docgen"
     assert dt.datetime.fromisoformat(manifest["created"]).tzinfo is not None
     assert manifest["counts"] == {"body": 9, "unit": 45, "document": 12, "issued": 11,
-                                  "household": 13, "app_user": manifest["counts"].get("app_user", 0)}
+                                  "household": 13,
+                                  "app_user": manifest["counts"].get("app_user", 0)}
 
 
 def test_the_copy_is_one_self_contained_sqlite_file(instance, tmp_path):
@@ -258,7 +259,8 @@ def test_restoring_over_data_needs_force_and_keeps_the_old_database(instance, ar
     db.dispose()
     summary = backup.restore(archive, instance=instance, force=True)
     assert summary.kept is not None and summary.kept.exists()
-    assert snapshot(instance)["counters"] == [(1, 2023, 1)]
+    # The samples' registers (2022, 2025) and the decision issued before the backup.
+    assert [c for c in snapshot(instance)["counters"] if c[1] == 2023] == [(1, 2023, 1)]
     old = sqlite3.connect(summary.kept)
     assert old.execute("SELECT max(number) FROM document").fetchone()[0] == 2
     old.close()

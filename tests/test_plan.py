@@ -248,7 +248,7 @@ def test_commune_plan_carries_its_own_bodies_numbers_and_dates(commune):
         "- Lưu: VT; BCĐ 138 xã, Công an xã.",
     ):
         assert expected in text, expected
-    assert body[-3:] == ["TRƯỞNG BAN", "CHỦ TỊCH UBND XÃ", "Hà Văn Quyết"]
+    assert body[-3:] == ["TRƯỞNG BAN", "CHỦ TỊCH UBND XÃ", "Hà Văn Phong"]
 
 
 def test_commune_plan_assigns_its_own_tasks(commune):

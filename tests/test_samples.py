@@ -28,7 +28,7 @@ REPORTS = {"quan-son-2022": ("report", "decision"), "trung-ha-2025": ("report", 
 
 @pytest.fixture(scope="module")
 def built():
-    from docgen.store.sample_dossiers import build_samples
+    from docgen.sample_build import build_samples
     return build_samples()
 
 
@@ -67,7 +67,7 @@ def body_named(dossier: dict, name: str) -> dict:
 # --- one source ------------------------------------------------------------------------
 
 def test_every_sample_file_is_what_its_dossier_makes(built):
-    """`python -m docgen.samples build` leaves nothing to change: the committed inputs are
+    """`python -m docgen.sample_build build` leaves nothing to change: the committed inputs are
     the store's, and no hand-written input is left beside them."""
     for folder in DOSSIERS:
         files = built[folder]
@@ -78,10 +78,10 @@ def test_every_sample_file_is_what_its_dossier_makes(built):
 
 
 def test_the_build_command_checks_and_writes(built, capsys):
-    from docgen.samples import main
+    from docgen.sample_build import main
     assert main(["check"]) == 0
     assert main(["nonsense"]) == 2
-    assert "python -m docgen.samples build|check" in capsys.readouterr().err
+    assert "python -m docgen.sample_build build|check" in capsys.readouterr().err
 
 
 def test_each_file_is_the_input_the_register_keeps(register):
@@ -323,8 +323,7 @@ def test_a_dossier_deciding_other_than_suggested_without_a_reason_is_refused(tmp
     database = store.Store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     database.create_schema()
     loaded = seed.Loaded("trung-ha-2025", dossier)
-    with pytest.raises(InputError, match="cần ghi lý do"):
-        with database.session() as session:
-            seed._bodies(session, loaded)
-            seed._units(session, loaded, load_policy(SHIPPED))
+    with pytest.raises(InputError, match="cần ghi lý do"), database.session() as session:
+        seed._bodies(session, loaded)
+        seed._units(session, loaded, load_policy(SHIPPED))
     database.dispose()

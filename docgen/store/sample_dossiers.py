@@ -3,31 +3,44 @@ input comes from the prefill functions (units, classes, scores, "An toàn" flags
 citations of the register), completed by the dossier's own settings (number, date,
 recipients, narrative), then registered as issued, so that the next document cites it.
 
-`build_samples()` loads the dossiers into a throw-away store and returns every sample
-input (`python -m docgen.samples build` writes them; tests/test_samples.py compares).
+docgen.sample_build loads the dossiers into a throw-away store and writes every input
+(`python -m docgen.sample_build build`; tests/test_samples.py compares).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import tempfile
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from .. import documents, domain, prepare, render_document, schema
 from ..errors import UserError
 from ..vietnamese import doc_symbol
-from .models import STATUS_ISSUED, Counter, Document
+from .models import STATUS_ISSUED, Body, Counter, Document, Signer, Unit
 from .numbering import create_document
 from .prefill import (commitment_inputs, decision_input, issuer_input, proposal_input,
                       registration_rows, report_input)
-from .seed import Loaded
 
 CLERK = "văn thư (dữ liệu mẫu)"
 PREFILLED = {"decision": decision_input, "proposal": proposal_input, "report": report_input}
 _rendered: dict[str, bytes] = {}  # the samples render the same bytes in every store
+
+
+@dataclass
+class Loaded:
+    """One dossier in the store: its source data and the rows made from it, by key."""
+
+    folder: str
+    data: dict
+    bodies: dict[str, Body] = field(default_factory=dict)
+    signers: dict[tuple[str, str], Signer] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int:
+        return int(self.data["year"])
 
 
 def _render(kind: str, data: dict, *, parsed=None) -> bytes:
@@ -138,18 +151,3 @@ def issue_documents(session: Session, loaded: Loaded) -> dict[str, dict]:
             raise UserError(f"Hồ sơ mẫu: loại văn bản «{entry['kind']}» không có")
         out[entry["file"]] = _readable(_document(session, loaded, entry))
     return out
-
-
-def build_samples() -> dict[str, dict[str, dict]]:
-    """Every generated sample input, per folder and file name, from a fresh store."""
-    from .engine import Store
-
-    with tempfile.TemporaryDirectory(prefix="docgen-samples-") as folder:
-        store = Store(f"sqlite:///{Path(folder) / 'samples.sqlite3'}")
-        try:
-            store.create_schema()
-            with store.session() as session:
-                from .seed import load_sample_district
-                return load_sample_district(session)
-        finally:
-            store.dispose()

@@ -6,8 +6,6 @@ by the same rules as a clerk's entry."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from sqlalchemy.orm import Session
 
 from ..policy import SHIPPED, Policy, load_policy
@@ -15,25 +13,11 @@ from ..samples import DOSSIERS, load_dossier
 from ..vietnamese import fold
 from .assessments import check_assessment
 from .households import save_household
-from .models import Assessment, Body, Signer, Unit
+from .models import Assessment, Unit
 from .queries import check_unit, save_body, save_signer
+from .sample_dossiers import Loaded, issue_documents
 
 YEAR = 2022  # the year the grid opens on: the district's dossier
-
-
-@dataclass
-class Loaded:
-    """One dossier in the store: its source data and the rows made from it, by key."""
-
-    folder: str
-    data: dict
-    bodies: dict[str, Body] = field(default_factory=dict)
-    signers: dict[tuple[str, str], Signer] = field(default_factory=dict)
-    units: dict[str, Unit] = field(default_factory=dict)
-
-    @property
-    def year(self) -> int:
-        return int(self.data["year"])
 
 
 def _bodies(session: Session, loaded: Loaded) -> None:
@@ -96,13 +80,11 @@ def load_sample_district(session: Session, *, policy: Policy | None = None
                          ) -> dict[str, dict[str, dict]]:
     """Insert the sample dossiers into `session` (the caller checks the database is empty)
     with their registers; returns the document inputs made on the way, per folder and file
-    name (what `python -m docgen.samples build` writes).
+    name (what `python -m docgen.sample_build build` writes).
 
     Suggestions use the shipped example policy unless `policy` is given, so the sample's
     scores and classes agree with it.
     """
-    from .sample_dossiers import issue_documents
-
     policy = policy or load_policy(SHIPPED)
     loaded = [load_records(session, folder, policy) for folder in DOSSIERS]
     return {item.folder: issue_documents(session, item) for item in loaded}
