@@ -22,6 +22,9 @@ RESIDENCE = "Nơi cư trú: Bản Na Mèo, xã Na Mèo, huyện Quan Sơn, tỉn
 @pytest.fixture
 def commitment(sample):
     data = sample("commitment")
+    # The sample's household head has no CCCD (the commitment form shows none on the web
+    # form, personal data): one is given here so that every field prints.
+    data["id_number"] = "038079004512"
     return data, docgen.render_document("commitment", data)
 
 
@@ -50,8 +53,8 @@ def test_commitment_text_has_every_field_in_order(commitment):
                         "BẢN CAM KẾT",
                         "Thực hiện tiêu chuẩn “An toàn về an ninh, trật tự” năm 2022",
                         "Kính gửi: Ban Công tác Mặt trận bản Na Mèo"]
-    assert "Họ và tên chủ hộ: Lò Văn Xuân\tNăm sinh: 1968" in body
-    assert "Số CCCD: 038068001245\tSố nhân khẩu: 5" in body
+    assert "Họ và tên chủ hộ: Phạm Bá Tình\tNăm sinh: 1979" in body
+    assert "Số CCCD: 038079004512\tSố nhân khẩu: 5" in body
     assert RESIDENCE in body
     items = [t for t in body if t[:2] in {f"{i}." for i in range(1, 10)}]
     assert len(items) == len(DEFAULT_COMMITMENTS)
@@ -63,7 +66,7 @@ def test_commitment_text_has_every_field_in_order(commitment):
     i = body.index("XÁC NHẬN CỦA TRƯỞNG BẢN")
     # Row by row, so the two columns line up: headings, notes, names.
     assert body[i:i + 6] == ["XÁC NHẬN CỦA TRƯỞNG BẢN", "NGƯỜI CAM KẾT", "(Ký, ghi rõ họ tên)",
-                             "(Ký, ghi rõ họ tên)", "Vi Văn Hoàn", "Lò Văn Xuân"]
+                             "(Ký, ghi rõ họ tên)", "Vi Văn Hoàn", "Phạm Bá Tình"]
     assert not any(t.startswith("Số:") for t in body)     # a citizen's form has no number
 
 
@@ -147,7 +150,7 @@ def test_staff_form_names_the_unit_and_commits_alone(sample):
     del data["members"]
     out = docgen.render_document("commitment", data)
     body = texts(out)
-    assert "Họ và tên: Lò Văn Xuân\tNăm sinh: 1968" in body
+    assert "Họ và tên: Phạm Bá Tình\tNăm sinh: 1979" in body
     assert "Đơn vị công tác: Phòng Tài chính - Kế hoạch huyện Quan Sơn" in body
     assert "Chức vụ: Kế toán" in body
     assert not any("nhân khẩu" in t or "Nơi cư trú" in t for t in body)
@@ -160,9 +163,9 @@ def test_staff_form_names_the_unit_and_commits_alone(sample):
 def test_missing_optional_fields_print_dotted_gaps(sample):
     data = sample("commitment")
     for key in ("birth_year", "id_number", "members", "recipient", "confirmer_name"):
-        del data[key]
+        data.pop(key, None)
     body = texts(docgen.render_document("commitment", data))
-    assert "Họ và tên chủ hộ: Lò Văn Xuân\tNăm sinh: " + "…" * 8 in body
+    assert "Họ và tên chủ hộ: Phạm Bá Tình\tNăm sinh: " + "…" * 8 in body
     # Room for 12 handwritten digits, short enough to leave «Số nhân khẩu» on its line.
     assert any(t.startswith("Số CCCD: " + "…" * 12 + "\tSố nhân khẩu: ") for t in body)
     assert not any(t.startswith("Kính gửi") for t in body)
@@ -241,7 +244,7 @@ def test_hostile_names_render_faithfully(sample, raw, printed):
     data["full_name"] = raw
     out = docgen.render_document("commitment", data)
     body = texts(out)
-    assert f"Họ và tên chủ hộ: {printed}\tNăm sinh: 1968" in body
+    assert f"Họ và tên chủ hộ: {printed}\tNăm sinh: 1979" in body
     assert body.count(printed) == 1                      # the signature line
     assert nd30.check(out) == []
 
@@ -252,7 +255,7 @@ def test_render_command_makes_the_commitment(runner, sample, write_json, tmp_pat
     result = runner.invoke(main, ["render", "commitment", str(write_json(sample("commitment"))),
                                   "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Họ và tên chủ hộ: Lò Văn Xuân\tNăm sinh: 1968" in texts(out.read_bytes())
+    assert "Họ và tên chủ hộ: Phạm Bá Tình\tNăm sinh: 1979" in texts(out.read_bytes())
 
 
 # --------------------------------------------------------------------------- registration
