@@ -128,7 +128,7 @@ def main() -> None:
         documents_child(args.child.split(","), args.runs)
         return
     names = ([n.strip() for n in args.kinds.split(",") if n.strip()]
-             or sorted(p.stem for p in SAMPLES.glob("*.json")))
+             or sorted(p.stem for p in SAMPLES.glob("*.json") if p.stem != "dossier"))
     if args.against:
         print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
               f"load average {os.getloadavg()[0]:.1f}")

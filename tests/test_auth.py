@@ -23,19 +23,17 @@ def csrf(client, url="/"):
 
 @pytest.fixture
 def world(db):
-    """A commune body of Na Mèo with a clerk and a viewer, and a district document."""
+    """The sample's commune of Na Mèo with a clerk and a viewer, and a district document."""
     with db.session() as s:
         ubnd = next(b for b in q.list_bodies(s) if b.abbreviation == "UBND")
-        commune = q.save_body(s, name="Ủy ban nhân dân xã Na Mèo", abbreviation="UBND",
-                              place="Na Mèo", parent_id=ubnd.id, level="xã", commune="Xã Na Mèo")
-        q.save_signer(s, body_id=commune.id, name="Vi Văn Lả", position="Chủ tịch")
+        commune = next(b for b in q.list_bodies(s) if b.name == "Ủy ban nhân dân xã Na Mèo")
         q.save_user(s, username="vanthu.namao", role=q.ROLE_COMMUNE, body_id=commune.id,
                     password=CLERK_PASSWORD, must_change=False)
         q.save_user(s, username="xem", role=q.ROLE_VIEWER, password=CLERK_PASSWORD,
                     must_change=False)
         units = q.list_units(s)
         inside = next(u for u in units if u.name == "Bản Na Mèo")
-        outside = next(u for u in units if u.name == "Bản Bôn")
+        outside = next(u for u in units if u.name == "Xã Sơn Hà")  # the district's
         data, _, _ = q.decision_input(s, ubnd.id, 2022)
         doc = q.create_document(s, kind="decision", body_id=ubnd.id, data=data,
                                 created_by="admin", render=render_document)
@@ -199,16 +197,18 @@ def test_commune_clerk_gets_404_for_every_route_naming_another_communes_record(a
 
 def test_commune_clerk_lists_show_only_their_commune(clerk, world):
     units = clerk.get("/don-vi/").get_data(as_text=True)
-    assert "Bản Na Mèo" in units and "Bản Bôn" not in units and "Kho bạc" not in units
+    assert "Bản Na Mèo" in units and "Xã Sơn Hà" not in units and "Trường THCS Sơn Lư" not in units
     register = clerk.get("/so-van-ban/").get_data(as_text=True)
     assert f"/so-van-ban/{world['doc']}" not in register
     bodies = clerk.get("/co-quan/").get_data(as_text=True)
-    assert "Ủy ban nhân dân xã Na Mèo" in bodies and "Công an huyện" not in bodies
+    assert "Ủy ban nhân dân xã Na Mèo" in bodies and "Công an xã Na Mèo" in bodies
+    # No district body is listed (the district's names appear only as the bodies above).
+    assert f'href="/co-quan/{world["ubnd"]}"' not in bodies and 'href="/co-quan/3"' not in bodies
     batch = clerk.get("/cam-ket/").get_data(as_text=True)
     assert "Bản Na Mèo" in batch and "Khu phố Sơn Lư 1" not in batch
     listed = openpyxl.load_workbook(io.BytesIO(clerk.get("/dang-ky/danh-sach.xlsx").data))
     names = {row[1] for row in listed["Danh sách"].iter_rows(min_row=2, values_only=True)}
-    assert "Bản Na Mèo" in names and "Bản Bôn" not in names and "Khu phố Sơn Lư 1" not in names
+    assert "Bản Na Mèo" in names and "Xã Sơn Hà" not in names and "Khu phố Sơn Lư 1" not in names
     assert clerk.get(f"/dang-ky/danh-sach.xlsx?body={world['ubnd']}").status_code == 404
     assert clerk.get(f"/danh-gia/?body={world['ubnd']}").status_code == 404
     assert clerk.get("/nguoi-dung/").status_code == 404
@@ -233,7 +233,8 @@ def test_commune_clerk_import_cannot_write_into_the_district(clerk, world):
     book = openpyxl.Workbook()
     book.active.append(["Tên đơn vị", "Loại hình", "Cơ quan đánh giá", "Ghi chú"])
     book.active.append(["Bản Mới", "Khu dân cư", "", ""])
-    book.active.append(["Bản Bôn", "Khu dân cư", "Ủy ban nhân dân huyện Quan Sơn", "đổi ghi chú"])
+    book.active.append(["Xã Sơn Hà", "Xã, thị trấn", "Ủy ban nhân dân huyện Quan Sơn",
+                        "đổi ghi chú"])
     book.active.append(["Bản Khác", "Khu dân cư", "Ủy ban nhân dân huyện Quan Sơn", ""])
     data = io.BytesIO()
     book.save(data)

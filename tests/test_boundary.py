@@ -59,14 +59,12 @@ def build_world(app) -> dict:
     db = app.extensions["docgen_store"]
     with db.session() as s:
         district = next(b for b in q.list_bodies(s) if b.abbreviation == "UBND")
-        a = q.save_body(s, name="Ủy ban nhân dân xã Na Mèo", abbreviation="UBND", place="Na Mèo",
-                        parent_id=district.id, level="xã", commune="Xã Na Mèo")
-        police = q.save_body(s, name="Công an xã Na Mèo", abbreviation="CAX", place="Na Mèo",
-                             parent_id=a.id, level="xã", commune="Xã Na Mèo")
+        # The sample's commune of Na Mèo and its police; another commune made here.
+        a = next(b for b in q.list_bodies(s) if b.name == "Ủy ban nhân dân xã Na Mèo")
+        police = next(b for b in q.list_bodies(s) if b.name == "Công an xã Na Mèo")
         b = q.save_body(s, name="Ủy ban nhân dân xã Kín Đáo", abbreviation="UBND",
                         place="Kín Đáo", parent_id=district.id, level="xã",
                         commune="Xã Kín Đáo")
-        q.save_signer(s, body_id=a.id, name="Vi Văn Lả", position="Chủ tịch")
         b_signer = q.save_signer(s, body_id=b.id, name="Lường Văn Kín Đáo", position="Chủ tịch")
         own = q.save_unit(s, name="Bản Poọng", kind="khu_dan_cu", body_id=a.id,
                           commune="Xã Na Mèo")
@@ -90,7 +88,8 @@ def build_world(app) -> dict:
             data = q.decision_input(s, body.id, 2022).data
             docs[key] = q.create_document(s, kind="decision", body_id=body.id, data=data,
                                           created_by="admin", render=render_document).id
-        inside = next(u for u in q.list_units(s) if u.name == "Bản Na Mèo")
+        # A unit the district assesses in the commune of Na Mèo.
+        inside = next(u for u in q.list_units(s) if u.name == "Trường PTDTBT THCS Na Mèo")
         return {"district": district.id, "a_body": a.id, "a_police": police.id, "b_body": b.id,
                 "b_signer": b_signer.id, "own": own.id, "b_unit": b_unit.id,
                 "hidden": hidden.id, "inside": inside.id, "b_clerk": users["vanthu.kindao"],
@@ -324,12 +323,13 @@ def test_a_clerk_changing_a_district_units_note_leaves_its_body(app, world):
     assert response.status_code == 302
     unit = unit_row(app, world["inside"])
     assert unit.body_id == world["district"] and unit.note == "Đã rà soát lại"
-    assert unit.name == "Bản Na Mèo" and unit.commune == "Xã Na Mèo"
+    assert unit.name == "Trường PTDTBT THCS Na Mèo" and unit.commune == "Xã Na Mèo"
     assert audit_details(app, "lưu đơn vị")[0] == ""
     # Moving it on purpose is refused, naming the field.
     moved = clerk.post(url, data={**fields.values, "body_id": str(world["a_body"])})
     assert moved.status_code == 422
-    assert "Cơ quan đánh giá: đơn vị «Bản Na Mèo» do Ủy ban nhân dân huyện Quan Sơn đánh giá" \
+    assert ("Cơ quan đánh giá: đơn vị «Trường PTDTBT THCS Na Mèo» do Ủy ban nhân dân huyện Quan "
+            "Sơn đánh giá") \
         in moved.text
     assert unit_row(app, world["inside"]).body_id == world["district"]
 
@@ -388,16 +388,18 @@ def test_a_clerks_draft_never_links_another_communes_unit(app, world):
     clerk = signed_in(app, "vanthu.namao")
     url = f"/van-ban/decision/moi?body={world['a_body']}&year=2022"
     fields = form_fields(clerk.get(url).text).values
-    assert fields["units-0-name"] == "Bản Poọng"
+    own = [v for k, v in fields.items() if re.fullmatch(r"units-\d+-name", k) and v]
+    assert "Bản Poọng" in own and "Bản Na Mèo" in own  # made here, and the sample's
     rows = {}
-    for i, name in enumerate(("Bản Kín Đáo", "Bản Khuất Nẻo", "Bản Na Mèo"), 1):
+    names = ("Bản Kín Đáo", "Bản Khuất Nẻo", "Trường PTDTBT THCS Na Mèo")
+    for i, name in enumerate(names, len(own)):
         rows.update({f"units-{i}-name": name, f"units-{i}-kind": fields["units-0-kind"],
                      f"units-{i}-grade": fields["units-0-grade"], f"units-{i}-note": ""})
     response = clerk.post(url, data={**fields, **rows})
     assert response.status_code == 302, re.findall(r'role="alert">([^<]+)', response.text)
     doc_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
     # Its own unit and the district's unit of its commune; nothing of Kín Đáo.
-    assert linked(app, doc_id) == {"Bản Poọng", "Bản Na Mèo"}
+    assert linked(app, doc_id) == {*own, "Trường PTDTBT THCS Na Mèo"}
     owner = signed_in(app, "vanthu.kindao")  # drops their own draft, then the unit
     assert confirmed_delete(owner, f"/so-van-ban/{world['b_doc']}/xoa").status_code == 302
     response = confirmed_delete(owner, f"/don-vi/{world['b_unit']}/xoa", follow_redirects=True)

@@ -24,7 +24,7 @@ def test_render_decision_writes_a_docx(runner, tmp_path, sample, write_json):
     out = tmp_path / "qd.docx"
     result = run(runner, "render", "decision", write_json(sample("decision")), "-o", out)
     assert result.exit_code == 0, result.output
-    assert "Số: 15/QĐ-UBND" in texts(out.read_bytes())
+    assert "Số: 2158/QĐ-UBND" in texts(out.read_bytes())
 
 
 @pytest.mark.parametrize("content, words", [

@@ -20,14 +20,14 @@ CLASSES = ("Xuất sắc", "Khá", "Trung bình", "Yếu")
 @pytest.fixture(scope="module")
 def commune_decision():
     from docgen.samples import load_sample
-    data = load_sample("decision-commune")
+    data = load_sample("decision", "trung-ha-2025")
     return data, docgen.render_document("decision", data)
 
 
 @pytest.fixture(scope="module")
 def commune_report():
     from docgen.samples import load_sample
-    data = load_sample("report-commune")
+    data = load_sample("report", "trung-ha-2025")
     return data, docgen.render_document("report", data)
 
 
@@ -46,24 +46,25 @@ def test_the_commune_decision(commune_decision):
     body = texts(out)
     assert body[0] == "ỦY BAN NHÂN DÂN XÃ TRUNG HẠ"  # no superior above a commune committee
     assert body[1] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-    assert "Số: 04/QĐ-UBND" in body and "Trung Hạ, ngày 20 tháng 01 năm 2026" in body
+    assert "Số: 215/QĐ-UBND" in body and "Trung Hạ, ngày 13 tháng 11 năm 2025" in body
     assert any(t.startswith(LAW_2025) for t in body)  # issued after 1 July 2025
-    assert "Theo đề nghị của Trưởng Công an xã." in body
+    assert ("Theo đề nghị của Trưởng Công an xã tại Tờ trình số 58/TTr-CAX ngày 10 tháng 11 "
+            "năm 2025.") in body
     grades = Counter(u["grade"] for u in data["units"])
     for grade in CLASSES:
         assert f"- Loại {grade}: {grades[grade]:02d} đơn vị" in " ".join(body)
     assert f"Tổng cộng: {len(data['units'])} đơn vị" in body
     n = body.index("TM. ỦY BAN NHÂN DÂN")
     assert body[n:n + 3] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Hà Văn Phong"]
-    assert ("(Kèm theo Quyết định số 04/QĐ-UBND ngày 20 tháng 01 năm 2026 của Ủy ban nhân dân "
-            "xã Trung Hạ)") in body
+    assert ("(Kèm theo Quyết định số 215/QĐ-UBND ngày 13 tháng 11 năm 2025 của Ủy ban nhân "
+            "dân xã Trung Hạ)") in body
 
 
 def test_the_commune_police_report(commune_report):
     data, out = commune_report
     body = texts(out)
     assert body[:2] == ["CÔNG AN TỈNH THANH HÓA", "CÔNG AN XÃ TRUNG HẠ"]
-    assert "Số: 37/BC-CAX" in body
+    assert "Số: 71/BC-CAX" in body
     assert "Kính gửi:\t- Công an tỉnh Thanh Hóa;\n- Ủy ban nhân dân xã Trung Hạ." in body
     units = data["units"]
     assert any(t.startswith(f"Toàn xã có {len(units)} đơn vị được đánh giá") for t in body)
@@ -78,7 +79,7 @@ def test_the_commune_police_report(commune_report):
     assert [r[0] for r in safe[1:-1]] == kinds
     assert safe[-1][1:3] == [str(len(units)), str(sum(1 for u in units if u["safe"]))]
     assert not any("không có loại hình" in t for t in body)
-    assert any(t.startswith("So với năm 2024 (toàn xã có 13 đơn vị") for t in body)
+    assert any(t.startswith("So với năm 2024 (toàn xã có 12 đơn vị") for t in body)
 
 
 def test_a_kind_whose_units_all_went_away_keeps_its_row(sample):
@@ -92,12 +93,12 @@ def test_a_kind_whose_units_all_went_away_keeps_its_row(sample):
     assert nd30.check(out) == []
 
 
-@pytest.mark.parametrize("kind, name", [("decision", "decision-commune"),
-                                        ("report", "report-commune")])
+@pytest.mark.parametrize("kind, name", [("decision", "decision"), ("report", "report")])
 def test_the_cli_renders_the_commune_samples(runner, kind, name, tmp_path):
     from docgen.cli import main
     from docgen.samples import sample_path
     out = tmp_path / f"{name}.docx"
-    result = runner.invoke(main, ["render", kind, str(sample_path(name)), "-o", str(out)])
+    source = sample_path(name, "trung-ha-2025")
+    result = runner.invoke(main, ["render", kind, str(source), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert nd30.check(out.read_bytes()) == []

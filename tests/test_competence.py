@@ -224,22 +224,22 @@ def test_the_units_page_shows_who_decides_each_unit(client, app):
     page = client.get("/don-vi/?year=2022").get_data(as_text=True)
     assert "<th" in page and "Cấp có thẩm quyền quyết định</th>" in page
     assert "Ủy ban nhân dân huyện Quan Sơn" in _decider_cell(page, "Xã Na Mèo")
-    assert ("Ủy ban nhân dân xã Na Mèo (chưa có trong danh sách cơ quan)"
-            in _decider_cell(page, "Bản Na Mèo"))
-    school = _unit(app_db, "Trường Tiểu học Trung Xuân")
+    cell = _decider_cell(page, "Bản Na Mèo")  # the sample's commune, a stored body
+    assert "Ủy ban nhân dân xã Na Mèo" in cell and "chưa có trong danh sách" not in cell
+    school = _unit(app_db, "Trường PTDTBT THCS Mường Mìn")
     with app_db.session() as s:
         store.save_unit(s, id=school.id, name=school.name, kind=school.kind,
                         body_id=school.body_id, commune=school.commune, category="tieu_hoc")
     page = client.get("/don-vi/?year=2022").get_data(as_text=True)
-    cell = _decider_cell(page, "Trường Tiểu học Trung Xuân")
+    cell = _decider_cell(page, "Trường PTDTBT THCS Mường Mìn")
     assert "Ngoài phạm vi đánh giá</span>" in cell and "Điều 1 khoản 2 điểm b" in cell
     assert "Trường tiểu học" in page  # the category's label from the rules file
 
 
 def test_the_two_level_period_shows_the_commune_for_what_the_district_managed(client, app):
     page = client.get("/don-vi/?year=2025").get_data(as_text=True)
-    assert ("Ủy ban nhân dân thị trấn Sơn Lư (chưa có trong danh sách cơ quan)"
-            in _decider_cell(page, "Trường THCS Sơn Lư"))
+    cell = _decider_cell(page, "Trường THCS Sơn Lư")  # the town is a stored body
+    assert "Ủy ban nhân dân thị trấn Sơn Lư" in cell and "chưa có trong danh sách" not in cell
     assert "Ủy ban nhân dân cấp tỉnh" in _decider_cell(page, "Xã Na Mèo")
 
 
@@ -273,8 +273,9 @@ def test_the_units_workbook_carries_category_and_managing_tier(app):
     from helpers import xlsx
     app_db = app.extensions["docgen_store"]
     data = xlsx([["Tên đơn vị", "Loại hình", "Phân loại đơn vị", "Cấp quản lý"],
-                 ["Trường Tiểu học Sơn Điện", "Cơ sở giáo dục", "Trường tiểu học", ""],
-                 ["Trường THCS Sơn Lư", "Cơ sở giáo dục", "thcs", "cấp huyện"],
+                 ["Trường PTDTBT Tiểu học và THCS Sơn Điện", "Cơ sở giáo dục",
+                  "Trường tiểu học", ""],
+                 ["Trường THCS Sơn Lư", "Cơ sở giáo dục", "thcs", "cấp tỉnh"],
                  ["Bản Na Mèo", "Khu dân cư", "Doanh nghiệp nhỏ", ""],
                  ["Bản Sa Ná", "Khu dân cư", "", "cấp thôn"]])
     with app_db.session() as s:
@@ -285,8 +286,9 @@ def test_the_units_workbook_carries_category_and_managing_tier(app):
             "Dòng 5: Cấp quản lý «cấp thôn» không hợp lệ; chọn một trong: Bộ, cấp tỉnh, "
             "cấp huyện, cấp xã (hoặc để trống)"]
         assert {r.name: r.changes for r in plan.update} == {
-            "Trường Tiểu học Sơn Điện": {"category": ("", "tieu_hoc")},
-            "Trường THCS Sơn Lư": {"category": ("", "thcs"), "managed_by": ("", "huyen")}}
+            "Trường PTDTBT Tiểu học và THCS Sơn Điện": {  # a blank cell is a blank tier
+                "category": ("lien_cap_tieu_hoc", "tieu_hoc"), "managed_by": ("huyen", "")},
+            "Trường THCS Sơn Lư": {"managed_by": ("huyen", "tinh")}}
         exchange.apply_units_import(s, plan)
     with app_db.session(readonly=True) as s:
         sheet = openpyxl.load_workbook(io.BytesIO(exchange.export_units(s, 1))).worksheets[0]
@@ -294,8 +296,8 @@ def test_the_units_workbook_carries_category_and_managing_tier(app):
     header = [c.value for c in sheet[1]]
     assert header[-2:] == ["Phân loại đơn vị", "Cấp quản lý"]
     rows = {r[1]: r[-2:] for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["Trường THCS Sơn Lư"] == ("Trường trung học cơ sở", "cấp huyện")
-    assert rows["Bản Na Mèo"] == (None, None)
+    assert rows["Trường THCS Sơn Lư"] == ("Trường trung học cơ sở", "cấp tỉnh")
+    assert rows["Xã Na Mèo"] == ("Xã", None)
     assert (again.add, again.update, again.reject) == ([], [], [])  # the round trip holds
     # A workbook without the two columns keeps what is stored.
     with app_db.session(readonly=True) as s:

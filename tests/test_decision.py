@@ -81,13 +81,13 @@ def test_article_1_counts_match_the_list(decision):
 def test_number_and_date_follow_nd30(decision):
     _, out = decision
     body = texts(out)
-    assert "Số: 15/QĐ-UBND" in body
-    assert "Quan Sơn, ngày 10 tháng 02 năm 2023" in body
-    assert any("(Kèm theo Quyết định số 15/QĐ-UBND ngày 10 tháng 02 năm 2023 của Chủ tịch Ủy ban "
-               "nhân dân huyện Quan Sơn)" in t for t in body)
-    date_par = paragraphs_with(out, "Quan Sơn, ngày 10")[0]
+    assert "Số: 2158/QĐ-UBND" in body
+    assert "Quan Sơn, ngày 14 tháng 11 năm 2022" in body
+    assert any("(Kèm theo Quyết định số 2158/QĐ-UBND ngày 14 tháng 11 năm 2022 của Chủ tịch Ủy "
+               "ban nhân dân huyện Quan Sơn)" in t for t in body)
+    date_par = paragraphs_with(out, "Quan Sơn, ngày 14")[0]
     assert all(r.italic for r in date_par.runs if r.text.strip())
-    number_par = paragraphs_with(out, "Số: 15/QĐ-UBND")[0]
+    number_par = paragraphs_with(out, "Số: 2158/QĐ-UBND")[0]
     assert {r.font.size for r in number_par.runs if r.text.strip()} == {Pt(13)}
 
 
@@ -111,7 +111,7 @@ def test_header_bodies_signature_and_recipients(decision):
     n = body.index("Nơi nhận:")
     entries = body[n + 1: n + 7]
     assert entries[0] == "- Như Điều 3;"
-    assert entries[-1] == "- Lưu: VT, CA."
+    assert entries[-1] == "- Lưu: VT, CAH."
     assert all(e.startswith("- ") and e.endswith(";") for e in entries[:-1])
     label = paragraphs_with(out, "Nơi nhận:")[0]
     assert label.runs[0].bold and label.runs[0].italic and label.runs[0].font.size == Pt(12)
@@ -168,7 +168,7 @@ def test_pdf_contains_every_unit_name(decision):
     text = re.sub(r"\s+", " ", pdf_text(pdf))
     for unit in data["units"]:
         assert unit["name"] in text, unit["name"]
-    assert "Quan Sơn, ngày 10 tháng 02 năm 2023" in text
+    assert "Quan Sơn, ngày 14 tháng 11 năm 2022" in text
 
 
 HOSTILE_NAMES = [

@@ -103,7 +103,7 @@ def test_a_new_plan_prints_the_standard_wording(sample):
             "Tổng kết 10 năm thực hiện trong năm 2032."]),
 ], ids=["the district's 2022 plan", "a commune's 2026 plan: the reviews still to come"])
 def test_review_years_follow_the_decisions_schedule(sample, year, expected):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     data["year"] = year
     data.pop("number"), data.pop("date")
     for key in ("plan_deadline", "units_deadline", "report_deadline"):
@@ -230,7 +230,7 @@ def test_a_change_in_points_comes_from_exact_shares():
 
 
 def test_one_unit_in_13_is_the_same_figure_everywhere_in_the_commune_report(sample):
-    text = "\n".join(texts(docgen.render_document("report", sample("report-commune"))))
+    text = "\n".join(texts(docgen.render_document("report", sample("report", "trung-ha-2025"))))
     assert "7,69" in text and "7,70" not in text and "15,39" not in text
 
 

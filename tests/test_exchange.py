@@ -58,32 +58,34 @@ def test_units_export_has_a_bold_frozen_vietnamese_header(db):
     assert all(c.font.b for c in ws[1])
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["B"].width >= 40
-    assert ws.max_row == 45
+    assert ws.max_row == 25  # the district's 24 units
     assert [c.value for c in ws[2]] == [1, "Thị trấn Sơn Lư", "Xã, thị trấn", "Thị trấn Sơn Lư",
-                                        "Ủy ban nhân dân huyện Quan Sơn", None, None, None]
+                                        "Ủy ban nhân dân huyện Quan Sơn", None, "Thị trấn", None]
 
 
 def test_units_round_trip_changes_nothing(db):
     with db.session(readonly=True) as s:
         plan = exchange.preview_units_import(s, exchange.export_units(s), 1)
     assert plan.add == [] and plan.reject == [] and plan.update == []
-    assert len(plan.unchanged) == 44
+    assert len(plan.unchanged) == 45  # both dossiers' units
 
 
 def test_an_edited_export_previews_updates_and_additions_without_writing(db):
     with db.session(readonly=True) as s:
         data = exchange.export_units(s, body_id=1)
-    data = edit(data, {"F3": "Xã vùng cao", "C4": "Khu dân cư", "B46": "Bản Mới",
-                       "C46": "khu dan cu", "D46": "Xã Na Mèo"})
+    data = edit(data, {"F3": "Xã vùng cao", "C4": "Cơ quan", "G4": "Cơ quan, đơn vị",
+                       "B26": "Trường THCS Mới",
+                       "C26": "co so giao duc", "D26": "Xã Na Mèo"})
     with db.session() as s:
         plan = exchange.preview_units_import(s, data, 1)
-        assert [(r.row, r.name) for r in plan.add] == [(46, "Bản Mới")]
+        assert [(r.row, r.name) for r in plan.add] == [(26, "Trường THCS Mới")]
         assert {r.row: r.changes for r in plan.update} == {
-            3: {"note": ("", "Xã vùng cao")}, 4: {"kind": ("xa", "khu_dan_cu")}}
-        assert len(store.list_units(s)) == 44  # a preview writes nothing
+            3: {"note": ("", "Xã vùng cao")},
+            4: {"kind": ("xa", "co_quan"), "category": ("xa", "co_quan")}}
+        assert len(store.list_units(s)) == 45  # a preview writes nothing
         assert exchange.apply_units_import(s, plan) == (1, 2)
     with db.session(readonly=True) as s:
-        assert store.find_unit(s, 1, "ban moi").commune == "Xã Na Mèo"
+        assert store.find_unit(s, 1, "truong thcs moi").commune == "Xã Na Mèo"
         assert store.find_unit(s, 1, "Xã Trung Thượng").note == "Xã vùng cao"
         again = exchange.preview_units_import(s, exchange.export_units(s), 1)
     assert (again.add, again.update, again.reject) == ([], [], [])
@@ -129,8 +131,9 @@ def test_a_units_file_can_name_another_body(db):
 
 def test_a_file_without_the_note_column_keeps_stored_notes(db):
     data = xlsx([["Tên đơn vị", "Loại hình"], ["Bản Na Mèo", "Khu dân cư"]])
-    with db.session(readonly=True) as s:
-        plan = exchange.preview_units_import(s, data, 1)
+    with db.session(readonly=True) as s:  # the commune that assesses the bản
+        commune = next(b.id for b in store.list_bodies(s) if b.name == "Ủy ban nhân dân xã Na Mèo")
+        plan = exchange.preview_units_import(s, data, commune)
     assert len(plan.unchanged) == 1 and plan.update == []
 
 
@@ -231,11 +234,13 @@ def test_outcomes_export_lists_the_year_with_last_years_class(db):
     assert ws.title == "Đánh giá 2022" and ws.freeze_panes == "A2"
     assert [c.value for c in ws[1]] == OUTCOME_COLUMNS
     rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert len(rows) == 44
-    bon = rows["Bản Bôn"]
-    assert bon[3:10] == (75, 72, "Không", "Trung bình", "Yếu",
-                         "Để xảy ra vụ việc phức tạp về ma túy trên địa bàn; Ban Chỉ đạo thống "
-                         "nhất hạ một bậc so với mức đề xuất", "Có vụ việc phức tạp về ma túy")
+    assert len(rows) == 24
+    tien = rows["Xã Trung Tiến"]
+    assert tien[3:10] == (76, 74, "Có", "Khá", "Trung bình",
+                          "Khai thác rừng trái phép kéo dài ở khu vực giáp ranh", None)
+    weak = rows["Công ty Cổ phần Lâm sản 'Mường Mìn' <Chi nhánh Quan Sơn>"]
+    assert weak[3:10] == (45, 42, "Không", "Yếu", "Yếu", None,
+                          "Chưa xây dựng mô hình tự quản về an ninh, trật tự")
     assert rows["Thị trấn Sơn Lư"][5] == "Có"
     assert wb["Danh mục"].sheet_state == "hidden"
 
@@ -244,7 +249,7 @@ def test_outcomes_round_trip_changes_nothing(db):
     with db.session(readonly=True) as s:
         plan = exchange.preview_outcomes_import(s, exchange.export_outcomes(s, 1, 2022), 1, 2022)
     assert (plan.add, plan.update, plan.reject) == ([], [], [])
-    assert len(plan.unchanged) == 44
+    assert len(plan.unchanged) == 24
 
 
 def test_a_blank_form_for_a_new_year_adds_nothing(db):
@@ -300,12 +305,12 @@ def test_outcomes_update_and_clear(db):
 
 
 def test_an_outcome_file_with_only_names_and_classes(db):
-    data = xlsx([["Đơn vị", "Xếp loại"], ["Bản Bôn", "Trung bình"], ["Bản Bôn", "Khá"]])
+    data = xlsx([["Đơn vị", "Xếp loại"], ["Xã Trung Tiến", "Khá"], ["Xã Trung Tiến", "Yếu"]])
     with db.session(readonly=True) as s:
         plan = exchange.preview_outcomes_import(s, data, 1, 2022)
     [row] = plan.update
-    assert row.changes == {"decided": ("yeu", "trung_binh")}
-    assert [str(r) for r in plan.reject] == ["Dòng 3: Đơn vị «Bản Bôn» trùng với dòng 2"]
+    assert row.changes == {"decided": ("trung_binh", "kha")}
+    assert [str(r) for r in plan.reject] == ["Dòng 3: Đơn vị «Xã Trung Tiến» trùng với dòng 2"]
 
 
 # ---- the register ---------------------------------------------------------------------------
@@ -329,15 +334,18 @@ def test_register_export(db):
     assert [c.value for c in ws[1]] == ["STT", "Số", "Ký hiệu", "Ngày ban hành", "Loại văn bản",
                                         "Trích yếu nội dung", "Người ký", "Cơ quan ban hành",
                                         "Người soạn", "Trạng thái"]
-    issued = [c.value for c in ws[2]]
-    assert issued[:3] == [1, 1, "01/QĐ-UBND"]
-    assert issued[3].date() == ISSUED and ws["D2"].number_format == "DD/MM/YYYY"
+    # The samples' register of 2022 is there too: the rows of this test, found by symbol.
+    rows = {ws.cell(r, 3).value or ws.cell(r, 10).value: r for r in range(2, ws.max_row + 1)}
+    at, draft_at = rows["01/QĐ-UBND"], rows["/QĐ-UBND"]
+    issued = [c.value for c in ws[at]]
+    assert issued[1:3] == [1, "01/QĐ-UBND"] and issued[0] == at - 1
+    assert issued[3].date() == ISSUED and ws[f"D{at}"].number_format == "DD/MM/YYYY"
     assert issued[4] == "Quyết định công nhận phân loại phong trào"
     assert issued[6:] == ["Lò Văn Hùng", "Ủy ban nhân dân huyện Quan Sơn", "Nguyễn Thị Văn Thư",
                           "Đã cấp số"]
-    draft = [c.value for c in ws[3]]
+    draft = [c.value for c in ws[draft_at]]
     assert draft[1] is None and draft[2] == "/QĐ-UBND" and draft[-1] == "Dự thảo"
-    assert draft[8] == "'=cmd|' /C calc'!A0" and ws["I3"].data_type == "s"
+    assert draft[8] == "'=cmd|' /C calc'!A0" and ws[f"I{draft_at}"].data_type == "s"
 
 
 def test_exports_are_valid_zip_packages(db):

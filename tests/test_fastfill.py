@@ -23,7 +23,7 @@ import pytest
 from lxml import etree
 
 from docgen import batch, documents, fastfill, importers, render, schema
-from docgen.samples import SAMPLES_DIR
+from docgen.samples import SAMPLES_DIR, sample_inputs
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LONG = ("Chấp hành nghiêm chỉnh chủ trương của Đảng, chính sách, pháp luật của Nhà nước & "
@@ -211,16 +211,16 @@ def test_drawings_get_the_ids_docxtpl_gives(tmp_path):
     assert ids == ["1001", "1002", "1003", "1004"]
 
 
-@pytest.mark.parametrize("name", ["commitment", "decision", "plan", "proposal", "registration",
-                                  "report", "decision-commune", "report-commune"])
-def test_the_renderers_shortcuts_change_nothing_docxtpl_renders(name):
+@pytest.mark.parametrize("folder, name, kind", sample_inputs(),
+                         ids=[f"{f}/{n}" for f, n, _ in sample_inputs()])
+def test_the_renderers_shortcuts_change_nothing_docxtpl_renders(folder, name, kind):
     """render.render keeps docxtpl's patch_xml of a template and skips resolve_listing
     when there is nothing to resolve: every part is what a plain DocxTemplate gives."""
     from docxtpl import DocxTemplate
 
     from docgen.samples import load_sample
-    kind = documents.get(name.split("-")[0])
-    data = load_sample(name)
+    kind = documents.get(kind)
+    data = load_sample(name, folder)
     if name == "commitment":     # tabs and line breaks for resolve_listing to resolve
         data["commitments"] = ["Một:\tmột;\nhai & <ba>", LONG]
     context = kind.context(schema.parse(kind.input, data))

@@ -53,7 +53,7 @@ def district(sample):
 
 @pytest.fixture
 def commune(sample):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     return data, docgen.render_document("plan", data)
 
 
@@ -226,29 +226,29 @@ def test_commune_plan_carries_its_own_bodies_numbers_and_dates(commune):
     text = "\n".join(body)
     assert body[:2] == ["UBND XÃ TRUNG HẠ", "BAN CHỈ ĐẠO 138"]
     assert "Số: 08/KH-BCĐ" in body
-    assert "Trung Hạ, ngày 16 tháng 3 năm 2026" in body
+    assert "Trung Hạ, ngày 06 tháng 3 năm 2025" in body
     for expected in (
-        "Thực hiện Kế hoạch số 45/KH-BCĐ ngày 27/02/2026 của Ban Chỉ đạo 138 tỉnh Thanh Hóa, "
+        "Thực hiện Kế hoạch số 32/KH-BCĐ ngày 27/02/2025 của Ban Chỉ đạo 138 tỉnh Thanh Hóa, "
         "nhằm triển khai",
         "Ban Chỉ đạo 138 xã Trung Hạ ban hành kế hoạch",
         "Bước 1: Ủy ban nhân dân xã xây dựng kế hoạch chỉ đạo, triển khai thực hiện "
-        "(hoàn thành trước ngày 25/3/2026).",
+        "(hoàn thành trước ngày 14/3/2025).",
         "- Ủy ban nhân dân xã tổ chức hội nghị cấp xã",
         "Bước 2: Các thôn, bản, khu dân cư",
-        "(hoàn thành trước ngày 03/4/2026).",
-        # Decision 510's schedule (2023, 2027, 2032), the reviews still to come in 2026.
+        "(hoàn thành trước ngày 28/3/2025).",
+        # Decision 510's schedule (2023, 2027, 2032), the reviews still to come in 2025.
         "tiến hành sơ kết, tổng kết định kỳ theo các văn bản chỉ đạo của Bộ Công an:\n"
         "- Sơ kết 05 năm thực hiện trong năm 2027;\n"
         "- Tổng kết 10 năm thực hiện trong năm 2032.\n",
         "2. Công an xã là cơ quan thường trực",
         "toàn dân bảo vệ an ninh Tổ quốc cấp xã, có trách nhiệm",
-        "cơ quan thường trực Ban Chỉ đạo 138 xã (Công an xã) trước ngày 10/4/2026 để tổng hợp, "
+        "cơ quan thường trực Ban Chỉ đạo 138 xã (Công an xã) trước ngày 04/4/2025 để tổng hợp, "
         "báo cáo Công an tỉnh./.",
         "(gọi tắt là Thông tư số 124) và các cuộc vận động",
         "- Lưu: VT; BCĐ 138 xã, Công an xã.",
     ):
         assert expected in text, expected
-    assert body[-3:] == ["TRƯỞNG BAN", "CHỦ TỊCH UBND XÃ", "Hà Văn Quyết"]
+    assert body[-3:] == ["TRƯỞNG BAN", "CHỦ TỊCH UBND XÃ", "Hà Văn Phong"]
 
 
 def test_commune_plan_assigns_its_own_tasks(commune):
@@ -287,7 +287,7 @@ def test_commune_defaults_decision_510_and_computes_the_trich_yeu(commune):
 # --- numbering and derived values ------------------------------------------------------------
 
 def test_khoan_numbers_and_vietnamese_letters_follow_the_data(sample):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     data["measures"] = ([{"level": "khoan", "text": "Tuyên truyền"}] +
                         [{"level": "diem", "text": f"Việc {i}."} for i in range(7)] +
                         [{"level": "khoan", "text": "Mô hình"},
@@ -301,11 +301,11 @@ def test_khoan_numbers_and_vietnamese_letters_follow_the_data(sample):
         "e) Việc 5.", "g) Việc 6.", "2. Mô hình", "a) Việc cuối.", "- Đã có gạch.",
         "Đoạn thường.", "3. Các bước triển khai, thực hiện",
         "Bước 1: Ủy ban nhân dân xã xây dựng kế hoạch chỉ đạo, triển khai thực hiện "
-        "(hoàn thành trước ngày 25/3/2026)."]
+        "(hoàn thành trước ngày 14/3/2025)."]
 
 
 def test_reviews_can_be_given(sample):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     data["reviews"] = [{"years": 5, "label": "Sơ kết"}, {"years": 9, "label": "Tổng kết",
                                                          "year": 2031}]
     body = texts(docgen.render_document("plan", data))
@@ -314,10 +314,10 @@ def test_reviews_can_be_given(sample):
 
 
 def test_report_deadline_defaults_to_step_2(sample):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     del data["report_deadline"]
     text = "\n".join(texts(docgen.render_document("plan", data)))
-    assert "(Công an xã) trước ngày 03/4/2026 để tổng hợp" in text
+    assert "(Công an xã) trước ngày 28/3/2025 để tổng hợp" in text
 
 
 @pytest.mark.parametrize("value, printed", [
@@ -364,11 +364,11 @@ REFUSED = [
                  "phải là ngày", id="a number as a deadline is refused"),
     pytest.param(lambda d: d.update(plan_deadline="2024-03-25"), "", "plan_deadline",
                  id="a deadline outside the plan's year is refused"),
-    pytest.param(lambda d: d.update(plan_deadline="2026-03-10"), "", "sớm hơn ngày ban hành",
+    pytest.param(lambda d: d.update(plan_deadline="2025-03-01"), "", "sớm hơn ngày ban hành",
                  id="a deadline before the plan's date is refused"),
-    pytest.param(lambda d: d.update(units_deadline="2026-03-20"), "", "sớm hơn hạn của bước 1",
+    pytest.param(lambda d: d.update(units_deadline="2025-03-10"), "", "sớm hơn hạn của bước 1",
                  id="step 2 due before step 1 is refused"),
-    pytest.param(lambda d: d.update(date="2025-12-30"), "", "không thuộc năm kế hoạch",
+    pytest.param(lambda d: d.update(date="2024-12-30"), "", "không thuộc năm kế hoạch",
                  id="a date outside the plan's year is refused"),
     pytest.param(lambda d: d.pop("tasks"), "tasks", "thiếu phân công trách nhiệm (mục IV)",
                  id="a plan without tasks is refused"),
@@ -391,7 +391,7 @@ REFUSED = [
     pytest.param(lambda d: d.update(measures=[{"level": "khoan", "text": "A"}] +
                                     [{"level": "diem", "text": "b."}] * 25),
                  "", "quá 23 điểm", id="more điểm than letters is refused"),
-    pytest.param(lambda d: d.update(reviews=[{"years": 1, "label": "Sơ kết", "year": 2025}]),
+    pytest.param(lambda d: d.update(reviews=[{"years": 1, "label": "Sơ kết", "year": 2024}]),
                  "", "reviews[1]", id="a review before the plan's year is refused"),
     pytest.param(lambda d: d.update(reviews=[{"years": 1, "label": "Sơ kết"}]),
                  "", "năm 2023, đã qua", id="a review counted from the decision, past, is refused"),
@@ -404,7 +404,7 @@ REFUSED = [
 
 @pytest.mark.parametrize("mutate, field, words", REFUSED)
 def test_bad_input_is_refused_with_the_field_named(sample, mutate, field, words):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     mutate(data)
     with pytest.raises(InputError) as err:
         docgen.render_document("plan", data)
@@ -438,7 +438,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("mutate, raw, printed", HOSTILE)
 def test_hostile_text_renders_faithfully(sample, mutate, raw, printed):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     mutate(data, raw)
     out = docgen.render_document("plan", data)
     assert any(t.startswith(printed) for t in texts(out)), printed
@@ -459,7 +459,7 @@ HOSTILE_REFUSED = [
 
 @pytest.mark.parametrize("mutate, field, words", HOSTILE_REFUSED)
 def test_hostile_text_is_refused_naming_the_field(sample, mutate, field, words):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     mutate(data)
     with pytest.raises(InputError) as err:
         docgen.render_document("plan", data)
@@ -493,7 +493,7 @@ def test_cli_refuses_bad_json_without_writing(runner, tmp_path):
 
 
 def test_cli_names_a_missing_field_without_writing(runner, sample, write_json, tmp_path):
-    data = sample("plan-commune")
+    data = sample("plan", "trung-ha-2025")
     del data["standing_body"]
     out = tmp_path / "out.docx"
     result = runner.invoke(main, ["render", "plan", str(write_json(data)), "-o", str(out)])

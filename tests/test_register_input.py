@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 import docgen
 from docgen import schema, store
-from docgen.samples import load_sample
+from docgen.samples import load_sample, sample_inputs
 from docgen.store.models import Document
 from docgen.store.numbering import canonical_input
 from helpers import texts
@@ -68,11 +68,10 @@ def test_a_draft_stores_the_canonical_input_not_what_was_typed(db):
     assert schema.dump(docgen.prepare("decision", data)[1]) == saved
 
 
-@pytest.mark.parametrize("name", ["commitment", "decision", "plan", "proposal", "registration",
-                                  "report", "decision-commune", "report-commune"])
-def test_the_canonical_form_gives_back_the_same_input(name):
-    kind = name.split("-")[0]
-    data = load_sample(name)
+@pytest.mark.parametrize("folder, name, kind", sample_inputs(),
+                         ids=[f"{f}/{n}" for f, n, _ in sample_inputs()])
+def test_the_canonical_form_gives_back_the_same_input(folder, name, kind):
+    data = load_sample(name, folder)
     _, parsed = docgen.prepare(kind, data)
     canonical = json.loads(canonical_input(kind, data))
     assert schema.load(parsed.__class__, canonical) == parsed

@@ -9,7 +9,6 @@ import threading
 import unicodedata
 import zipfile
 import zlib
-from pathlib import Path
 
 import docx
 import pytest
@@ -18,9 +17,11 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from docgen import documents, render, schema
+from docgen.samples import sample_inputs
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "samples" / "quan-son-2022"
-SAMPLES = sorted(p.stem for p in SAMPLE_DIR.glob("*.json"))
+# Every generated input of both sample dossiers, as "folder/name", with its kind.
+KIND_OF = {f"{folder}/{name}": kind for folder, name, kind in sample_inputs()}
+SAMPLES = list(KIND_OF)
 HOSTILE = "Hà & Vi <Chi nhánh> \"x\" 'y' " + unicodedata.normalize("NFD", "Nguyễn Thị Ượng")
 
 
@@ -49,8 +50,9 @@ def assert_same_package(want: bytes, got: bytes) -> None:
 
 
 def sample_context(name: str, sample, *, hostile: bool = False) -> tuple[str, dict]:
-    kind = documents.get(name.split("-")[0])
-    data = sample(name)
+    folder, _, stem = name.rpartition("/")
+    kind = documents.get(KIND_OF.get(name) or stem.split("-")[0])
+    data = sample(stem, folder or "quan-son-2022")
     context = kind.context(schema.parse(kind.input, data))
     if hostile:
         context = _hostile(context)
@@ -79,7 +81,7 @@ def test_every_sample_renders_as_docxtpl_renders_it(name, sample):
 
 
 def test_the_samples_cover_every_kind():
-    assert {n.split("-")[0] for n in SAMPLES} >= set(documents.KINDS)
+    assert set(KIND_OF.values()) >= set(documents.KINDS)
 
 
 def _png() -> bytes:

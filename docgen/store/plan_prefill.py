@@ -23,7 +23,7 @@ from .queries import bodies_in_place, list_units
 
 TEXT = data_file("plan-text.toml")
 # The shipped sample plans: each is its body's plan of its own year (see _earlier_plan).
-SAMPLE_PLANS = ("plan", "plan-commune")
+SAMPLE_PLANS = (("plan", "quan-son-2022"), ("plan", "trung-ha-2025"))
 # Fields in the body's own words, carried from its last plan to the next one.
 WORDING = ("sublevel", "standing_body", "report_to", "reporters", "committee", "programmes",
            "assessed", "preamble", "purposes", "measures", "steps", "assessment", "tasks",
@@ -145,8 +145,8 @@ def _earlier_plan(session: Session, body: Body, year: int) -> tuple[dict, str]:
         if isinstance(stored, dict):
             label = doc.symbol if doc.number else f"dự thảo số {doc.id}"
             return stored, f"kế hoạch {label} của {body.name}"
-    for name in SAMPLE_PLANS:
-        sample = load_sample(name)
+    for name, folder in SAMPLE_PLANS:
+        sample = load_sample(name, folder)
         issuer = sample.get("issuer", {})
         if (sample.get("year") == year and fold(issuer.get("place", "")) == fold(body.place)
                 and rules.organ(issuer.get("abbreviation", "")) == rules.organ(body.abbreviation)):

@@ -11,9 +11,12 @@ from playwright.sync_api import Error as PlaywrightError
 
 from helpers import pdf_text, table_rows, texts
 
-NEW_UNITS = [("Bản Hậu", "Khu dân cư", "Xã Trung Thượng", "Xuất sắc", "95"),
+# Units the district's People's Committee recognises (none of a commune's residential areas,
+# no primary school: Circular 124 Điều 10, Điều 1 khoản 2).
+NEW_UNITS = [("Ban Quản lý công trình công cộng huyện", "Cơ quan", "Thị trấn Sơn Lư", "Xuất sắc",
+              "95"),
              ("Công ty TNHH Lâm nghiệp A & B", "Doanh nghiệp", "Xã Sơn Hà", "Khá", "78"),
-             ('Trường Tiểu học "Tam Thanh"', "Cơ sở giáo dục", "Xã Tam Thanh", "Trung bình", "60")]
+             ('Trường THCS "Tam Thanh"', "Cơ sở giáo dục", "Xã Tam Thanh", "Trung bình", "60")]
 
 
 def units_xlsx(path: Path) -> Path:
@@ -74,7 +77,7 @@ def test_clerk_goes_from_excel_to_a_numbered_decision(server, page, tmp_path, sc
     page.select_option("select#body", label="Ủy ban nhân dân huyện Quan Sơn")
     page.fill("input#year", "2022")
     page.click("#kind-decision")
-    assert page.locator("input[value='Bản Hậu']").count() == 1
+    assert page.locator("input[value='Ban Quản lý công trình công cộng huyện']").count() == 1
     # 4. Store the draft, issue its number, then download it.
     data = draft_issue_download(page, "Hà Thị Thu", "2023-02-10", "01/QĐ-UBND",
                                 screenshots / "decision.png",
@@ -86,8 +89,8 @@ def test_clerk_goes_from_excel_to_a_numbered_decision(server, page, tmp_path, sc
     listed = {row[1]: row[3] for row in table_rows(data) if len(row) == 5 and row[0].isdigit()}
     for name, _, _, grade, _ in NEW_UNITS:
         assert listed[name] == grade
-    assert listed["Bản Na Mèo"] == "Xuất sắc"
-    assert len(listed) == 44 + len(NEW_UNITS)
+    assert listed["Xã Trung Thượng"] == "Xuất sắc"
+    assert len(listed) == 24 + len(NEW_UNITS)
 
 
 def test_clerk_prints_the_commitment_forms_of_an_area(server, page, screenshots):
@@ -177,13 +180,13 @@ def test_clerk_prints_the_registrations_of_the_communes_units(server, page, tmp_
     with page.expect_download() as info:
         page.click("#unit-list")
     assert info.value.suggested_filename == "don-vi-uy-ban-nhan-dan-huyen-quan-son.xlsx"
-    # In Excel: keep the units of Na Mèo, write who signs each, save.
+    # In Excel: keep the district's units in Na Mèo, write who signs each, save.
     info.value.save_as(tmp_path / "don-vi.xlsx")
     book = openpyxl.load_workbook(tmp_path / "don-vi.xlsx")
     sheet = book["Danh sách"]
     heads = {c.value: c.column for c in sheet[1]}
-    signers = {"Bản Na Mèo": ("Vi Văn Hoàn", "Trưởng bản"),
-               "Xã Na Mèo": ("Lò Văn Lả", "Chủ tịch Ủy ban nhân dân xã")}
+    signers = {"Trường PTDTBT THCS Na Mèo": ("Lương Văn Tiến", "Hiệu trưởng"),
+               "Xã Na Mèo": ("Lò Văn Pằn", "Chủ tịch Ủy ban nhân dân xã")}
     for row in range(sheet.max_row, 1, -1):
         name = sheet.cell(row, heads["Tên đơn vị"]).value
         if name in signers:
@@ -204,7 +207,7 @@ def test_clerk_prints_the_registrations_of_the_communes_units(server, page, tmp_
     body = texts(Path(info.value.path()).read_bytes())
     assert body.count("BẢN ĐĂNG KÝ") == 2
     assert "Phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2023" in body
-    assert "Vi Văn Hoàn" in body and "Lò Văn Lả" in body
+    assert "Lương Văn Tiến" in body and "Lò Văn Pằn" in body
     page.click("text=Tạo đợt khác")
     assert page.url.endswith("/dang-ky/")
     page.screenshot(path=str(screenshots / "batch-registrations.png"), full_page=True)
