@@ -44,7 +44,7 @@ def bodies(s) -> dict[str, int]:
 
 
 def plan_data(s, body_id: int) -> dict:
-    data = copy.deepcopy(load_sample("plan-commune"))
+    data = copy.deepcopy(load_sample("plan", "trung-ha-2025"))
     for key in ("number", "date"):
         data.pop(key, None)
     data.update(issuer=q.issuer_input(q.get_body(s, body_id)), year=YEAR,
