@@ -50,7 +50,8 @@ ADMIN_PASSWORD = Setting(
 
 KEY_PASSWORD = Setting(
     "DOCGEN_KEY_PASSWORD", "asked at signing",
-    "password of the PKCS#12 key file for `docgen sign` (never stored)")
+    "password of the PKCS#12 key file, or PIN of the PKCS#11 token, for `docgen sign` "
+    "(never stored)")
 
 SETTINGS: tuple[Setting, ...] = (INSTANCE, DATABASE_URL, SECRET_KEY, POLICY, SCORING, RULES,
                                  SOFFICE, ADMIN_PASSWORD, KEY_PASSWORD)

@@ -51,6 +51,7 @@ class Authority:
                      .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
                      .add_extension(_usage(cert_sign=True), True)
                      .sign(self.key, hashes.SHA256()))
+        self.keys: dict[str, rsa.RSAPrivateKey] = {}
         self.root = folder / "root.pem"
         self.root.write_bytes(self.cert.public_bytes(Encoding.PEM))
 
@@ -66,6 +67,7 @@ class Authority:
                 .add_extension(_usage(signing=signing), True)
                 .sign(self.key, hashes.SHA256()))
         path = self.folder / file
+        self.keys[file] = key
         path.write_bytes(pkcs12.serialize_key_and_certificates(
             common_name.encode(), key, cert, [self.cert],
             BestAvailableEncryption(PASSWORD.encode())))
@@ -351,3 +353,78 @@ def test_one_role_must_be_chosen(sign, keys, decision_pdf, tmp_path):
     result = sign(decision_pdf, tmp_path / "x.pdf", keys["person"])
     assert result.exit_code == 2
     assert "Chọn đúng một trong --image" in result.output
+
+
+SOFTHSM = Path("/usr/lib/softhsm/libsofthsm2.so")
+TOKEN, PIN = "docgen-thu", "123456"
+
+
+@pytest.fixture(scope="module")
+def token(ca, keys, tmp_path_factory):
+    """A SoftHSM2 token holding the person's key and certificate under the label
+    «nguoi-ky», made with softhsm2-util and python-pkcs11."""
+    if not (SOFTHSM.is_file() and have("softhsm2-util")):
+        pytest.skip("SoftHSM2 is not installed (apt-get install softhsm2)")
+    pkcs11 = pytest.importorskip("pkcs11")
+    import os
+
+    from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
+    folder = tmp_path_factory.mktemp("softhsm")
+    (folder / "tokens").mkdir()
+    conf = folder / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\n"
+                    "log.level = ERROR\n")
+    old = os.environ.get("SOFTHSM2_CONF")
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", TOKEN, "--pin", PIN,
+                    "--so-pin", "654321"], check=True, capture_output=True)
+    key_pem = folder / "key.pem"
+    key_pem.write_bytes(ca.keys["person.p12"].private_bytes(
+        Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    subprocess.run(["softhsm2-util", "--import", str(key_pem), "--token", TOKEN, "--label",
+                    "nguoi-ky", "--id", "01", "--pin", PIN], check=True, capture_output=True)
+    key_pem.unlink()
+    cert = pkcs12.load_key_and_certificates(keys["person"].read_bytes(), PASSWORD.encode())[1]
+    from pkcs11 import Attribute, CertificateType, ObjectClass
+    with pkcs11.lib(str(SOFTHSM)).get_token(token_label=TOKEN).open(
+            rw=True, user_pin=PIN) as session:
+        session.create_object({
+            Attribute.CLASS: ObjectClass.CERTIFICATE,
+            Attribute.CERTIFICATE_TYPE: CertificateType.X_509, Attribute.TOKEN: True,
+            Attribute.LABEL: "nguoi-ky", Attribute.ID: b"\x01",
+            Attribute.SUBJECT: cert.subject.public_bytes(),
+            Attribute.VALUE: cert.public_bytes(Encoding.DER)})
+    yield SOFTHSM
+    if old is None:
+        os.environ.pop("SOFTHSM2_CONF", None)
+    else:
+        os.environ["SOFTHSM2_CONF"] = old
+
+
+def sign_with_token(runner, src: Path, out: Path, images, pin: str):
+    return runner.invoke(cli, ["sign", str(src), "-o", str(out), "--pkcs11-lib", str(SOFTHSM),
+                               "--token-label", TOKEN, "--key-label", "nguoi-ky",
+                               "--image", str(images["signature"])], input=pin + "\n")
+
+
+def test_a_key_on_a_pkcs11_token_signs_with_the_pin_asked(runner, monkeypatch, ca, token,
+                                                          images, decision_pdf, tmp_path):
+    monkeypatch.delenv("DOCGEN_KEY_PASSWORD", raising=False)
+    out = tmp_path / "qd-token.pdf"
+    result = sign_with_token(runner, decision_pdf, out, images, PIN)
+    assert result.exit_code == 0, result.output
+    assert f"Mã PIN của thiết bị ký số {TOKEN}" in result.output and PIN not in result.output
+    checked = verify(runner, out, ca)
+    assert checked.exit_code == 0, checked.output
+    assert f"người có thẩm quyền: {SIGNER}" in checked.output
+    assert pdfsig(out) == ["Signature is Valid."]
+
+
+def test_a_wrong_pin_is_refused_and_nothing_written(runner, monkeypatch, token, images,
+                                                   decision_pdf, tmp_path):
+    monkeypatch.delenv("DOCGEN_KEY_PASSWORD", raising=False)
+    out = tmp_path / "x.pdf"
+    result = sign_with_token(runner, decision_pdf, out, images, "000000")
+    assert result.exit_code == 2
+    assert f"Sai mã PIN của thiết bị ký số «{TOKEN}»" in result.output
+    assert not out.exists()
