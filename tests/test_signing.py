@@ -337,6 +337,21 @@ def test_content_added_after_the_signatures_is_reported(runner, ca, signed_twice
     assert "SAU KHI KÝ, NỘI DUNG TỆP ĐÃ BỊ THAY ĐỔI" in result.output
 
 
+def test_a_signature_image_out_of_its_place_is_reported(runner, ca, keys, images, decision_pdf,
+                                                        tmp_path):
+    from docgen.signing import open_pkcs12
+    from docgen.signing.sign import Picture, _sign
+    signer, _ = open_pkcs12(keys["person"], PASSWORD)
+    out = tmp_path / "lech.pdf"
+    picture = Picture.open(images["signature"], what="chữ ký", colour="blue")
+    _sign(decision_pdf, out, signer, field=PERSON, page=0, box=(60, 60, 210, 120),
+          style=picture.style(), reason="thử")
+    result = verify(runner, out, ca)
+    assert result.exit_code == 1
+    assert "ảnh chữ ký không nằm giữa chức vụ và họ tên người ký" in result.output
+    assert pdfsig(out) == ["Signature is Valid."]  # valid, yet not as ND30 places it
+
+
 def test_without_the_trusted_root_verify_reports_it(runner, signed_twice):
     result = runner.invoke(cli, ["verify", str(signed_twice[1])])
     assert result.exit_code == 1

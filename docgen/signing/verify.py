@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation import validate_pdf_signature
@@ -16,7 +18,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from ..errors import UserError
 from . import layout
-from .sign import ATTACHMENT, ORGANISATION, PERSON, VIETNAM, stamp_text
+from .sign import ATTACHMENT, ORGANISATION, PERSON, VIETNAM, signature_fields, stamp_text
 
 ROLES = {PERSON: "người có thẩm quyền", ORGANISATION: "cơ quan, tổ chức",
          ATTACHMENT: "cơ quan, tổ chức (văn bản kèm theo)"}
@@ -40,8 +42,6 @@ class Signature:
 
 
 def _load_certs(paths: list[Path]) -> list[asn1_x509.Certificate]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives.serialization import Encoding
     certs = []
     for path in paths:
         try:
@@ -112,7 +112,6 @@ def verify(pdf: Path, *, trust: list[Path] = ()) -> list[Signature]:
             embedded = reader.embedded_signatures
         except Exception:
             raise UserError(f"Tệp «{pdf.name}» không phải tệp PDF đọc được.") from None
-        from .sign import signature_fields
         fields = signature_fields(pdf)
         total = reader.xrefs.total_revisions
         found = []
