@@ -73,6 +73,12 @@ def _register_dossier() -> None:
     main.add_command(dossier)
 
 
+def _register_signing() -> None:
+    from .signing_cli import sign, verify
+    main.add_command(sign)
+    main.add_command(verify)
+
+
 @main.command()
 def kinds() -> None:
     """Liệt kê các loại văn bản và dữ liệu đầu vào của chúng."""
@@ -197,6 +203,7 @@ def batch(kind: str, data: Path, output: Path, strict: bool, defaults: Path | No
 _register_users()
 _register_db()
 _register_dossier()
+_register_signing()
 
 
 @main.group(name="households")

@@ -48,8 +48,13 @@ ADMIN_PASSWORD = Setting(
     "DOCGEN_ADMIN_PASSWORD", "a random one-time password, printed",
     "password of the first administrator (first run only)")
 
+KEY_PASSWORD = Setting(
+    "DOCGEN_KEY_PASSWORD", "asked at signing",
+    "password of the PKCS#12 key file, or PIN of the PKCS#11 token, for `docgen sign` "
+    "(never stored)")
+
 SETTINGS: tuple[Setting, ...] = (INSTANCE, DATABASE_URL, SECRET_KEY, POLICY, SCORING, RULES,
-                                 SOFFICE, ADMIN_PASSWORD)
+                                 SOFFICE, ADMIN_PASSWORD, KEY_PASSWORD)
 
 
 def _source_checkout() -> Path | None:

@@ -2,8 +2,9 @@
 
 One module-level `Converter` serves the whole process (threads included): LibreOffice
 starts on the first conversion with a profile directory of its own, stays up, and is
-killed and restarted when a conversion passes its time limit or it dies. Fonts are
-embedded. `DOCGEN_SOFFICE` names the LibreOffice executable (default: `soffice` or
+killed and restarted when a conversion passes its time limit or it dies. Output is PDF/A-2b
+(tagged, fonts embedded: what an archive accepts).
+`DOCGEN_SOFFICE` names the LibreOffice executable (default: `soffice` or
 `libreoffice` on PATH); `configure(workers=2)` lets two instances convert at once.
 """
 

@@ -14,8 +14,11 @@ from .office import FAILED_MESSAGE, ProcessGroup, timeout_message
 
 log = logging.getLogger(__name__)
 
-# LibreOffice 7.4+ reads filter options as JSON; older versions ignore them.
-PDF_FILTER = 'pdf:writer_pdf_Export:{"EmbedStandardFonts":{"type":"boolean","value":"true"}}'
+# LibreOffice 7.4+ reads filter options as JSON; older versions ignore them. PDF/A-2b
+# (SelectPdfVersion 2), tagged, fonts embedded: the same as uno_worker.PDF_EXPORT.
+PDF_FILTER = ('pdf:writer_pdf_Export:{"EmbedStandardFonts":{"type":"boolean","value":"true"},'
+              '"SelectPdfVersion":{"type":"long","value":"2"},'
+              '"UseTaggedPDF":{"type":"boolean","value":"true"}}')
 DOCX_FILTER = "MS Word 2007 XML"
 START_ALLOWANCE = 10.0  # seconds added to a batch's time limit for LibreOffice's start-up
 

@@ -29,6 +29,9 @@ from com.sun.star.lang import DisposedException
 PARENT_CHECK = 1.0  # seconds between checks that docgen is still there
 CONNECT_PAUSE = 0.05
 DOCX_FILTER = "MS Word 2007 XML"
+# PDF/A-2b (SelectPdfVersion 2), tagged, fonts embedded: what an archive accepts (ND30).
+# batch.py's PDF_FILTER sets the same options for `soffice --convert-to`.
+PDF_EXPORT = dict(EmbedStandardFonts=True, SelectPdfVersion=2, UseTaggedPDF=True)
 ending = threading.Event()
 
 
@@ -139,7 +142,7 @@ def convert(desktop, src, dst):
     if doc is None:
         raise ValueError(f"LibreOffice could not open {src}")
     try:
-        export = props(EmbedStandardFonts=True)
+        export = props(**PDF_EXPORT)
         doc.storeToURL(uno.systemPathToFileUrl(dst), props(
             FilterName="writer_pdf_Export",
             FilterData=uno.Any("[]com.sun.star.beans.PropertyValue", export)))
