@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from helpers import table_rows, texts
 
@@ -32,16 +31,16 @@ BODIES = [
      [("Hà Văn Phong", "Trưởng ban\nChủ tịch UBND xã", "", "")]),
 ]
 
-# (name, kind, category, reviewed score, "An toàn về ANTT"); the kindergarten is out of scope
-# (Circular 124 Điều 1 khoản 2): it gets no score, no flag, no class.
+# (name, kind, category, score, "An toàn về ANTT", the class the policy suggests); the
+# kindergarten is out of scope (Circular 124 Điều 1 khoản 2): no score, no flag, no class.
 KINDERGARTEN = "Trường Mầm non Tam Lư"
 UNITS = [
-    ("Bản Lở", "Khu dân cư", "Thôn, bản, làng, ấp", "95", True),
-    ("Bản Pha Mưng", "Khu dân cư", "Thôn, bản, làng, ấp", "82", True),
-    ("Bản Hạ", "Khu dân cư", "Thôn, bản, làng, ấp", "60", False),
-    ("Trạm Y tế xã Tam Lư", "Cơ quan", "Cơ quan, đơn vị", "91", True),
-    ("Trường THCS Tam Lư", "Cơ sở giáo dục", "Trường trung học cơ sở", "78", True),
-    (KINDERGARTEN, "Cơ sở giáo dục", "Trường mầm non, mẫu giáo", None, False),
+    ("Bản Lở", "Khu dân cư", "Thôn, bản, làng, ấp", "95", True, "Xuất sắc"),
+    ("Bản Pha Mưng", "Khu dân cư", "Thôn, bản, làng, ấp", "82", True, "Khá"),
+    ("Bản Hạ", "Khu dân cư", "Thôn, bản, làng, ấp", "60", False, "Trung bình"),
+    ("Trạm Y tế xã Tam Lư", "Cơ quan", "Cơ quan, đơn vị", "91", True, "Xuất sắc"),
+    ("Trường THCS Tam Lư", "Cơ sở giáo dục", "Trường trung học cơ sở", "78", True, "Khá"),
+    (KINDERGARTEN, "Cơ sở giáo dục", "Trường mầm non, mẫu giáo", None, False, None),
 ]
 SUPERIOR_PLAN = {"number": "32/KH-BCĐ", "date": f"{YEAR}-02-27",
                  "issuer": "Ban Chỉ đạo 138 tỉnh Thanh Hóa"}
@@ -114,9 +113,7 @@ def create_bodies(page, server) -> None:
             page.fill("input#name", signer)
             page.fill("#position", position)
             if authority:
-                page.locator("#authority").select_option(authority) \
-                    if page.locator("select#authority").count() else \
-                    page.fill("#authority", authority)
+                page.select_option("select#authority", authority)
                 page.fill("#on_behalf", on_behalf)
             page.click("main form button[type=submit]")
             assert page.url.endswith("/co-quan/"), page.content()
@@ -150,7 +147,7 @@ def test_a_commune_year_from_an_empty_database(server, page, tmp_path, screensho
     page.goto(server + f"/danh-gia/?year={YEAR}")
     page.select_option("select#body", label=UBND)
     page.click("main form.actions button[type=submit]")
-    for name, _, _, score, safe in IN_SCOPE:
+    for name, _, _, score, safe, _ in IN_SCOPE:
         row = page.locator(f"#grid tr[data-unit='{name}']")
         row.locator("input[name$='-self_score']").fill(score)
         row.locator("input[name$='-reviewed_score']").fill(score)
@@ -160,11 +157,12 @@ def test_a_commune_year_from_an_empty_database(server, page, tmp_path, screensho
     assert kindergarten.locator("input[name$='-safe'], select").count() == 0
     page.click("#save-grid")
     assert f"Đã lưu kết quả đánh giá năm {YEAR}" in success(page)
-    page.click("#adopt-suggestions")
-    assert success(page), page.content()
+    page.click("#adopt-suggestions")  # no class chosen one by one
+    assert success(page) == (f"Đã lấy mức đề xuất làm xếp loại quyết định năm {YEAR} cho "
+                             f"{len(IN_SCOPE)} đơn vị.")
     grid = {name: page.locator(f"#grid tr[data-unit='{name}'] select[name$='-decided'] "
                                "option:checked").inner_text() for name, *_ in IN_SCOPE}
-    assert all(grid.values()) and "—" not in grid.values(), grid
+    assert grid == {name: suggested for name, *_, suggested in IN_SCOPE}, grid
     page.screenshot(path=str(screenshots / "commune-grid.png"), full_page=True)
 
     # 4. The plan of the commune's Steering Committee, pre-filled from the store and the
@@ -176,12 +174,14 @@ def test_a_commune_year_from_an_empty_database(server, page, tmp_path, screensho
     plan = filled_fields(page)
     assert plan["issuer-name"] == BCD and plan["issuer-superior"] == "UBND xã Tam Lư"
     assert plan["signer-name"] == "Hà Văn Phong"
-    assert plan["level"] == "xã" and plan["standing_body"] == "Công an xã"
+    assert (plan["level"], plan["sublevel"], plan["standing_body"]) == ("xã", "bản",
+                                                                        "Công an xã")
+    assert plan["report_to"] == "Công an tỉnh Thanh Hóa"
     assert plan["plan_deadline"] == plan["units_deadline"] == f"{YEAR}-03-31"
-    assert plan["decision-number"] == "510/QĐ-BCA-V05"
+    assert (plan["decision-number"], plan["decision-date"]) == ("510/QĐ-BCA-V05", "2022-01-20")
     # The province's plan is not in this store (the form says so): its citation is the one
     # thing the clerk copies from the paper they received.
-    assert "Chưa tìm thấy kế hoạch năm 2025 của cấp trên" in page.locator(".flash").inner_text()
+    assert f"Chưa tìm thấy kế hoạch năm {YEAR} của cấp trên" in page.locator(".flash").inner_text()
     for name, value in SUPERIOR_PLAN.items():
         page.fill(f"input#basis_plan-{name}", value)
     typed = {k for k, v in filled_fields(page).items() if plan.get(k) != v}
@@ -198,7 +198,7 @@ def test_a_commune_year_from_an_empty_database(server, page, tmp_path, screensho
     assert proposal["plan_reference"] == (
         f"Kế hoạch số 01/KH-BCĐ ngày 10 tháng 3 năm {YEAR} của {BCD}")
     assert listed(proposal) == {name: (CLASSES[grid[name]], score, "y" if safe else "")
-                                for name, _, _, score, safe in IN_SCOPE}
+                                for name, _, _, score, safe, _ in IN_SCOPE}
     assert KINDERGARTEN in page.locator(".flash").inner_text()  # named, with the rule's source
     page.screenshot(path=str(screenshots / "commune-proposal.png"), full_page=True)
     draft_and_issue(page, f"{YEAR}-11-10", "01/TTr-CAX")
