@@ -208,7 +208,12 @@ def test_a_communes_plan_comes_from_its_own_bodies_and_the_calendar(db):
     assert "basis_plan" not in data and any("Kế hoạch cấp trên" in w for w in warnings)
     text = str(data)
     assert "Quan Sơn" not in text and "Lương Tiến Thành" not in text and "ANTTQ" not in text
-    assert set(_dates(text)) <= {"2026-03-31"}
+    # A first plan implements Decision 510, shown in the form (blank, its fields were refused).
+    assert data["decision"] == {"number": "510/QĐ-BCA-V05", "date": "2022-01-20",
+                                "issuer": "Bộ Công an", "issued_by": "Bộ trưởng Bộ Công an",
+                                "title": "Quy định tiêu chí đánh giá, phân loại phong trào toàn "
+                                         "dân bảo vệ an ninh Tổ quốc"}
+    assert set(_dates(text)) <= {"2026-03-31", "2022-01-20"}
     data["basis_plan"] = {"number": "12/KH-BCĐ", "date": "2026-02-10",
                           "issuer": "Ban Chỉ đạo 138 tỉnh Thanh Hóa"}
     out = full_text(render_document("plan", data))

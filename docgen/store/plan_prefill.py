@@ -5,6 +5,7 @@ last plan — or, for its first, the shipped default wording (docgen/data/plan-t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import tomllib
@@ -58,6 +59,13 @@ def step_deadlines(year: int) -> tuple[dict[str, str], list[str]]:
                     "thành bước 1» và «Hạn hoàn thành bước 2»"]
     day = found[1].isoformat()
     return {"plan_deadline": day, "units_deadline": day}, []
+
+
+def _decision_510() -> dict:
+    """The decision a first plan implements by default (Decision 510), as form input."""
+    from ..documents.plan import decision_510
+    d = dataclasses.asdict(decision_510())
+    return {**d, "date": d["date"].isoformat()}
 
 
 def _fill(value, words: dict[str, str]):
@@ -183,6 +191,8 @@ def plan_input(session: Session, body_id: int, year: int,
         warnings.append(f"Lời văn được lấy từ {origin}; hãy xem lại cho năm {year}.")
     else:
         data["recipients"] = [f"{data['report_to']} (để b/c)", "Như mục IV (để t/hiện)"]
+        # Shown in the form: its fields are required there, a blank record is not the default.
+        data["decision"] = _decision_510()
         data["measures"] = _fill(text["measure"], words)
         data["tasks"] = [_fill({"body": t["body"], "paragraphs": t["paragraphs"]}, words)
                          for t in text["task"] if not t.get("tiers") or tier in t["tiers"]]

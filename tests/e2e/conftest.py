@@ -26,14 +26,16 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """Base URL of a real `docgen serve` on a temporary database; stopped after the module."""
+def server(request, tmp_path_factory):
+    """Base URL of a real `docgen serve` on a temporary database; stopped after the module.
+    A module's `SERVE_ARGS` (e.g. `("--no-sample",)`) are passed to `docgen serve`."""
     instance = tmp_path_factory.mktemp("instance")
     port = free_port()
     env = {**os.environ, "DOCGEN_INSTANCE": str(instance), "DOCGEN_ADMIN_PASSWORD": PASSWORD}
     env.pop("DOCGEN_DATABASE_URL", None)
     with open(instance / "server.log", "wb") as log:  # the server keeps its own copy
-        proc = subprocess.Popen([sys.executable, "-m", "docgen", "serve", "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, "-m", "docgen", "serve", "--port", str(port),
+                                 *getattr(request.module, "SERVE_ARGS", ())],
                                 env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
