@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from .. import documents, nd30, prepare, render
 from ..errors import UserError
 from ..samples import load_sample, sample_path
-from .models import Body, Document, TemplateVersion, utcnow
+from .models import Assessment, Body, Document, TemplateVersion, Unit, utcnow
 from .plan_prefill import plan_input
 from .prefill import decision_input, proposal_input, report_input
 
@@ -239,6 +239,12 @@ def template_of(session: Session, doc: Document) -> render.OwnTemplate | None:
     if doc.template_version_id is None:
         return None
     return as_template(session.get(TemplateVersion, doc.template_version_id))
+
+
+def body_latest_year(session: Session, body_id: int) -> int | None:
+    """The latest year with outcomes of the units `body_id` decides (None: none)."""
+    return session.scalar(select(func.max(Assessment.year)).join(
+        Unit, Unit.id == Assessment.unit_id).where(Unit.body_id == body_id))
 
 
 def preview(session: Session, version: TemplateVersion | None, kind: str,

@@ -93,7 +93,8 @@ def _preview_docx(version_id: int) -> tuple[bytes, str]:
         version = _version(s, version_id)
         body_id = version.body_id or g.user.body_id or next(
             (b.id for b in q.list_bodies(s)), None)
-        return own.preview(s, version, version.kind, body_id, latest_year())
+        year = own.body_latest_year(s, body_id) if body_id else None
+        return own.preview(s, version, version.kind, body_id, year or latest_year())
 
 
 @bp.get("/<int:version_id>")
