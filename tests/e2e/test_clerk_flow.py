@@ -11,28 +11,35 @@ from playwright.sync_api import Error as PlaywrightError
 
 from helpers import pdf_text, table_rows, texts
 
-# Units the district's People's Committee recognises (none of a commune's residential areas,
-# no primary school: Circular 124 Điều 10, Điều 1 khoản 2).
-NEW_UNITS = [("Ban Quản lý công trình công cộng huyện", "Cơ quan", "Thị trấn Sơn Lư", "Xuất sắc",
-              "95"),
-             ("Công ty TNHH Lâm nghiệp A & B", "Doanh nghiệp", "Xã Sơn Hà", "Khá", "78"),
-             ('Trường THCS "Tam Thanh"', "Cơ sở giáo dục", "Xã Tam Thanh", "Trung bình", "60")]
+# Units the district's People's Committee decides, with their category (none of a commune's
+# residential areas, no primary school: Circular 124 Điều 10, Điều 1 khoản 2).
+NEW_UNITS = [("Ban Quản lý công trình công cộng huyện", "Cơ quan", "Cơ quan, đơn vị",
+              "Thị trấn Sơn Lư", "Xuất sắc", "95"),
+             ("Công ty TNHH Lâm nghiệp A & B", "Doanh nghiệp", "Doanh nghiệp vừa", "Xã Sơn Hà",
+              "Khá", "78"),
+             ('Trường THCS "Tam Thanh"', "Cơ sở giáo dục", "Trường trung học cơ sở",
+              "Xã Tam Thanh", "Trung bình", "60")]
+# The sample register's latest numbers of 2022: the district's decision 2158/QĐ-UBND of
+# 14/11/2022 and the police's Tờ trình 356/TTr-CAH of 10/11/2022; the next ones follow them.
+# 18/11/2022 is after both and before the decision's deadline (20/11, Circular 124 Điều 9).
 
 
 def units_xlsx(path: Path) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["STT", "Tên đơn vị", "Loại hình", "Xã/Thị trấn", "Ghi chú"])
-    for i, (name, kind, commune, _, _) in enumerate(NEW_UNITS, 1):
-        sheet.append([i, name, kind, commune, ""])
+    sheet.append(["STT", "Tên đơn vị", "Loại hình", "Xã/Thị trấn", "Ghi chú", "Phân loại đơn vị"])
+    for i, (name, kind, category, commune, _, _) in enumerate(NEW_UNITS, 1):
+        sheet.append([i, name, kind, commune, "", category])
     book.save(path)
     return path
 
 
 def draft_issue_download(page, clerk: str, issued_on: str, symbol: str, screenshot: Path,
-                         button: str, *, previews: int | None = None) -> bytes:
-    """On a filled document form: store the draft, issue its number on `issued_on`, take a
-    screenshot to `screenshot`, and download it with `button`; the downloaded file's bytes."""
+                         button: str, *, previews: int | None = None,
+                         warning: str | None = None) -> bytes:
+    """On a filled document form: store the draft, issue its number on `issued_on` (with no
+    «Cấp số» warning, or with the one containing `warning`, confirmed with «Vẫn cấp số»),
+    take a screenshot to `screenshot`, and download it with `button`; the file's bytes."""
     page.fill("input#created_by", clerk)
     page.click("#generate")
     assert "Đã tạo dự thảo" in page.locator(".flash.success").inner_text()
@@ -40,7 +47,16 @@ def draft_issue_download(page, clerk: str, issued_on: str, symbol: str, screensh
         assert page.locator(".preview img").count() == previews
     page.fill("input#issued_on", issued_on)
     page.click("#issue")
-    assert f"Đã cấp số {symbol}" in page.locator(".flash.success").inner_text()
+    if warning is None:
+        assert page.locator("#issue-warnings").count() == 0, \
+            page.locator("#issue-warnings").inner_text()
+    else:
+        assert "Chưa cấp số" in page.locator(".flash.error").inner_text()
+        assert warning in page.locator("#issue-warnings").inner_text()
+        page.click("#issue-anyway")
+    page.wait_for_selector(".flash")
+    assert f"Đã cấp số {symbol}" in page.locator(".flash").first.inner_text(), \
+        page.locator(".flash").all_inner_texts()
     page.screenshot(path=str(screenshot), full_page=True)
     with page.expect_download() as info:
         page.click(button)
@@ -62,7 +78,7 @@ def test_clerk_goes_from_excel_to_a_numbered_decision(server, page, tmp_path, sc
 
     # 2. Enter the year's outcomes for the new units.
     page.goto(server + "/danh-gia/?year=2022")
-    for name, _, _, grade, score in NEW_UNITS:
+    for name, _, _, _, grade, score in NEW_UNITS:
         row = page.locator(f"#grid tr[data-unit='{name}']")
         row.locator("input[name$='-reviewed_score']").fill(score)
         if grade != "Trung bình":
@@ -79,15 +95,15 @@ def test_clerk_goes_from_excel_to_a_numbered_decision(server, page, tmp_path, sc
     page.click("#kind-decision")
     assert page.locator("input[value='Ban Quản lý công trình công cộng huyện']").count() == 1
     # 4. Store the draft, issue its number, then download it.
-    data = draft_issue_download(page, "Hà Thị Thu", "2023-02-10", "01/QĐ-UBND",
+    data = draft_issue_download(page, "Hà Thị Thu", "2022-11-18", "2159/QĐ-UBND",
                                 screenshots / "decision.png",
                                 "#download-docx")
 
     body = texts(data)
-    assert "Số: 01/QĐ-UBND" in body
-    assert "Quan Sơn, ngày 10 tháng 02 năm 2023" in body
+    assert "Số: 2159/QĐ-UBND" in body
+    assert "Quan Sơn, ngày 18 tháng 11 năm 2022" in body
     listed = {row[1]: row[3] for row in table_rows(data) if len(row) == 5 and row[0].isdigit()}
-    for name, _, _, grade, _ in NEW_UNITS:
+    for name, _, _, _, grade, _ in NEW_UNITS:
         assert listed[name] == grade
     assert listed["Xã Trung Thượng"] == "Xuất sắc"
     assert len(listed) == 24 + len(NEW_UNITS)
@@ -180,18 +196,24 @@ def test_clerk_prints_the_registrations_of_the_communes_units(server, page, tmp_
     with page.expect_download() as info:
         page.click("#unit-list")
     assert info.value.suggested_filename == "don-vi-uy-ban-nhan-dan-huyen-quan-son.xlsx"
-    # In Excel: keep the district's units in Na Mèo, write who signs each, save.
+    # In Excel: keep the district's units in Na Mèo, write who signs each, save. The commune's
+    # recipient is pre-filled (the district recognises it, Circular 124 Điều 10.2); a school's
+    # depends on who manages it, so the clerk writes it.
     info.value.save_as(tmp_path / "don-vi.xlsx")
     book = openpyxl.load_workbook(tmp_path / "don-vi.xlsx")
     sheet = book["Danh sách"]
     heads = {c.value: c.column for c in sheet[1]}
-    signers = {"Trường PTDTBT THCS Na Mèo": ("Lương Văn Tiến", "Hiệu trưởng"),
-               "Xã Na Mèo": ("Lò Văn Pằn", "Chủ tịch Ủy ban nhân dân xã")}
+    district = "Ủy ban nhân dân huyện Quan Sơn"
+    signers = {"Trường PTDTBT THCS Na Mèo": ("Lương Văn Tiến", "Hiệu trưởng", None),
+               "Xã Na Mèo": ("Lò Văn Pằn", "Chủ tịch Ủy ban nhân dân xã", district)}
     for row in range(sheet.max_row, 1, -1):
         name = sheet.cell(row, heads["Tên đơn vị"]).value
         if name in signers:
-            sheet.cell(row, heads["Người ký"]).value, sheet.cell(row, heads["Chức vụ"]).value = \
-                signers[name]
+            signer, position, recipient = signers[name]
+            sheet.cell(row, heads["Người ký"]).value = signer
+            sheet.cell(row, heads["Chức vụ"]).value = position
+            assert sheet.cell(row, heads["Kính gửi"]).value == recipient, name
+            sheet.cell(row, heads["Kính gửi"]).value = district
         else:
             sheet.delete_rows(row)
     book.save(tmp_path / "dang-ky.xlsx")
@@ -221,11 +243,17 @@ def test_police_propose_the_classes_then_the_decision_cites_the_proposal(server,
     page.click("#kind-proposal")
     assert page.locator("textarea[name=addressees]").input_value() == \
         "Ủy ban nhân dân huyện Quan Sơn"
-    pdf = draft_issue_download(page, "Lò Thị Mai", "2023-01-05", "01/TTr-CAH",
+    # The sample register already holds the office's Tờ trình 356/TTr-CAH of 10/11/2022 and
+    # its report 389/BC-CAH of 01/12/2022: numbers follow the dates, so this one is 390 of
+    # 02/12/2022, and «Cấp số» warns that it would be the year's second Tờ trình (and late);
+    # the clerk confirms with «Vẫn cấp số».
+    pdf = draft_issue_download(page, "Lò Thị Mai", "2022-12-02", "390/TTr-CAH",
                                screenshots / "proposal.png",
-                               "#download-pdf", previews=2)  # the body, the landscape list
+                               "#download-pdf", previews=2,  # the body, the landscape list
+                               warning="Công an huyện Quan Sơn đã có Tờ trình số "
+                                       "356/TTr-CAH ngày 10/11/2022 cho năm đánh giá này")
     text = pdf_text(pdf)
-    assert "TỜ TRÌNH" in text and "Số: 01/TTr-CAH" in text
+    assert "TỜ TRÌNH" in text and "Số: 390/TTr-CAH" in text
     assert "THỐNG KÊ DANH SÁCH CHẤM ĐIỂM, MỨC ĐỀ XUẤT ĐÁNH GIÁ, PHÂN LOẠI" in text
     # The People's Committee's decision, pre-filled, says whose proposal it follows.
     page.goto(server + "/van-ban/")
@@ -234,4 +262,4 @@ def test_police_propose_the_classes_then_the_decision_cites_the_proposal(server,
     page.click("#kind-decision")
     assert page.locator("input#proposer").input_value() == "Trưởng Công an huyện"
     assert page.locator("input#proposal").input_value() == (
-        "Tờ trình số 01/TTr-CAH ngày 05 tháng 01 năm 2023")
+        "Tờ trình số 390/TTr-CAH ngày 02 tháng 12 năm 2022")

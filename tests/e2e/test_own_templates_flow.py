@@ -64,13 +64,16 @@ def test_district_uploads_a_decision_template_issues_with_it_and_goes_back(
 
     draft_decision(page, server)
     assert page.locator("#template-version").inner_text() == "mẫu riêng số 1"
-    page.fill("input#issued_on", "2023-02-10")
+    # After the sample register's 2158/QĐ-UBND of 14/11/2022, before the 20/11 deadline.
+    page.fill("input#issued_on", "2022-11-18")
     page.click("#issue")
-    assert "Đã cấp số 01/QĐ-UBND" in page.locator(".flash.success").inner_text()
+    assert page.locator("#issue-warnings").count() == 0, \
+        page.locator("#issue-warnings").inner_text()
+    assert "Đã cấp số 2159/QĐ-UBND" in page.locator(".flash.success").inner_text()
     issued = full_text(download(page))
-    assert OWN_SENTENCE in issued and "Số: 01/QĐ-UBND" in issued
-    page.goto(server + "/so-van-ban/")
-    page.click("text=01/QĐ-UBND")
+    assert OWN_SENTENCE in issued and "Số: 2159/QĐ-UBND" in issued
+    page.goto(server + "/so-van-ban/?year=2022")
+    page.click("text=2159/QĐ-UBND")
     assert page.locator("#template-version").inner_text() == "mẫu riêng số 1"
 
     # Back to the shipped template: the next decision has the shipped wording.
