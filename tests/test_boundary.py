@@ -434,7 +434,8 @@ def rules(app):
 def build(rule, ids: dict) -> str:
     values = dict(rule.defaults or {})
     for arg in set(rule.arguments) - set(rule.defaults or {}):
-        values[arg] = ids.get(arg, {"name": "decision", "page": 1, "year": 2022}.get(arg))
+        values[arg] = ids.get(arg, {"name": "decision", "page": 1, "year": 2022,
+                                    "version_id": 1}.get(arg))
     return rule.build(values, append_unknown=False)[1]
 
 
