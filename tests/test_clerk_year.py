@@ -273,6 +273,9 @@ def test_a_commune_clerks_plan_form_is_their_own(app, db):
         page = unescape(html(clerk.get(url)))
         values = re.findall(r'value="([^"]*)"', page) + re.findall(r"<textarea[^>]*>([^<]*)<",
                                                                    page)
+        # The commune reports to its district's police (a body of the hierarchy, not the
+        # district plan's wording); nothing else of the district's sample.
+        values = [v.replace("Công an huyện Quan Sơn", "") for v in values]
         assert not any("Quan Sơn" in v or "Lương Tiến Thành" in v for v in values), url
         assert "dữ liệu mẫu" not in page
     assert 'value="Ban Chỉ đạo 138 xã Na Mèo"' in html(clerk.get(
