@@ -249,10 +249,18 @@ def test_the_sample_plan_only_for_its_own_body_and_year(db, tmp_path, monkeypatc
     with db.session(readonly=True) as s:
         same, _, _ = plan_input(s, bodies["BCĐ"], 2022)
         later, _, _ = plan_input(s, bodies["BCĐ"], 2023)
+    # The pre-fill is the parsed input: a task's «Gạch đầu dòng» default (True) is written out.
+    sample["tasks"] = [{"bullets": True, **task} for task in sample["tasks"]]
     for key in ("basis_plan", "plan_deadline", "units_deadline", "measures", "tasks"):
         assert same[key] == sample[key], key
-    assert later["measures"] != sample["measures"] and "ANTTQ" not in str(later)
-    assert set(_dates(later)) <= {"2023-03-31"}  # no 2022 deadline or superior plan
+    # The register holds the sample's plan 45/KH-BCĐ: the next year keeps the body's own
+    # wording (as for any body's issued plan), never its dates nor its superior plan.
+    assert later["measures"] == same["measures"]
+    # (the Ministry's Quyết định 510/QĐ-BCA-V05 of 20/01/2022 is every year's basis)
+    assert later["decision"]["number"] == "510/QĐ-BCA-V05"
+    ours = {k: v for k, v in later.items() if k != "decision"}
+    assert set(_dates(ours)) <= {"2023-03-31"}  # no 2022 deadline or superior plan
+    assert "number" not in later["basis_plan"] and "date" not in later["basis_plan"]
     # The deadlines come from the calendar file alone: a province's own file moves them.
     rules = data_file("rules.toml").read_text(encoding="utf-8")
     own = tmp_path / "rules.toml"
