@@ -378,7 +378,7 @@ def test_every_get_route_that_returns_a_file_is_in_the_audit_trail(app, client, 
     from docgen import pdf
     values = {"doc_id": draft, "page": 1, "job_id": finished_job(client, db),
               "body_id": ubnd(db), "unit_id": 1, "signer_id": 1, "name": "decision",
-              "user_id": user_id(db, "admin"), "year": 2022}
+              "user_id": user_id(db, "admin"), "year": 2022, "version_id": 1}
     query = {"assessments.export": f"?body={ubnd(db)}&year=2022",
              "batch.unit_list": f"?body={ubnd(db)}"}
     files, pages = set(), 0

@@ -288,8 +288,8 @@ def test_district_creates_a_user_with_a_one_time_password(client, world):
 def test_audit_trail_records_who_did_what(client, world):
     client.get(f"/so-van-ban/{world['doc']}/tai-ve.docx")
     token = csrf(client, f"/so-van-ban/{world['doc']}")
-    client.post(f"/so-van-ban/{world['doc']}/cap-so", data={"csrf_token": token,
-                                                           "issued_on": "2023-02-10"})
+    client.post(f"/so-van-ban/{world['doc']}/cap-so", data={  # past the sample's report
+        "csrf_token": token, "issued_on": "2023-02-10", "confirm": "2023-02-10"})
     page = client.get("/nhat-ky/").get_data(as_text=True)
     for action in ("đăng nhập", "tải văn bản", "cấp số"):
         assert f"<td>{action}</td>" in page
@@ -300,8 +300,8 @@ def test_audit_trail_records_who_did_what(client, world):
 
 def test_download_names_are_vietnamese_rfc6266(client, world):
     token = csrf(client, f"/so-van-ban/{world['doc']}")
-    client.post(f"/so-van-ban/{world['doc']}/cap-so", data={"csrf_token": token,
-                                                           "issued_on": "2023-02-10"})
+    client.post(f"/so-van-ban/{world['doc']}/cap-so", data={  # past the sample's report
+        "csrf_token": token, "issued_on": "2023-02-10", "confirm": "2023-02-10"})
     header = client.get(f"/so-van-ban/{world['doc']}/tai-ve.docx").headers["Content-Disposition"]
     assert "filename*=UTF-8''" in header
     assert "Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh" in header  # "Quyết định"

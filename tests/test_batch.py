@@ -374,7 +374,8 @@ def test_shared_data_errors_are_not_blamed_on_rows(households, tmp_path):
 def test_personal_fields_in_the_shared_data_are_not_copied_to_rows(sample, tmp_path):
     rows = [{"full_name": "Hà Văn Chung", "area": "Bản Sa Ná"}]
     out = tmp_path / "x.docx"
-    result = batch.fill("commitment", rows, out, defaults=sample("commitment"))
+    shared = {**sample("commitment"), "id_number": "038078004512"}  # one household's own
+    result = batch.fill("commitment", rows, out, defaults=shared)
     body = texts(out.read_bytes())
     assert "038078004512" not in " ".join(body) and "1978" not in " ".join(body)
     assert "Họ và tên" in result.notes[0] and "Số CCCD" in result.notes[0]

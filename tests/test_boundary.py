@@ -390,16 +390,19 @@ def test_a_clerks_draft_never_links_another_communes_unit(app, world):
     fields = form_fields(clerk.get(url).text).values
     own = [v for k, v in fields.items() if re.fullmatch(r"units-\d+-name", k) and v]
     assert "Bản Poọng" in own and "Bản Na Mèo" in own  # made here, and the sample's
+    with app.extensions["docgen_store"].session() as s:  # a residential area of Na Mèo that
+        q.save_unit(s, name="Bản Pha Đén", kind="khu_dan_cu",  # the district entered: the
+                    body_id=world["district"], commune="Xã Na Mèo")  # commune decides it
     rows = {}
-    names = ("Bản Kín Đáo", "Bản Khuất Nẻo", "Trường PTDTBT THCS Na Mèo")
+    names = ("Bản Kín Đáo", "Bản Khuất Nẻo", "Bản Pha Đén")
     for i, name in enumerate(names, len(own)):
         rows.update({f"units-{i}-name": name, f"units-{i}-kind": fields["units-0-kind"],
                      f"units-{i}-grade": fields["units-0-grade"], f"units-{i}-note": ""})
     response = clerk.post(url, data={**fields, **rows})
     assert response.status_code == 302, re.findall(r'role="alert">([^<]+)', response.text)
     doc_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
-    # Its own unit and the district's unit of its commune; nothing of Kín Đáo.
-    assert linked(app, doc_id) == {*own, "Trường PTDTBT THCS Na Mèo"}
+    # Its own units and the district's residential area of its commune; nothing of Kín Đáo.
+    assert linked(app, doc_id) == {*own, "Bản Pha Đén"}
     owner = signed_in(app, "vanthu.kindao")  # drops their own draft, then the unit
     assert confirmed_delete(owner, f"/so-van-ban/{world['b_doc']}/xoa").status_code == 302
     response = confirmed_delete(owner, f"/don-vi/{world['b_unit']}/xoa", follow_redirects=True)
@@ -434,7 +437,8 @@ def rules(app):
 def build(rule, ids: dict) -> str:
     values = dict(rule.defaults or {})
     for arg in set(rule.arguments) - set(rule.defaults or {}):
-        values[arg] = ids.get(arg, {"name": "decision", "page": 1, "year": 2022}.get(arg))
+        values[arg] = ids.get(arg, {"name": "decision", "page": 1, "year": 2022,
+                                    "version_id": 1}.get(arg))
     return rule.build(values, append_unknown=False)[1]
 
 

@@ -35,7 +35,10 @@ def flashes(page: str) -> list[str]:
 
 def _ids(db):
     with db.session(readonly=True) as s:
-        bodies = {b.abbreviation: b.id for b in q.list_bodies(s)}
+        bodies: dict[str, int] = {}
+        for b in q.list_bodies(s):  # «UBND» is the district's: the communes' come later
+            bodies.setdefault(b.abbreviation, b.id)
+            bodies[b.name] = b.id
         units = {u.name: u.id for u in q.list_units(s)}
     return bodies, units
 
@@ -56,16 +59,17 @@ def _client(app, username: str):
 
 @pytest.fixture
 def year_entered(db):
-    """Outcomes of YEAR for four units of the district: two scored and undecided, one decided
-    against its suggestion (with a reason), one with a note but no score."""
+    """Outcomes of YEAR for four residential areas of Xã Na Mèo, on its commune's body: two
+    scored and undecided, one decided against its suggestion (with a reason), one with a note
+    but no score."""
     bodies, units = _ids(db)
     with db.session() as s:
         q.save_assessment(s, units["Bản Na Mèo"], YEAR, reviewed_score=95, safe=True)
         q.save_assessment(s, units["Bản Sa Ná"], YEAR, self_score=72.5)
-        q.save_assessment(s, units["Bản Bôn"], YEAR, reviewed_score=95, safe=True,
+        q.save_assessment(s, units["Bản Cóc"], YEAR, reviewed_score=95, safe=True,
                           decided="Yếu", reason="Để xảy ra vụ việc phức tạp")
-        q.save_assessment(s, units["Bản Chiềng"], YEAR, note="Chưa chấm điểm")
-    return bodies["UBND"], units
+        q.save_assessment(s, units["Bản Son"], YEAR, note="Chưa chấm điểm")
+    return bodies["Ủy ban nhân dân xã Na Mèo"], units
 
 
 def _stored(db, unit_id: int, year: int = YEAR):
@@ -79,15 +83,15 @@ def test_adopting_suggestions_fills_only_the_undecided_and_counts_the_rest(clien
     body, units = year_entered
     page = html(client.get(f"/danh-gia/?body={body}&year={YEAR}"))
     assert "Lấy mức đề xuất cho các đơn vị chưa quyết định" in page
-    bon_before = _stored(db, units["Bản Bôn"])
+    bon_before = _stored(db, units["Bản Cóc"])
     response = client.post("/danh-gia/lay-de-xuat", data={
         "csrf_token": csrf(page, "adopt-form"), "body": body, "year": YEAR})
     assert response.status_code == 302
     for name in ("Bản Na Mèo", "Bản Sa Ná"):
         suggested, decided = _stored(db, units[name])
         assert suggested and decided == suggested, name
-    assert _stored(db, units["Bản Bôn"]) == bon_before  # decided by the committee: kept
-    assert _stored(db, units["Bản Chiềng"])[1] is None  # no score, no suggestion: left
+    assert _stored(db, units["Bản Cóc"]) == bon_before  # decided by the committee: kept
+    assert _stored(db, units["Bản Son"])[1] is None  # no score, no suggestion: left
     with db.session(readonly=True) as s:
         total = len(q.list_units(s, body_id=body))
         entry = q.list_audit(s, action="lấy mức đề xuất")[0]
@@ -96,7 +100,7 @@ def test_adopting_suggestions_fills_only_the_undecided_and_counts_the_rest(clien
     message = " ".join(flashes(html(client.get(response.headers["Location"]))))
     assert f"Đã lấy mức đề xuất làm xếp loại quyết định năm {YEAR} cho 2 đơn vị." in message
     # Every other unit of the body has no suggestion: counted and named, never guessed.
-    assert f"{total - 3} đơn vị chưa có mức đề xuất" in message and "«Bản Chiềng»" in message
+    assert f"{total - 3} đơn vị chưa có mức đề xuất" in message and "«Bản Son»" in message
 
 
 def test_adopting_needs_the_form_token_and_a_writer(app, client, db, year_entered):
@@ -113,31 +117,32 @@ def test_adopting_needs_the_form_token_and_a_writer(app, client, db, year_entere
 
 
 def test_adopting_stays_within_the_users_scope(app, db, year_entered):
-    body, units = year_entered
+    body, units = year_entered  # Xã Na Mèo's body
+    bodies, _ = _ids(db)
+    son_lu = bodies["Ủy ban nhân dân thị trấn Sơn Lư"]
     with db.session() as s:
-        commune = q.save_body(s, name="Ủy ban nhân dân xã Na Mèo", abbreviation="UBND",
-                              place="Na Mèo", parent_id=body, level="xã", commune="Xã Na Mèo")
-        own = q.save_unit(s, name="Bản Xía", kind="khu_dan_cu", body_id=commune.id)
-        q.save_assessment(s, own.id, YEAR, reviewed_score=95, safe=True)
-        commune_id, own_id = commune.id, own.id
-    _user(db, "vanthu.namao", q.ROLE_COMMUNE, body_id=commune_id)
-    clerk = _client(app, "vanthu.namao")
-    page = html(clerk.get(f"/danh-gia/?body={commune_id}&year={YEAR}"))
+        q.save_assessment(s, units["Khu phố Sơn Lư 1"], YEAR, reviewed_score=95, safe=True)
+    own_id = units["Khu phố Sơn Lư 1"]
+    _user(db, "vanthu.sonlu", q.ROLE_COMMUNE, body_id=son_lu)
+    clerk = _client(app, "vanthu.sonlu")
+    page = html(clerk.get(f"/danh-gia/?body={son_lu}&year={YEAR}"))
     token = csrf(page, "adopt-form")
     response = clerk.post("/danh-gia/lay-de-xuat", data={"csrf_token": token, "body": body,
                                                          "year": YEAR})
     assert response.status_code == 404 and _stored(db, units["Bản Na Mèo"])[1] is None
     response = clerk.post("/danh-gia/lay-de-xuat", data={"csrf_token": token,
-                                                         "body": commune_id, "year": YEAR})
+                                                         "body": son_lu, "year": YEAR})
     assert response.status_code == 302 and _stored(db, own_id)[1] == _stored(db, own_id)[0]
     from docgen.store.assessments import adopt_suggestions
+    _user(db, "vanthu.namao", q.ROLE_COMMUNE, body_id=body)
     with db.session() as s:  # the store function itself honours a scope
-        q.save_assessment(s, units["Bản Chiềng"], YEAR, reviewed_score=95, safe=True)
+        for name in ("Xã Na Mèo", "Trường PTDTBT THCS Na Mèo", "Xã Sơn Thủy"):
+            q.save_assessment(s, units[name], YEAR, reviewed_score=95, safe=True)
         scope = q.scope_for(s, q.find_user(s, "vanthu.namao"))
-        done = adopt_suggestions(s, body, YEAR, scope=scope)
-        # The units of the clerk's commune (Xã Na Mèo), whichever body assesses them.
-        assert [u.name for u in done.adopted] == ["Bản Na Mèo", "Bản Sa Ná"]
-    assert _stored(db, units["Bản Chiềng"])[1] is None  # in Xã Sơn Thủy: not the clerk's
+        done = adopt_suggestions(s, bodies["UBND"], YEAR, scope=scope)
+        # The district's units of the clerk's commune (Xã Na Mèo) only.
+        assert [u.name for u in done.adopted] == ["Xã Na Mèo", "Trường PTDTBT THCS Na Mèo"]
+    assert _stored(db, units["Xã Sơn Thủy"])[1] is None  # another commune: not the clerk's
 
 
 # ---- 2. The import preview as clerks write ------------------------------------------------
@@ -249,10 +254,18 @@ def test_the_sample_plan_only_for_its_own_body_and_year(db, tmp_path, monkeypatc
     with db.session(readonly=True) as s:
         same, _, _ = plan_input(s, bodies["BCĐ"], 2022)
         later, _, _ = plan_input(s, bodies["BCĐ"], 2023)
+    # The pre-fill is the parsed input: a task's «Gạch đầu dòng» default (True) is written out.
+    sample["tasks"] = [{"bullets": True, **task} for task in sample["tasks"]]
     for key in ("basis_plan", "plan_deadline", "units_deadline", "measures", "tasks"):
         assert same[key] == sample[key], key
-    assert later["measures"] != sample["measures"] and "ANTTQ" not in str(later)
-    assert set(_dates(later)) <= {"2023-03-31"}  # no 2022 deadline or superior plan
+    # The register holds the sample's plan 45/KH-BCĐ: the next year keeps the body's own
+    # wording (as for any body's issued plan), never its dates nor its superior plan.
+    assert later["measures"] == same["measures"]
+    # (the Ministry's Quyết định 510/QĐ-BCA-V05 of 20/01/2022 is every year's basis)
+    assert later["decision"]["number"] == "510/QĐ-BCA-V05"
+    ours = {k: v for k, v in later.items() if k != "decision"}
+    assert set(_dates(ours)) <= {"2023-03-31"}  # no 2022 deadline or superior plan
+    assert "number" not in later["basis_plan"] and "date" not in later["basis_plan"]
     # The deadlines come from the calendar file alone: a province's own file moves them.
     rules = data_file("rules.toml").read_text(encoding="utf-8")
     own = tmp_path / "rules.toml"
@@ -273,6 +286,9 @@ def test_a_commune_clerks_plan_form_is_their_own(app, db):
         page = unescape(html(clerk.get(url)))
         values = re.findall(r'value="([^"]*)"', page) + re.findall(r"<textarea[^>]*>([^<]*)<",
                                                                    page)
+        # The commune reports to its district's police (a body of the hierarchy, not the
+        # district plan's wording); nothing else of the district's sample.
+        values = [v.replace("Công an huyện Quan Sơn", "") for v in values]
         assert not any("Quan Sơn" in v or "Lương Tiến Thành" in v for v in values), url
         assert "dữ liệu mẫu" not in page
     assert 'value="Ban Chỉ đạo 138 xã Na Mèo"' in html(clerk.get(
@@ -302,7 +318,10 @@ def test_a_second_proposal_of_the_year_is_warned_about_before_saving(client, db)
     bodies, _ = _ids(db)
     police = bodies["CAH"]
     url = f"/van-ban/proposal/moi?body={police}&year=2022"
-    assert not any("đã có tờ trình" in m for m in flashes(html(client.get(url))))
+    # The sample register already holds its Tờ trình 356/TTr-CAH of 10/11/2022.
+    message = " ".join(flashes(html(client.get(url))))
+    assert "Công an huyện Quan Sơn đã có tờ trình năm 2022" in message
+    assert "số 356/TTr-CAH ngày 10/11/2022" in message and "dự thảo" not in message
     with db.session() as s:
         data, _, _ = q.proposal_input(s, police, 2022)
         first = q.create_document(s, kind="proposal", body_id=police, data=data,
@@ -314,6 +333,7 @@ def test_a_second_proposal_of_the_year_is_warned_about_before_saving(client, db)
     message = " ".join(flashes(html(client.get(url))))
     assert "số 01/TTr-CAH ngày 05/01/2023" in message and "dự thảo" not in message
     for other in (f"/van-ban/proposal/moi?body={police}&year=2021",
+                  f"/van-ban/proposal/moi?body={police}&year=2023",
                   f"/van-ban/proposal/moi?body={bodies['UBND']}&year=2022"):
         assert not any("đã có tờ trình" in m for m in flashes(html(client.get(other))))
 

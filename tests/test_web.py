@@ -34,6 +34,14 @@ def body_id(db, abbreviation: str) -> int:
         return next(b.id for b in q.list_bodies(s) if b.abbreviation == abbreviation)
 
 
+def body_named(db, name: str) -> int:
+    with db.session(readonly=True) as s:
+        return next(b.id for b in q.list_bodies(s) if b.name == name)
+
+
+NA_MEO = "Ủy ban nhân dân xã Na Mèo"  # the commune's body: it assesses its residential areas
+
+
 PAGES = [
     pytest.param("/", "Văn bản phong trào toàn dân", id="home"),
     pytest.param("/co-quan/", "Lò Văn Hùng", id="bodies and signers"),
@@ -121,9 +129,9 @@ def test_unit_search_ignores_diacritics_and_case(client):
 def test_unit_form_refuses_duplicates_and_saves_hostile_names(client, db):
     t = token(client, "/don-vi/moi")
     ubnd = str(body_id(db, "UBND"))
-    dup = client.post("/don-vi/moi", data={"csrf_token": t, "name": "bản na mèo",
-                                           "kind": "khu_dan_cu", "body_id": ubnd})
-    assert dup.status_code == 422 and "Bản Na Mèo" in html(dup)
+    dup = client.post("/don-vi/moi", data={"csrf_token": t, "name": "xã na mèo",
+                                           "kind": "xa", "body_id": ubnd})
+    assert dup.status_code == 422 and "Xã Na Mèo" in html(dup)
     name = 'Công ty TNHH A & B <Chi nhánh> "Sơn Hà"'
     ok = client.post("/don-vi/moi", data={"csrf_token": t, "name": name, "kind": "doanh_nghiep",
                                           "body_id": ubnd, "commune": "", "note": ""})
@@ -144,13 +152,13 @@ def _xlsx(rows: list[list]) -> bytes:
 
 def test_units_import_previews_then_applies(client, db):
     data = _xlsx([["Tên đơn vị", "Loại hình", "Xã/Thị trấn", "Ghi chú"],
-                  ["Bản Hậu", "Khu dân cư", "Xã Trung Thượng", ""],
+                  ["Bản Hậu", "Khu dân cư", "Xã Na Mèo", ""],
                   ["Bản Na Mèo", "khu dan cu", "Xã Na Mèo", "Bản biên giới, cửa khẩu"],
                   ["", "Cơ quan", "", ""],
                   ["Trường Mầm non Sơn Thủy", "Nhà trẻ tư", "", ""]])
     t = token(client, "/don-vi/")
     preview = client.post("/don-vi/nhap", data={"csrf_token": t,
-                                                "body_id": str(body_id(db, "UBND")),
+                                                "body_id": str(body_named(db, NA_MEO)),
                                                 "file": (io.BytesIO(data), "don-vi.xlsx")},
                           content_type="multipart/form-data")
     page = html(preview)
@@ -162,7 +170,7 @@ def test_units_import_previews_then_applies(client, db):
     assert "Bản Hậu" not in html(client.get("/don-vi/"))  # nothing written by the preview
     token_value = re.search(r'name="token" value="([0-9a-f]+)"', page)[1]
     applied = client.post("/don-vi/nhap/xac-nhan", data={
-        "csrf_token": t, "token": token_value, "body_id": str(body_id(db, "UBND"))})
+        "csrf_token": t, "token": token_value, "body_id": str(body_named(db, NA_MEO))})
     assert applied.status_code == 302
     assert "Bản Hậu" in html(client.get("/don-vi/"))
 
@@ -192,15 +200,15 @@ def test_upload_over_the_limit_is_refused_with_a_message(app, client):
     assert "vượt quá giới hạn" in html(response)
 
 
-def grid_form(client, year=2022) -> tuple[str, dict]:
-    page = html(client.get(f"/danh-gia/?year={year}"))
+def grid_form(client, year=2022, body=None) -> tuple[str, dict]:
+    page = html(client.get(f"/danh-gia/?year={year}" + (f"&body={body}" if body else "")))
     t = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
     body = re.search(r'name="body" value="(\d+)"', page)[1]
     return t, {"csrf_token": t, "body": body, "year": str(year)}
 
 
 def test_assessment_grid_refuses_bad_scores_and_missing_reasons(client, db):
-    _, form = grid_form(client)
+    _, form = grid_form(client, body=body_named(db, NA_MEO))
     na_meo, sa_na = unit_id(db, "Bản Na Mèo"), unit_id(db, "Bản Sa Ná")
     form.update({f"a-{na_meo}-reviewed_score": "150", f"a-{sa_na}-reviewed_score": "95",
                  f"a-{sa_na}-safe": "1", f"a-{sa_na}-decided": "Khá", f"a-{sa_na}-reason": ""})
@@ -214,7 +222,7 @@ def test_assessment_grid_refuses_bad_scores_and_missing_reasons(client, db):
 
 
 def test_assessment_grid_saves_and_summary_counts(client, db):
-    _, form = grid_form(client, 2023)
+    _, form = grid_form(client, 2023, body=body_named(db, NA_MEO))
     na_meo = unit_id(db, "Bản Na Mèo")
     form.update({f"a-{na_meo}-reviewed_score": "93", f"a-{na_meo}-safe": "1",
                  f"a-{na_meo}-decided": "Xuất sắc"})
@@ -223,14 +231,14 @@ def test_assessment_grid_saves_and_summary_counts(client, db):
         row = q.get_assessment(s, na_meo, 2023)
         assert (row.reviewed_score, row.safe, row.suggested, row.decided) == \
             (93, True, "xuat_sac", "xuat_sac")
-    page = html(client.get("/danh-gia/?year=2023"))
+    page = html(client.get(f"/danh-gia/?year=2023&body={body_named(db, NA_MEO)}"))
     summary = page.split('id="summary"')[1].split("</table>")[0]
     khu = re.search(r"<td>Khu dân cư</td>\s*<td class=\"num\">(\d+)</td>", summary)
     assert khu[1] == "1"
 
 
 def test_outcomes_export_opens_and_lists_units(client, db):
-    response = client.get(f"/danh-gia/xuat.xlsx?body={body_id(db, 'UBND')}&year=2022")
+    response = client.get(f"/danh-gia/xuat.xlsx?body={body_named(db, NA_MEO)}&year=2022")
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     values = [c.value for row in book.active.iter_rows() for c in row]
     assert "Bản Na Mèo" in values
@@ -240,7 +248,7 @@ def _make_decision(client, db) -> int:
     ubnd = body_id(db, "UBND")
     url = f"/van-ban/decision/moi?body={ubnd}&year=2022"
     page = html(client.get(url))
-    assert "Bản Na Mèo" in page
+    assert "Xã Na Mèo" in page
     form = {}
     for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page):
         form[name] = value.replace("&amp;", "&").replace("&#34;", '"').replace("&#39;", "'") \
@@ -268,15 +276,21 @@ def test_decision_is_generated_issued_and_downloaded(client, db):
     draft = client.get(f"/so-van-ban/{doc_id}/tai-ve.docx").data
     assert "Số:      /QĐ-UBND" in texts(draft)
     t = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    # The sample register's Báo cáo 389/BC-CAH of 01/12/2022 predates a decision issued in
+    # 2023: the year's dossier warns, and «Vẫn cấp số» confirms for that very date.
     issued = client.post(f"/so-van-ban/{doc_id}/cap-so",
                          data={"csrf_token": t, "issued_on": "2023-02-10"}, follow_redirects=True)
+    assert "Chưa cấp số" in html(issued) and "389/BC-CAH" in html(issued)
+    issued = client.post(f"/so-van-ban/{doc_id}/cap-so",
+                         data={"csrf_token": t, "issued_on": "2023-02-10",
+                               "confirm": "2023-02-10"}, follow_redirects=True)
     assert "Đã cấp số 01/QĐ-UBND" in html(issued)
     final = client.get(f"/so-van-ban/{doc_id}/tai-ve.docx")
     assert "attachment" in final.headers["Content-Disposition"]
     body = texts(final.data)
     assert "Số: 01/QĐ-UBND" in body and "Quan Sơn, ngày 10 tháng 02 năm 2023" in body
     names = {row[1] for row in table_rows(final.data) if len(row) == 5}
-    assert "Bản Na Mèo" in names
+    assert "Xã Na Mèo" in names
     assert "Công ty Cổ phần Lâm sản 'Mường Mìn' <Chi nhánh Quan Sơn>" in names
     again = client.post(f"/so-van-ban/{doc_id}/cap-so",
                         data={"csrf_token": t, "issued_on": "2023-02-11"}, follow_redirects=True)
@@ -289,11 +303,11 @@ def test_decision_is_generated_issued_and_downloaded(client, db):
 
 def test_unit_in_a_document_cannot_be_deleted(client, db):
     _make_decision(client, db)
-    na_meo = unit_id(db, "Bản Na Mèo")
+    na_meo = unit_id(db, "Xã Na Mèo")
     t = token(client, "/don-vi/")
     response = client.post(f"/don-vi/{na_meo}/xoa", data={"csrf_token": t}, follow_redirects=True)
-    assert "Không xóa được đơn vị «Bản Na Mèo»" in html(response)
-    assert "Bản Na Mèo" in html(client.get("/don-vi/"))
+    assert "Không xóa được đơn vị «Xã Na Mèo»" in html(response)
+    assert "Xã Na Mèo" in html(client.get("/don-vi/"))
 
 
 def test_document_form_shows_schema_messages_next_to_fields(client, db):
@@ -467,7 +481,7 @@ def test_a_batch_job_shows_its_progress_while_it_runs(client, app, db):
 
 
 def test_batch_of_an_area_without_households_says_so(client, db):
-    bon = unit_id(db, "Bản Bôn")
+    bon = unit_id(db, "Bản Sa Ná")  # a residential area with no household list
     t = token(client, "/cam-ket/")
     response = client.post("/cam-ket/", data={"csrf_token": t, "unit_id": str(bon), "year": "2022",
                                               "fmt": "zip"}, follow_redirects=True)

@@ -91,7 +91,7 @@ def test_registrations_are_printed_from_the_filled_list(client, db):
     rows = _signed(unit_list(client), {
         "Bản Na Mèo": ("Vi Văn Hoàn", "Trưởng bản"),
         "Xã Na Mèo": ("Lò Văn Lả", "Chủ tịch Ủy ban nhân dân xã"),
-        "Trường Mầm non Na Mèo": ("Hà Thị Xuân", "Hiệu trưởng")})
+        "Trường PTDTBT THCS Na Mèo": ("Hà Thị Xuân", "Hiệu trưởng")})
     assert len(rows) == 3
     rows.insert(1, {"Tên đơn vị": "Bản Chưa Ghi Người Ký", "Loại hình": "Khu dân cư",
                     "Xã": "Xã Na Mèo"})
@@ -194,7 +194,7 @@ def test_the_batch_pages_are_tabs_of_one_menu_entry(client):
 
 def test_registrations_as_one_pdf(client):
     rows = _signed(unit_list(client), {"Bản Na Mèo": ("Vi Văn Hoàn", "Trưởng bản"),
-                                       "Bản Bôn": ("Hà Văn Bôn", "Trưởng bản")})
+                                       "Bản Sa Ná": ("Hà Văn Bôn", "Trưởng bản")})
     page, state = upload(client, workbook(rows), fmt="pdf", seconds=180)
     assert state == "done", html(page)[-2000:]
     response = job_download(client, page)

@@ -193,7 +193,9 @@ def issue(doc_id: int):
         issued_on = _issue_date(request.form.get("issued_on"))
         with store().session(readonly=True) as s:
             doc = q.get_document(s, doc_id)
-        warnings = _warnings(doc, documents.KINDS.get(doc.kind), issued_on)
+        # A future date is refused by the register itself: no dossier warnings to confirm first.
+        warnings = [] if issued_on > q.numbering.today() else \
+            _warnings(doc, documents.KINDS.get(doc.kind), issued_on)
         # «Vẫn cấp số» confirms the warnings shown for this very date, not another one.
         if warnings and request.form.get("confirm") != issued_on.isoformat():
             flash(f"Chưa cấp số: hồ sơ năm có {len(warnings)} điểm cần xem lại nếu cấp số "
