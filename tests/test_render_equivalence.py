@@ -9,6 +9,7 @@ import threading
 import unicodedata
 import zipfile
 import zlib
+from pathlib import Path
 
 import docx
 import pytest

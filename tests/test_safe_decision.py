@@ -213,9 +213,9 @@ def test_the_two_decisions_agree_and_disagreements_are_named(db):
     doc_id = _register(db, "safe_decision", dropped)
     with db.session(readonly=True) as s:
         found = disagreements(s, 1, 2022)
-    assert found == [f"«{kha['name']}» xếp loại Khá trong dự thảo quyết định (mã {class_id}) (loại này "
-                     "yêu cầu đạt tiêu chuẩn “An toàn về an ninh, trật tự”) nhưng không có trong "
-                     f"dự thảo quyết định (mã {doc_id})"]
+    assert found == [f"«{kha['name']}» xếp loại Khá trong dự thảo quyết định (mã {class_id}) "
+                     "(loại này yêu cầu đạt tiêu chuẩn “An toàn về an ninh, trật tự”) nhưng "
+                     f"không có trong dự thảo quyết định (mã {doc_id})"]
     with db.session() as s:
         q.update_document(s, doc_id, data=safe, render=render_document)
         assert disagreements(s, 1, 2022) == []
