@@ -292,7 +292,7 @@ def words(pdf: bytes) -> list[tuple[str, float, float]]:
 def test_commitment_form_fields_and_signatures_line_up_in_the_pdf(sample):
     from docgen.pdf import to_pdf
     data = sample("commitment")
-    del data["id_number"]  # a blank CCCD
+    data.pop("id_number", None)  # a blank CCCD (the sample household has none)
     data.update(area="Tổ dân phố Sơn Lư 1", commune="Thị trấn Sơn Lư", place="Sơn Lư")
     pdf = to_pdf(docgen.render_document("commitment", data))
     ws = words(pdf)
@@ -304,8 +304,8 @@ def test_commitment_form_fields_and_signatures_line_up_in_the_pdf(sample):
     # the notes and the names below them still share their lines.
     notes = [yy for w, _, yy in ws if w == "(Ký,"]
     assert len(notes) == 2 and abs(notes[0] - notes[1]) < 1
-    assert abs(y["Hoàn"] - y["Thản"]) < 1
-    assert y["Thản"] > notes[0] + 40  # room for the handwritten signatures
+    assert abs(y["Hoàn"] - y["Tình"]) < 1
+    assert y["Tình"] > notes[0] + 40  # room for the handwritten signatures
 
 
 def test_commitment_signatures_share_rows(sample):
@@ -313,12 +313,12 @@ def test_commitment_signatures_share_rows(sample):
     rows = table_rows(out)
     assert rows[-4:] == [["XÁC NHẬN CỦA TRƯỞNG BẢN", "NGƯỜI CAM KẾT"],
                          ["(Ký, ghi rõ họ tên)", "(Ký, ghi rõ họ tên)"], ["", ""],
-                         ["Vi Văn Hoàn", "Lò Văn Thản"]]
+                         ["Vi Văn Hoàn", "Phạm Bá Tình"]]
 
 
 def test_a_blank_cccd_leaves_the_next_field_on_its_line(sample):
     data = sample("commitment")
-    del data["id_number"]
+    data.pop("id_number", None)  # the sample household has none
     body = texts(docgen.render_document("commitment", data))
     assert "Số CCCD: " + "…" * 12 + "\tSố nhân khẩu: 5" in body
 
