@@ -240,12 +240,12 @@ def test_symbols_keep_their_hyphens_together_in_the_docx(sample):
     xml = body_xml(docgen.render_document("decision", sample("decision")))
     assert f"Quyết định số 510/QĐ{NBH}BCA{NBH}V05" in xml
     assert f"Kế hoạch số 45/KH{NBH}BCĐ" in xml
-    assert f"(Kèm theo Quyết định số 15/QĐ{NBH}UBND" in xml
-    assert "Số: 15/QĐ-UBND" in xml  # the header's number stays as ND30 checks read it
+    assert f"(Kèm theo Quyết định số 2158/QĐ{NBH}UBND" in xml
+    assert "Số: 2158/QĐ-UBND" in xml  # the header's number stays as ND30 checks read it
     assert "510/QĐ-BCA" not in xml
 
 
-@pytest.mark.parametrize("kind, symbol", [("plan", "510/QĐ-BCA-V05"), ("report", "15/QĐ-UBND"),
+@pytest.mark.parametrize("kind, symbol", [("plan", "510/QĐ-BCA-V05"), ("report", "2158/QĐ-UBND"),
                                           ("proposal", "510/QĐ-BCA-V05"),
                                           ("registration", "45/KH-BCĐ")])
 def test_every_kind_keeps_its_symbols_together(sample, kind, symbol):
