@@ -159,7 +159,7 @@ def test_the_report_cites_the_years_decision(sample):
     data = sample("report")
     intro = next(t for t in texts(docgen.render_document("report", data))
                  if t.startswith("Thực hiện"))
-    assert ("; căn cứ Quyết định số 15/QĐ-UBND ngày 10 tháng 02 năm 2023 của Ủy ban nhân dân "
+    assert ("; căn cứ Quyết định số 2158/QĐ-UBND ngày 14 tháng 11 năm 2022 của Ủy ban nhân dân "
             "huyện Quan Sơn về việc công nhận kết quả đánh giá, phân loại phong trào toàn dân "
             "bảo vệ an ninh Tổ quốc năm 2022, Công an huyện Quan Sơn") in intro
 
@@ -170,7 +170,7 @@ def test_a_report_cannot_cite_a_later_decision(sample):
     data["decision"]["date"] = "2023-03-01"
     with pytest.raises(InputError) as err:
         docgen.render_document("report", data)
-    assert "ban hành sau ngày báo cáo 20/02/2023" in str(err.value.problems)
+    assert "ban hành sau ngày báo cáo 01/12/2022" in str(err.value.problems)
 
 
 # ---- Nơi nhận, a town's words ---------------------------------------------------------------
