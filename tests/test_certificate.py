@@ -37,10 +37,10 @@ def test_text_of_the_certificate(certificate):
     assert body[2:6] == ["GIẤY CÔNG NHẬN", "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN QUAN SƠN",
                          "Công nhận", "XÃ TRUNG THƯỢNG"]
     assert "Đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2022" in body
-    assert "Quyết định số 298/QĐ-UBND ngày 18 tháng 11 năm 2022" in body
-    assert "Số vào sổ: 298.02" in body
-    assert body[-6:] == ["Quyết định số 298/QĐ-UBND ngày 18 tháng 11 năm 2022",
-                         "Số vào sổ: 298.02", "Quan Sơn, ngày 18 tháng 11 năm 2022",
+    assert "Quyết định số 2163/QĐ-UBND ngày 16 tháng 11 năm 2022" in body
+    assert "Số vào sổ: 2163.02" in body
+    assert body[-6:] == ["Quyết định số 2163/QĐ-UBND ngày 16 tháng 11 năm 2022",
+                         "Số vào sổ: 2163.02", "Quan Sơn, ngày 16 tháng 11 năm 2022",
                          "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lò Văn Hùng"]
 
 
@@ -64,8 +64,8 @@ def test_landscape_frame_margins_and_type(certificate):
     assert unit.runs[0].bold and unit.runs[0].font.size == Pt(22)
     national = paragraphs_with(out, "CỘNG HÒA XÃ HỘI")[0]
     assert national.runs[0].bold and national.runs[0].font.size == Pt(13)
-    assert all(r.italic for r in paragraphs_with(out, "Quan Sơn, ngày 18")[0].runs)
-    assert all(r.italic for r in paragraphs_with(out, "Quyết định số 298")[0].runs)
+    assert all(r.italic for r in paragraphs_with(out, "Quan Sơn, ngày 16")[0].runs)
+    assert all(r.italic for r in paragraphs_with(out, "Quyết định số 2163")[0].runs)
     fonts = {r.font.name for p in doc.paragraphs for r in p.runs if r.text.strip()}
     assert fonts == {"Times New Roman"}
 
@@ -174,8 +174,8 @@ def test_bulk_docx_and_zip_hold_one_certificate_per_unit(store_db, tmp_path):
     body = texts(merged.read_bytes())
     assert body.count("GIẤY CÔNG NHẬN") == len(rows)
     assert [t for t in body if t.startswith("Số vào sổ")] == \
-        [f"Số vào sổ: 01.{i:02d}" for i in range(1, len(rows) + 1)]
-    assert body.count("Quyết định số 01/QĐ-UBND ngày 18 tháng 11 năm 2022") == len(rows)
+        [f"Số vào sổ: 2164.{i:02d}" for i in range(1, len(rows) + 1)]
+    assert body.count("Quyết định số 2164/QĐ-UBND ngày 18 tháng 11 năm 2022") == len(rows)
     assert nd30.check(merged) == []
     packed = tmp_path / "giay.zip"
     batch.fill("certificate", rows, packed)
@@ -202,16 +202,17 @@ def test_bulk_pdf_has_one_page_per_certificate(store_db, tmp_path):
     for page, row in zip(pages, rows, strict=False):
         text = " ".join(page.split())
         assert row["unit"].upper() in text
-        assert f"Số vào sổ: 01.{row['serial']:02d}" in text
-        assert "Quyết định số 01/QĐ-UBND ngày 18 tháng 11 năm 2022" in text
+        assert f"Số vào sổ: 2164.{row['serial']:02d}" in text
+        assert "Quyết định số 2164/QĐ-UBND ngày 18 tháng 11 năm 2022" in text
 
 
 def test_web_prints_certificates_of_an_issued_decision(client, app):
-    page = client.get("/giay-cong-nhan/")
-    assert page.status_code == 200 and 'id="no-decision"' in html(page)
+    page = client.get("/giay-cong-nhan/")      # the register holds the sample's decision
+    assert page.status_code == 200 and 'id="no-decision"' not in html(page)
+    assert "Quyết định số 2163/QĐ-UBND — Ủy ban nhân dân huyện Quan Sơn" in html(page)
     doc_id, rows = _issued_decision(app.extensions["docgen_store"])
     page = html(client.get(f"/giay-cong-nhan/?document={doc_id}"))
-    assert "Quyết định số 01/QĐ-UBND — Ủy ban nhân dân huyện Quan Sơn" in page
+    assert "Quyết định số 2164/QĐ-UBND — Ủy ban nhân dân huyện Quan Sơn" in page
     last, state = run_batch(client, {"csrf_token": token(client, "/giay-cong-nhan/"),
                                      "document_id": str(doc_id), "fmt": "docx",
                                      "emblem_space": "y"}, url="/giay-cong-nhan/")
@@ -267,6 +268,6 @@ def test_cli_batch_from_a_list_of_units(runner, tmp_path, sample, write_json):
     assert "dòng 4 (Số thứ tự trong quyết định)" in result.output
     body = texts(out.read_bytes())
     assert body.count("GIẤY CÔNG NHẬN") == 2
-    assert [t for t in body if "vào sổ" in t] == ["Số vào sổ: 298.01", "Số vào sổ: 298.26"]
+    assert [t for t in body if "vào sổ" in t] == ["Số vào sổ: 2163.01", "Số vào sổ: 2163.26"]
     assert "(thị trấn Sơn Lư)" in body
     assert nd30.check(out) == []

@@ -189,8 +189,8 @@ READERS = {
     "outcomes": (preview_outcomes, ["Tên đơn vị", "Xếp loại quyết định", "Lý do"]),
 }
 GOOD_ROW = {"households": ["Lò Văn Thản", 1978, "Bản Na Mèo"],
-            "units": ["Bản Na Mèo", "Khu dân cư", ""],
-            "outcomes": ["Bản Na Mèo", "Xuất sắc", ""]}
+            "units": ["Xã Na Mèo", "Xã, thị trấn", ""],     # units the district decides
+            "outcomes": ["Xã Na Mèo", "Khá", ""]}
 
 
 def call(db, reader: str, data: bytes):
@@ -392,10 +392,10 @@ def test_a_formula_gives_its_cached_value(db):
 
 def test_a_hyperlink_formula_gives_its_shown_text(db):
     plan = preview_units(db, _list("units", [
-        F('=HYPERLINK("http://example.invalid/x","Bản Na Mèo")', "Bản Na Mèo"), "Khu dân cư",
+        F('=HYPERLINK("http://example.invalid/x","Xã Na Mèo")', "Xã Na Mèo"), "Xã, thị trấn",
         F('=HYPERLINK("http://example.invalid/y","ghi chú")', "ghi chú")]))
     assert plan.reject == []
-    assert [(r.name, r.values["note"]) for r in plan.update] == [("Bản Na Mèo", "ghi chú")]
+    assert [(r.name, r.values["note"]) for r in plan.update] == [("Xã Na Mèo", "ghi chú")]
 
 
 @pytest.mark.parametrize("reader", list(READERS))
@@ -537,7 +537,7 @@ def test_two_outcome_sheets_are_read_by_the_years_name(db):
     data = workbook(("Đánh giá 2021", [READERS["outcomes"][1], ["Bản Bôn", "Khá", ""]]),
                     ("Đánh giá 2022", [READERS["outcomes"][1], GOOD_ROW["outcomes"]]))
     plan = preview_outcomes(db, data)
-    assert [r.name for r in plan.add + plan.update + plan.unchanged] == ["Bản Na Mèo"]
+    assert [r.name for r in plan.add + plan.update + plan.unchanged] == ["Xã Na Mèo"]
 
 
 # ---- formula injection in exports ------------------------------------------------------------

@@ -93,7 +93,7 @@ def test_the_share_is_recorded_and_read_back(db):
         record_share(s, sa_na, 2022, signed="")                  # erased
         assert household_share(s, sa_na, 2022) is None
         with pytest.raises(InputError, match="không phải khu dân cư"):
-            record_share(s, unit_id(db, "Trường THPT Quan Sơn"), 2022, signed=1, total=1)
+            record_share(s, unit_id(db, "Trường THCS Sơn Lư"), 2022, signed=1, total=1)
 
 
 def test_the_recorded_share_reaches_the_list_and_the_unit_papers(db):

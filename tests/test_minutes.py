@@ -40,7 +40,7 @@ def test_the_sample_reads_as_a_biên_bản(sample_minutes):
     assert "BIÊN BẢN" in body
     assert ("Cuộc họp đánh giá kết quả xây dựng khu dân cư “An toàn về an ninh, trật tự” năm "
             "2022") in body
-    assert "Thời gian bắt đầu: 14 giờ 00, ngày 08 tháng 11 năm 2022." in body
+    assert "Thời gian bắt đầu: 14 giờ 00, ngày 27 tháng 10 năm 2022." in body
     assert "Địa điểm: Nhà văn hóa bản Na Mèo." in body
     people = body[body.index("Thành phần tham dự:") + 1:body.index("Chủ trì: Vi Văn Hoàn, "
                                                                     "Trưởng bản.")]
@@ -63,7 +63,7 @@ def test_the_criteria_are_the_registrations_with_their_results(sample_minutes, s
     assert [f"{r[0]}. {r[1]}" for r in rows] == [line.rstrip(";.") for line in
                                                   [p.rstrip(";.") for p in printed]]
     assert all(r[2] == "Đạt" for r in rows)
-    assert "(126 hộ)" in rows[0][1]
+    assert "(5 hộ)" in rows[0][1]          # the stored list of Bản Na Mèo
 
 
 def test_layout_follows_nd30(sample_minutes):
@@ -138,7 +138,7 @@ def test_prefill_from_a_real_sqlite_store(sqlite_store):
     with sqlite_store.session() as s:
         na_meo = next(u for u in q.list_units(s) if u.name == "Bản Na Mèo")
         papers = q.minutes_input(s, na_meo.id, 2022)
-        bon = next(u for u in q.list_units(s) if u.name == "Bản Bôn")
+        bon = next(u for u in q.list_units(s) if u.name == "Bản Ché Lầu")
         failed = q.minutes_input(s, bon.id, 2022)
     data = papers.inputs[0]
     assert data["unit"] == "Bản Na Mèo" and data["superior"] == "UBND xã Na Mèo"
@@ -153,26 +153,27 @@ def test_prefill_from_a_real_sqlite_store(sqlite_store):
     assert any(t.startswith("Cuộc họp thống nhất đánh giá Bản Na Mèo, xã Na Mèo đạt tiêu chuẩn")
                for t in body)
     assert failed.inputs[0]["conclusion"] == "chua_dat" and "criteria" not in failed.inputs[0]
-    assert any("«Bản Bôn»" in w for w in failed.warnings)
+    assert any("«Bản Ché Lầu»" in w for w in failed.warnings)
 
 
 def test_bulk_for_a_commune_one_form_per_unit(sqlite_store, tmp_path):
     with sqlite_store.session(readonly=True) as s:
         papers = q.minutes_inputs(s, "xa na meo", 2022)
     names = [d["unit"] for d in papers.inputs]
-    assert names == ["Xã Na Mèo", "Bản Na Mèo", "Bản Sa Ná", "Trường Mầm non Na Mèo"]
+    assert names == ["Xã Na Mèo", "Trường PTDTBT THCS Na Mèo", "Bản Na Mèo", "Bản Sa Ná",
+                     "Bản Cóc", "Bản Son", "Bản Ché Lầu", "Bản Na Lộc"]
     out = tmp_path / "bien-ban.docx"
-    assert batch.fill("minutes", papers.inputs, out).written == 4
+    assert batch.fill("minutes", papers.inputs, out).written == 8
     data = out.read_bytes()
     doc = open_docx(data)
-    assert len(doc.sections) == 4                     # each form its own section, numbered anew
-    assert texts(data).count("BIÊN BẢN") == 4
+    assert len(doc.sections) == 8                     # each form its own section, numbered anew
+    assert texts(data).count("BIÊN BẢN") == 8
     assert nd30.check(data) == []
     zipped = tmp_path / "bien-ban.zip"
     batch.fill("minutes", papers.inputs, zipped)
     with zipfile.ZipFile(zipped) as archive:
         files = archive.namelist()
-        assert len(files) == 4
+        assert len(files) == 8
         for name, unit in zip(files, names, strict=True):
             assert any(unit.upper() in t for t in texts(archive.read(name))[:2])
 
@@ -185,7 +186,7 @@ def test_bulk_pdf_counted_page_by_page(sqlite_store, tmp_path):
     batch.fill("minutes", papers.inputs, out)
     pages = pdf_text(out.read_bytes()).rstrip("\f").split("\f")
     starts = [i for i, page in enumerate(pages) if "BIÊN BẢN" in page]
-    assert len(starts) == 4
+    assert len(starts) == 8
     for start, end, data in zip(starts, starts[1:] + [len(pages)], papers.inputs, strict=True):
         form = "\f".join(pages[start:end])
         assert data["unit"].upper().split(" ", 1)[1] in " ".join(pages[start].split())
@@ -208,10 +209,10 @@ def test_web_bulk_minutes_of_a_commune(client):
     form = {"csrf_token": token(client, "/bien-ban/"), "commune": "Xã Na Mèo", "year": "2022",
             "variant": "filled", "fmt": "zip"}
     page, state = run_batch(client, form, url="/bien-ban/")
-    assert state == "done" and "Đã tạo 4 biên bản" in html(page)
+    assert state == "done" and "Đã tạo 8 biên bản" in html(page)
     with zipfile.ZipFile(io.BytesIO(job_download(client, page).data)) as archive:
-        assert len(archive.namelist()) == 4
-        first = texts(archive.read(archive.namelist()[1]))
+        assert len(archive.namelist()) == 8
+        first = texts(archive.read(archive.namelist()[2]))
     assert "BẢN NA MÈO" in first
     other = dict(form, commune="Xã Không Có")
     assert client.post("/bien-ban/", data=other).status_code == 404

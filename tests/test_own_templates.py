@@ -168,8 +168,10 @@ def test_upload_preview_issue_with_the_version_then_back_to_shipped(client, db):
     page = client.get(f"/so-van-ban/{doc_id}").text
     assert '<span id="template-version">mẫu riêng số 1</span>' in page
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    # the register already holds the sample's 2022 decision: a second one is confirmed
     issued = client.post(f"/so-van-ban/{doc_id}/cap-so", data={
-        "csrf_token": token, "issued_on": "2023-02-10"}, follow_redirects=True)
+        "csrf_token": token, "issued_on": "2023-02-10", "confirm": "2023-02-10"},
+        follow_redirects=True)
     assert "Đã cấp số" in issued.text
     final = full_text(client.get(f"/so-van-ban/{doc_id}/tai-ve.docx").data)
     assert OWN_SENTENCE in final and "ngày 10 tháng 02 năm 2023" in final
@@ -197,7 +199,7 @@ def test_a_draft_made_with_a_version_is_issued_with_it_after_going_back(client, 
     page = client.get(f"/so-van-ban/{doc_id}").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
     client.post(f"/so-van-ban/{doc_id}/cap-so",
-                data={"csrf_token": token, "issued_on": "2023-02-10"})
+                data={"csrf_token": token, "issued_on": "2023-02-10", "confirm": "2023-02-10"})
     final = full_text(client.get(f"/so-van-ban/{doc_id}/tai-ve.docx").data)
     assert "01/QĐ-UBND" in final and OWN_SENTENCE in final
 

@@ -38,6 +38,16 @@ def db(tmp_path):
     database.dispose()
 
 
+def _without_district_decisions(database) -> None:
+    """The register as it was before the district decided: the sample's issued
+    classification and recognition decisions of body 1 are taken out (tests set up)."""
+    from docgen.store.models import Document
+    with database.session() as s:
+        for doc in s.query(Document).filter(Document.body_id == 1, Document.kind.in_(
+                ("decision", "safe_decision"))):
+            s.delete(doc)
+
+
 def list_groups(out: bytes) -> dict[str, list[list[str]]]:
     groups: dict[str, list[list[str]]] = {}
     current = None
@@ -55,8 +65,8 @@ def test_text_of_the_decision(decision):
     data, out = decision
     body = texts(out)
     assert body[0] == "ỦY BAN NHÂN DÂN HUYỆN QUAN SƠN"
-    assert "Số: 298/QĐ-UBND" in body
-    assert "Quan Sơn, ngày 18 tháng 11 năm 2022" in body
+    assert "Số: 2163/QĐ-UBND" in body
+    assert "Quan Sơn, ngày 16 tháng 11 năm 2022" in body
     assert "QUYẾT ĐỊNH" in body
     assert "Về việc công nhận đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm 2022" in body
     assert "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN QUAN SƠN" in body
@@ -68,7 +78,7 @@ def test_text_of_the_decision(decision):
                "2022 (có danh sách kèm theo), gồm:" in t for t in body)
     assert any("được cấp Giấy công nhận đạt tiêu chuẩn" in t for t in body)
     assert paragraphs_with(out, "Điều 3.")[0].text.endswith("./.")
-    assert "(Kèm theo Quyết định số 298/QĐ-UBND ngày 18 tháng 11 năm 2022 của Chủ tịch Ủy ban " \
+    assert "(Kèm theo Quyết định số 2163/QĐ-UBND ngày 16 tháng 11 năm 2022 của Chủ tịch Ủy ban " \
            "nhân dân huyện Quan Sơn)" in body
     assert body[body.index("Lò Văn Hùng") - 2: body.index("Lò Văn Hùng")] == [
         "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
@@ -99,9 +109,9 @@ def test_nd30_layout(decision):
         assert (section.page_width.twips, section.page_height.twips) == (11906, 16838)
         assert (section.top_margin.mm, section.left_margin.mm, section.right_margin.mm) == \
             pytest.approx((20, 30, 15), abs=0.1)
-    number = paragraphs_with(out, "Số: 298/QĐ-UBND")[0]
+    number = paragraphs_with(out, "Số: 2163/QĐ-UBND")[0]
     assert {r.font.size for r in number.runs if r.text.strip()} == {Pt(13)}
-    date = paragraphs_with(out, "Quan Sơn, ngày 18")[0]
+    date = paragraphs_with(out, "Quan Sơn, ngày 16")[0]
     assert all(r.italic for r in date.runs if r.text.strip())
     title = paragraphs_with(out, "Về việc công nhận đạt tiêu chuẩn")[0]
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER and title.runs[0].bold
@@ -161,8 +171,7 @@ def test_prefill_lists_the_safe_units_the_district_may_recognise(db):
     # Circular 124 Điều 10.1: residential areas are the commune's to recognise.
     assert all(units[n].kind != "khu_dan_cu" for n in listed)
     assert {n for n in safe if units[n].kind != "khu_dan_cu"} == listed
-    note = next(w for w in warnings if "không thuộc thẩm quyền công nhận" in w)
-    assert "“Bản Na Mèo” do Ủy ban nhân dân xã Na Mèo quyết định" in note
+    assert "Bản Na Mèo" in safe and "Bản Na Mèo" not in listed
     docgen.prepare("safe_decision", data)               # valid as it is
 
 
@@ -170,14 +179,12 @@ def test_excluded_units_and_commune_competence(db):
     with db.session() as s:
         school = s.query(Unit).filter_by(name="Trường THCS Sơn Lư").one()
         school.category = "tieu_hoc"        # not in the Circular's scope (rules.toml)
-        s.add(Body(name="Ủy ban nhân dân xã Na Mèo", abbreviation="UBND", place="Na Mèo",
-                   level="xã", commune="Xã Na Mèo", parent_id=1))
     with db.session(readonly=True) as s:
         district, _, _ = safe_decision_input(s, 1, 2022)
         commune = s.query(Body).filter_by(name="Ủy ban nhân dân xã Na Mèo").one()
         local, _, _ = safe_decision_input(s, commune.id, 2022)
     assert "Trường THCS Sơn Lư" not in _names(district)
-    safe_areas = {"Bản Na Mèo", "Bản Sa Ná"}
+    safe_areas = {"Bản Na Mèo", "Bản Sa Ná", "Bản Cóc", "Bản Son", "Bản Na Lộc"}
     assert _names(local) == safe_areas
     assert local["issuer"]["name"] == "Ủy ban nhân dân xã Na Mèo"
 
@@ -194,10 +201,11 @@ def _register(database, kind: str, data: dict, *, issue: dt.date | None = None) 
 
 
 def test_the_two_decisions_agree_and_disagreements_are_named(db):
+    _without_district_decisions(db)
     with db.session(readonly=True) as s:
         classification, _, _ = q.decision_input(s, 1, 2022)
         safe, _, _ = safe_decision_input(s, 1, 2022)
-    _register(db, "decision", classification)
+    class_id = _register(db, "decision", classification)
     with db.session(readonly=True) as s:
         assert disagreements(s, 1, 2022) == []             # one of the two is missing
     kha = next(u for u in classification["units"] if u["grade"] == "kha" and u["kind"] == "xa")
@@ -205,9 +213,9 @@ def test_the_two_decisions_agree_and_disagreements_are_named(db):
     doc_id = _register(db, "safe_decision", dropped)
     with db.session(readonly=True) as s:
         found = disagreements(s, 1, 2022)
-    assert found == [f"«{kha['name']}» xếp loại Khá trong dự thảo quyết định (mã 1) (loại này "
-                     "yêu cầu đạt tiêu chuẩn “An toàn về an ninh, trật tự”) nhưng không có trong "
-                     f"dự thảo quyết định (mã {doc_id})"]
+    assert found == [f"«{kha['name']}» xếp loại Khá trong dự thảo quyết định (mã {class_id}) "
+                     "(loại này yêu cầu đạt tiêu chuẩn “An toàn về an ninh, trật tự”) nhưng "
+                     f"không có trong dự thảo quyết định (mã {doc_id})"]
     with db.session() as s:
         q.update_document(s, doc_id, data=safe, render=render_document)
         assert disagreements(s, 1, 2022) == []
@@ -236,13 +244,14 @@ def test_register_numbers_the_decision_and_certificates_follow_it(db, sample):
                    latest=dt.date(2030, 1, 1))
     with db.session(readonly=True) as s:
         doc = q.get_document(s, doc_id)
-        assert (doc.number, doc.symbol, doc.status) == (1, "01/QĐ-UBND", "issued")
-        assert "Số: 01/QĐ-UBND" in texts(doc.docx)
+        # numbered after the sample's 2163/QĐ-UBND of the same register and year
+        assert (doc.number, doc.symbol, doc.status) == (2164, "2164/QĐ-UBND", "issued")
+        assert "Số: 2164/QĐ-UBND" in texts(doc.docx)
         rows = certificate_inputs(s, doc_id)
         stored = json.loads(doc.input_json)
         linked = {u.name for u in doc.units}
     assert [r["serial"] for r in rows] == list(range(1, len(data["units"]) + 1))
-    assert {r["decision_number"] for r in rows} == {1}
+    assert {r["decision_number"] for r in rows} == {2164}
     assert {r["decision_date"] for r in rows} == {"2022-11-18"}
     assert {r["unit"] for r in rows} == _names(stored) == linked
     table = [row for row in table_rows(doc.docx)[1:] if len(row) == 4]
@@ -251,14 +260,15 @@ def test_register_numbers_the_decision_and_certificates_follow_it(db, sample):
 
 def test_web_form_is_prefilled_from_the_store(client):
     page = client.get("/van-ban/safe_decision/moi?body=1&year=2022").get_data(as_text=True)
-    assert "Xã Trung Thượng" in page and "Phòng Tài chính - Kế hoạch" in page
-    assert "Bản Na Mèo" in page  # named in the warning, not among the rows
+    # the recipients carried over from the sample's issued 2163/QĐ-UBND
+    assert "Xã Trung Thượng" in page and "Chủ tịch, các PCT UBND huyện" in page
+    # Bản Na Mèo is Ủy ban nhân dân xã Na Mèo's to recognise, not among the district's rows
     assert 'value="Bản Na Mèo"' not in page
-    assert "không thuộc thẩm quyền công nhận của Ủy ban nhân dân huyện Quan Sơn" in page
     assert "Trưởng Công an huyện" in page
 
 
 def test_a_unit_outside_the_bodys_competence_is_named(db):
+    _without_district_decisions(db)
     with db.session(readonly=True) as s:
         data, _, _ = safe_decision_input(s, 1, 2022)
     data["units"].append({"name": "Bản Na Mèo", "kind": "Khu dân cư", "commune": "Xã Na Mèo"})
@@ -273,6 +283,7 @@ def test_a_unit_outside_the_bodys_competence_is_named(db):
 
 def test_a_decision_issued_after_the_deadline_is_named(db):
     from docgen.store.prefill_safe import recognition_problems
+    _without_district_decisions(db)
     with db.session(readonly=True) as s:
         data, warnings, _ = safe_decision_input(s, 1, 2022)
     on_time = _register(db, "safe_decision", data, issue=dt.date(2022, 11, 20))

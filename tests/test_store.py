@@ -466,7 +466,7 @@ def test_seed_loads_once(seeded):
         # The year's register of both dossiers, every document issued.
         assert sorted(d.symbol for d in store.list_documents(s, status="issued")) == sorted([
             "08/KH-BCĐ", "58/TTr-CAX", "215/QĐ-UBND", "71/BC-CAX", "45/KH-BCĐ", "27/TTr-CAX",
-            "112/QĐ-UBND", "356/TTr-CAH", "2158/QĐ-UBND", "389/BC-CAH"])
+            "112/QĐ-UBND", "356/TTr-CAH", "2158/QĐ-UBND", "2163/QĐ-UBND", "389/BC-CAH"])
 
 
 def test_seed_into_a_fresh_file_twice_gives_the_same_data(tmp_path):
@@ -518,13 +518,13 @@ def test_decision_input_lists_the_sample_decisions_units(seeded, sample):
 
 def test_decision_input_leaves_out_undecided_units_with_a_warning(seeded):
     with seeded.session() as s:
-        unit = store.save_unit(s, name="Bản Mới", kind="khu dân cư", body_id=1)
+        unit = store.save_unit(s, name="Trung tâm Mới", kind="cơ quan", body_id=1)
         chairman = store.list_signers(s, 1)[1]
         prefill = store.decision_input(s, 1, 2022, signer_id=chairman.id)
-    assert [u.name for u in prefill.missing] == ["Bản Mới"]
+    assert [u.name for u in prefill.missing] == ["Trung tâm Mới"]
     assert prefill.warnings == ["1 đơn vị chưa có xếp loại quyết định năm 2022 nên không có "
-                                "trong danh sách: «Bản Mới»"]
-    assert "Bản Mới" not in {u["name"] for u in prefill.data["units"]}
+                                "trong danh sách: «Trung tâm Mới»"]
+    assert "Trung tâm Mới" not in {u["name"] for u in prefill.data["units"]}
     assert prefill.data["signer"]["name"] == "Lương Tiến Thành"
     assert unit.id
 
@@ -663,7 +663,7 @@ def test_create_document_refuses_invalid_input_and_a_number(seeded, sample):
             store.create_document(s, kind="memo", body_id=1, data={}, created_by="",
                                   render=fake_render)
     with seeded.session(readonly=True) as s:  # the samples' register only, nothing added
-        assert [d.status for d in store.list_documents(s)] == ["issued"] * 10
+        assert [d.status for d in store.list_documents(s)] == ["issued"] * 11
 
 
 def test_issue_number_renders_the_number_and_date_into_the_docx(seeded):

@@ -22,9 +22,21 @@ from .models import STATUS_ISSUED, Body, Counter, Document, Signer, Unit
 from .numbering import create_document
 from .prefill import (commitment_inputs, decision_input, issuer_input, proposal_input,
                       registration_rows, report_input)
+from .prefill_safe import certificate_inputs, safe_decision_input
+from .unit_papers import minutes_input, score_sheet_input
+from .unit_prefill import household_list_input, unit_paper_input
 
 CLERK = "văn thư (dữ liệu mẫu)"
-PREFILLED = {"decision": decision_input, "proposal": proposal_input, "report": report_input}
+PREFILLED = {"decision": decision_input, "proposal": proposal_input, "report": report_input,
+             "safe_decision": safe_decision_input}
+# A unit's own papers: not numbered by a body, so not in the register.
+UNIT_PAPERS = {
+    "minutes": lambda s, unit_id, year: minutes_input(s, unit_id, year),
+    "score_sheet": score_sheet_input,
+    "household_list": household_list_input,
+    "unit_proposal": lambda s, unit_id, year: unit_paper_input(s, unit_id, year, "unit_proposal"),
+    "unit_report": lambda s, unit_id, year: unit_paper_input(s, unit_id, year, "unit_report"),
+}
 _rendered: dict[str, bytes] = {}  # the samples render the same bytes in every store
 
 
@@ -37,6 +49,7 @@ class Loaded:
     bodies: dict[str, Body] = field(default_factory=dict)
     signers: dict[tuple[str, str], Signer] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
+    issued: dict[str, Document] = field(default_factory=dict)
 
     @property
     def year(self) -> int:
@@ -56,11 +69,27 @@ def _merge(entry: dict, prefilled: dict) -> dict:
     store left blank and never replaces what it gave (the figures have one source)."""
     data = dict(prefilled)
     for key, value in entry.get("input", {}).items():
-        if data.get(key) not in (None, "", [], value):
+        filled = _fill(data.get(key), value)
+        if filled is None:
             raise UserError(f"Hồ sơ mẫu, văn bản «{entry['file']}»: «{key}» lấy từ dữ liệu đã "
                             "lưu, không ghi đè trong dossier.json")
-        data[key] = value
+        data[key] = filled
     return data
+
+
+def _fill(given, setting):
+    """`setting` completing what the store gave (names beside its roles), or None when it
+    would replace something the store gave."""
+    if given in (None, "", []) or given == setting:
+        return setting
+    if isinstance(given, dict) and isinstance(setting, dict):
+        return ({**setting, **given}
+                if all(setting.get(k, v) == v for k, v in given.items()) else None)
+    if (isinstance(given, list) and isinstance(setting, list) and len(given) == len(setting)
+            and all(isinstance(x, dict) for x in given + setting)):
+        items = [_fill(g, v) for g, v in zip(given, setting, strict=True)]
+        return None if None in items else items
+    return None
 
 
 def _readable(data: dict) -> dict:
@@ -110,13 +139,24 @@ def _register(session: Session, kind: str, body_id: int, data: dict) -> Document
 def _document(session: Session, loaded: Loaded, entry: dict) -> dict:
     """One document's input as the file holds it; registered when the kind is numbered."""
     kind, year = entry["kind"], loaded.year
-    date = dt.date.fromisoformat(entry["date"])
+    date = dt.date.fromisoformat(entry["date"]) if entry.get("date") else None
     if kind == "registration":
         row = registration_rows(session, [loaded.units[entry["unit"]]])[0]
         return _merge(entry, {**row, "year": year, "date": date.isoformat()})
     if kind == "commitment":
         forms = commitment_inputs(session, loaded.units[entry["unit"]].id, year)
         return _merge(entry, {**forms[entry["household"] - 1], "date": date.isoformat()})
+    if kind in UNIT_PAPERS:
+        papers = UNIT_PAPERS[kind](session, loaded.units[entry["unit"]].id, year)
+        return _merge(entry, {**papers.inputs[0], **({"date": date.isoformat()} if date else {})})
+    if kind == "certificate":  # printed from the issued recognition decision it names
+        decision = loaded.issued[entry["decision"]]
+        if decision.body_id != loaded.bodies[entry["body"]].id:
+            raise UserError(f"Hồ sơ mẫu, văn bản «{entry['file']}»: quyết định công nhận "
+                            f"«{entry['decision']}» không do cơ quan này ban hành")
+        forms = certificate_inputs(session, decision.id)
+        form = next(f for f in forms if f["unit"] == entry["unit"])
+        return _merge(entry, {**form, **({"date": date.isoformat()} if date else {})})
     body = loaded.bodies[entry["body"]]
     signer = loaded.signers[entry["body"], entry["signer"]]
     if kind in PREFILLED:
@@ -137,7 +177,7 @@ def _document(session: Session, loaded: Loaded, entry: dict) -> dict:
             raise UserError(f"Hồ sơ mẫu, văn bản «{entry['file']}»: cơ quan ban hành không "
                             f"phải {body.name}")
     data = _merge(entry, {**prefilled, "number": entry["number"], "date": date.isoformat()})
-    _register(session, kind, body.id, data)
+    loaded.issued[entry["file"]] = _register(session, kind, body.id, data)
     if entry.get("file_is_draft"):  # the file keeps the number and date blank, as typed
         data = {k: v for k, v in data.items() if k not in ("number", "date")}
     return data
