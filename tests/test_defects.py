@@ -231,7 +231,14 @@ def test_a_change_in_points_comes_from_exact_shares():
 
 
 def test_one_unit_in_13_is_the_same_figure_everywhere_in_the_commune_report(sample):
-    text = "\n".join(texts(docgen.render_document("report", sample("report", "trung-ha-2025"))))
+    data = sample("report", "trung-ha-2025")
+    # 13 residential areas; one moves from Khá to Xuất sắc since last year: 1/13 = 7,69 %.
+    areas = [{"name": f"Bản Thử {i}", "kind": "Khu dân cư", "grade": "Khá", "safe": True}
+             for i in range(13)]
+    data["previous"] = {**data["previous"], "units": [dict(a) for a in areas]}
+    areas[0]["grade"] = "Xuất sắc"
+    data["units"] = areas
+    text = "\n".join(texts(docgen.render_document("report", data)))
     assert "7,69" in text and "7,70" not in text and "15,39" not in text
 
 

@@ -110,6 +110,9 @@ ENABLING = {
     "report:units[1].name": {"units[1].grade": "Yếu"},   # the report names weak units only
     "report:units[1].note": {"units[1].grade": "Yếu"},
 }
+# Values read but never printed, by design: last year's units are counted for the report's
+# comparison (their names match this year's units), their names and notes are not listed.
+COUNTED_NOT_PRINTED = {"report:previous.units[1].name", "report:previous.units[1].note"}
 # Text a field takes only in one shape: tested by its own rule, not with arbitrary text.
 SHAPED = {"commitment:id_number": "123456789012"}
 # Values the document prints only with another field: refused without it, naming the field.
@@ -255,6 +258,8 @@ def check_text(field: Field, value: str) -> None:
     if docx is None:
         return
     text = assert_sound_docx(docx)
+    if str(field) in COUNTED_NOT_PRINTED:
+        return  # accepted, and the document is sound
     for line in expected_lines(field, value):
         assert line in text or upper(line) in text, (str(field), line)
 
