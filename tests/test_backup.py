@@ -83,7 +83,7 @@ def test_a_backup_round_trips_the_register_the_units_and_the_issued_docx(instanc
     before = snapshot(instance)
     out = tmp_path / "sao-luu.zip"
     summary = backup.backup(out, instance=instance)
-    assert summary.counts["unit"] == 45 and summary.counts["issued"] == 11  # 10 of the samples
+    assert summary.counts["unit"] == 45 and summary.counts["issued"] == 12  # 11 of the samples
     shutil.rmtree(instance)
     backup.restore(out, instance=instance)
     after = snapshot(instance)
@@ -117,7 +117,7 @@ def test_the_manifest_counts_and_fingerprints_every_member(instance, tmp_path):
     assert out.stat().st_mode & 0o777 == 0o600  # it holds the secret key and every record
     assert manifest["format"] == 1 and manifest["program"] == "docgen"
     assert dt.datetime.fromisoformat(manifest["created"]).tzinfo is not None
-    assert manifest["counts"] == {"body": 9, "unit": 45, "document": 12, "issued": 11,
+    assert manifest["counts"] == {"body": 9, "unit": 45, "document": 13, "issued": 12,
                                   "household": 13,
                                   "app_user": manifest["counts"].get("app_user", 0)}
 
@@ -252,7 +252,7 @@ def test_a_backup_of_a_database_with_a_corrupted_page_is_refused(archive, tmp_pa
 def test_restoring_over_data_needs_force_and_keeps_the_old_database(instance, archive):
     with pytest.raises(UserError) as info:
         backup.restore(archive, instance=instance)
-    assert "đang có dữ liệu (9 cơ quan, 45 đơn vị, 12 văn bản" in info.value.message
+    assert "đang có dữ liệu (9 cơ quan, 45 đơn vị, 13 văn bản" in info.value.message
     assert "--force" in info.value.message
     db = store.Store(instance_path=instance)
     _issue(db, dt.date(2023, 3, 1))  # changed after the backup
@@ -333,7 +333,7 @@ def test_the_commands_round_trip_through_docgen_instance(instance, tmp_path, run
     out = tmp_path / "sao-luu.zip"
     result = runner.invoke(main, ["backup", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Đã sao lưu vào" in result.output and "45 đơn vị, 12 văn bản" in result.output
+    assert "Đã sao lưu vào" in result.output and "45 đơn vị, 13 văn bản" in result.output
     result = runner.invoke(main, ["restore", str(out)])
     assert result.exit_code == 2
     assert "Lỗi: " in result.stderr and "--force" in result.stderr
