@@ -95,12 +95,12 @@ def test_clerk_goes_from_excel_to_a_numbered_decision(server, page, tmp_path, sc
     page.click("#kind-decision")
     assert page.locator("input[value='Ban Quản lý công trình công cộng huyện']").count() == 1
     # 4. Store the draft, issue its number, then download it.
-    data = draft_issue_download(page, "Hà Thị Thu", "2022-11-18", "2159/QĐ-UBND",
+    data = draft_issue_download(page, "Hà Thị Thu", "2022-11-18", "2164/QĐ-UBND",
                                 screenshots / "decision.png",
                                 "#download-docx")
 
     body = texts(data)
-    assert "Số: 2159/QĐ-UBND" in body
+    assert "Số: 2164/QĐ-UBND" in body
     assert "Quan Sơn, ngày 18 tháng 11 năm 2022" in body
     listed = {row[1]: row[3] for row in table_rows(data) if len(row) == 5 and row[0].isdigit()}
     for name, _, _, _, grade, _ in NEW_UNITS:

@@ -69,11 +69,11 @@ def test_district_uploads_a_decision_template_issues_with_it_and_goes_back(
     page.click("#issue")
     assert page.locator("#issue-warnings").count() == 0, \
         page.locator("#issue-warnings").inner_text()
-    assert "Đã cấp số 2159/QĐ-UBND" in page.locator(".flash.success").inner_text()
+    assert "Đã cấp số 2164/QĐ-UBND" in page.locator(".flash.success").inner_text()
     issued = full_text(download(page))
-    assert OWN_SENTENCE in issued and "Số: 2159/QĐ-UBND" in issued
+    assert OWN_SENTENCE in issued and "Số: 2164/QĐ-UBND" in issued
     page.goto(server + "/so-van-ban/?year=2022")
-    page.click("text=2159/QĐ-UBND")
+    page.click("text=2164/QĐ-UBND")
     assert page.locator("#template-version").inner_text() == "mẫu riêng số 1"
 
     # Back to the shipped template: the next decision has the shipped wording.
