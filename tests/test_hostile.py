@@ -223,7 +223,8 @@ def assert_names_field(exc: InputError, field: Field, value=None) -> None:
     def names(path: str, message: str) -> bool:
         if path == field.path or path.startswith(field.path + "["):
             return True
-        if not field.path.startswith(path) and not (parent and path.startswith(parent)):
+        sibling = path.startswith(parent) if parent else "." not in path.split("[")[0]
+        if not field.path.startswith(path) and not sibling:
             return False
         text = message.lower()
         return field.name in message or any(s in message for s in _shown(value)) \
