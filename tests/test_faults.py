@@ -33,6 +33,7 @@ import docgen
 from docgen import pdf, store
 from docgen.errors import UserError
 from docgen.samples import load_sample
+from docgen.store.sample_dossiers import CLERK as SAMPLE_CLERK
 from helpers import texts
 
 PASSWORD = "Mat-khau-thu-nghiem-2025"
@@ -199,27 +200,35 @@ def check_database(instance: Path) -> dict[tuple[int, int], int]:
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        rows = conn.execute("SELECT id, body_id, year, number, symbol, status, docx "
-                            "FROM document").fetchall()
+        rows = conn.execute("SELECT id, body_id, year, number, symbol, status, docx, "
+                            "created_by FROM document").fetchall()
         counters = {(b, y): last for b, y, last in
                     conn.execute("SELECT body_id, year, last FROM counter")}
     finally:
         conn.close()
     numbers: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for doc_id, body, year, number, symbol, status, docx in rows:
+    seeded: dict[tuple[int, int], int] = defaultdict(int)  # the sample register's last number
+    for _, body, year, number, _, _, _, by in rows:
+        if by == SAMPLE_CLERK and number is not None:
+            seeded[(body, year)] = max(seeded[(body, year)], number)
+    for doc_id, body, year, number, symbol, status, docx, by in rows:
         assert (number is not None) == (status == store.STATUS_ISSUED), doc_id
         assert docx, f"document {doc_id} has no DOCX"
         if number is None:
             continue
-        numbers[(body, year)].append(number)
+        if by != SAMPLE_CLERK:
+            numbers[(body, year)].append(number)
         lines = texts(docx)  # opens the stored file: a half-written DOCX fails here
         assert any(f"Số: {symbol}" in line for line in lines), (doc_id, symbol)
         assert symbol.startswith(f"{number:02d}/")
+    # After the sample register's numbers, each body's numbers of a year run on with no gap
+    # or repeat, and the counter stands at the last one.
     for key, found in numbers.items():
-        assert sorted(found) == list(range(1, len(found) + 1)), (key, sorted(found))
-        assert counters.get(key) == len(found), (key, counters.get(key), len(found))
+        first = seeded[key] + 1
+        assert sorted(found) == list(range(first, first + len(found))), (key, sorted(found))
+        assert counters.get(key) == seeded[key] + len(found), (key, counters.get(key))
     for key, last in counters.items():
-        assert last == len(numbers.get(key, [])), (key, last)
+        assert last == seeded[key] + len(numbers.get(key, [])), (key, last)
     return {k: len(v) for k, v in numbers.items()}
 
 
