@@ -596,7 +596,7 @@ def test_unit_form_never_fails_on_hostile_text(client, db, name, note):
        reason=HOSTILE_TEXT)
 def test_assessment_grid_never_fails_on_hostile_values(client, db, score, reason):
     _, form = grid_form(client, 2024)
-    unit = unit_id(db, "Bản Na Mèo")
+    unit = unit_id(db, "Xã Na Mèo")
     form.update({f"a-{unit}-reviewed_score": score, f"a-{unit}-decided": "Khá",
                  f"a-{unit}-reason": reason})
     response = client.post("/danh-gia/", data=form)
@@ -618,4 +618,6 @@ def test_document_form_never_fails_on_hostile_text(client, db, value):
         data = client.get(f"/so-van-ban/{doc_id}/tai-ve.docx").data
         body = "\n".join(texts(data))
         from docgen.schema import clean_text
-        assert f"Theo đề nghị của {clean_text(value).rstrip('.')}." in body
+        said = f"Theo đề nghị của {clean_text(value).rstrip(' .;')}"
+        # followed by the Tờ trình the register holds for the year, or by the full stop
+        assert f"{said} tại Tờ trình số " in body or f"{said}." in body

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import domain
-from ..schema import choice, integer, items, record, text, text_list
+from ..schema import FieldError, choice, integer, items, record, text, text_list
 from ..vietnamese import upper
 from . import common
 from .kinds import Kind
@@ -71,6 +71,9 @@ class DecisionInput:
         head, sep, tail = self.proposer.partition(" tại Tờ trình")
         if sep and not self.proposal:
             self.proposer, self.proposal = head.strip(), "Tờ trình" + tail.rstrip(" .")
+        if self.proposer and not self.proposer.strip(" .;"):
+            raise FieldError("proposer", f"«{self.proposer}» không phải chức danh người đề nghị "
+                             "(dòng «Theo đề nghị của …» sẽ trống)")
         if self.executors and self.office_head:
             raise ValueError("«Chánh Văn phòng (Điều 3)» (office_head) chỉ in trong Điều 3 mặc "
                              "định; khi đã ghi «Điều 3 (trách nhiệm thi hành)», hãy ghi chức "
