@@ -142,6 +142,23 @@ def test_the_8_hour_limit_holds_for_an_active_user(app, client, db):
         assert s.scalar(select(func.count()).select_from(LoginSession)) == 0
 
 
+def test_a_slow_read_finishing_after_a_post_does_not_drop_its_message(app):
+    """A preview image or a download that was asked for before a form was sent, and answers
+    after it, must not put back the older cookie: the form's message would be lost."""
+    client = signed_in(app)
+    csrf = token(client, "/mau-rieng/")  # the sign-in's own message has been shown
+    before = client.get_cookie("session").value
+    slow_read = copy_of(app, client)  # the image request, sent with the cookie of that moment
+    response = client.post("/mau-rieng/mau-goc", data={"csrf_token": csrf, "kind": "decision", "body_id": ""})
+    assert response.status_code == 302
+    assert client.get_cookie("session").value != before  # the message rides in the cookie
+    late = slow_read.get("/don-vi/")
+    assert late.status_code == 200
+    assert "Set-Cookie" not in late.headers
+    page = client.get(response.headers["Location"])
+    assert any("mẫu gốc" in m for m in flashes(page))
+
+
 def test_the_cookie_carries_only_a_token_and_expired_rows_are_swept(app, client, db):
     from docgen.store.models import LoginFailure, LoginSession, utcnow
     with client.session_transaction() as cookie:

@@ -33,6 +33,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=8 * 3600,
+        # The cookie is written only when the session changes. Refreshing it on every response
+        # let a slow read (a preview image, a download) that started before a form was sent
+        # put back the older cookie and drop the form's message; the 8-hour and idle limits
+        # are kept on the server (docgen.store.signins), not by the cookie's expiry.
+        SESSION_REFRESH_EACH_REQUEST=False,
         ADMIN_PASSWORD=settings.ADMIN_PASSWORD.value(),
         WTF_CSRF_TIME_LIMIT=None,
     )
