@@ -47,13 +47,12 @@ def _page(doc_id: int, problem: str = "", status: int = 200):
     return render_template("sign.html", problem=problem, **_state(doc_id)), status
 
 
-@bp.get("/<int:doc_id>/ky-so")
+@bp.route("/<int:doc_id>/ky-so", methods=["GET", "POST"])
 def show(doc_id: int):
-    return _page(doc_id)
-
-
-@bp.post("/<int:doc_id>/ky-so")
-def sign(doc_id: int):
+    """The signatures so far and the form of the next one; a POST signs (one rule for both:
+    an id too large for the database answers 404 to either method)."""
+    if request.method == "GET":
+        return _page(doc_id)
     if not scope().can_write:
         abort(403)
     with store().session(readonly=True) as s:
