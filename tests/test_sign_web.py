@@ -323,3 +323,14 @@ def test_a_seal_without_resolution_is_40_mm_and_one_with_it_keeps_its_size(web, 
     wide = io.BytesIO()
     Image.open(io.BytesIO(images["seal"])).save(wide, "PNG", dpi=(285, 285))
     assert sig.seal_diameter(None, Image.open(wide)) == pytest.approx(42.1, abs=0.05)
+
+
+def test_a_signing_request_too_large_for_memory_is_refused_before_it_is_read(with_images):
+    app, db, ids = with_images
+    admin = client_of(app)
+    url = f"/so-van-ban/{ids['spare']}/ky-so"
+    response = admin.post(url, data={"csrf_token": token(admin, url), "role": "person",
+                                     "key_file": (io.BytesIO(b"0" * 200_000), "lon.p12"),
+                                     "key_password": PASSWORD},
+                          content_type="multipart/form-data")
+    assert response.status_code == 413 and "Yêu cầu ký số lớn hơn 128 kB" in response.text

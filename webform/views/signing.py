@@ -20,6 +20,7 @@ from . import file_label, log, or_404, scope, store, vietnam_time, visible
 bp = Blueprint("signing", __name__, url_prefix="/so-van-ban",
                template_folder="../templates/signing")
 MAX_KEY_BYTES = 64 * 1024  # a PKCS#12 file holds a key and a few certificates: a few kB
+MAX_REQUEST_BYTES = 128 * 1024  # the whole form; werkzeug keeps up to 500 kB in memory
 KEY_FIELD, PASSWORD_FIELD = "key_file", "key_password"
 
 
@@ -57,6 +58,11 @@ def show(doc_id: int):
         abort(403)
     with store().session(readonly=True) as s:
         visible(q.get_document(s, doc_id), scope().document)
+    if request.content_length is None or request.content_length > MAX_REQUEST_BYTES:
+        # Refused before the form is parsed: a small body is parsed in memory, so the key
+        # never reaches a temporary file.
+        return _page(doc_id, f"Yêu cầu ký số lớn hơn {MAX_REQUEST_BYTES // 1024} kB: tệp khóa "
+                             "PKCS#12 (.p12, .pfx) chỉ vài kB; hãy chọn đúng tệp khóa.", 413)
     if not FlaskForm().validate_on_submit():
         return _page(doc_id, "Phiên làm việc đã hết hạn; hãy tải lại trang rồi ký lại.", 400)
     role = request.form.get("role", "")
