@@ -24,6 +24,7 @@ from ..errors import InputError, UserError
 from ..vietnamese import doc_symbol, fold, short_date, slug
 from . import competence
 from .models import STATUS_DRAFT, STATUS_ISSUED, Body, Counter, Document, DocumentUnit, Unit, utcnow
+from .signatures import refuse_if_signed
 
 if TYPE_CHECKING:
     from .accounts import Scope
@@ -182,6 +183,7 @@ def update_document(session: Session, document_id: int, *, data: dict, render: R
     """Replace a draft's input and file; an issued document is never changed. `scope`: as
     for create_document."""
     doc = _document(session, document_id)
+    refuse_if_signed(session, doc, "sửa")
     if doc.is_issued:
         raise UserError(f"Văn bản số {doc.symbol} đã cấp số: không được sửa; hãy soạn văn bản "
                         "mới nếu cần thay thế")
@@ -268,6 +270,7 @@ def issue_number(target, document_id: int, *, issued_on: dt.date, render: Render
     latest = latest or today()
     with _transaction(target) as session:
         doc = _document(session, document_id, lock=True)
+        refuse_if_signed(session, doc, "cấp số lại")
         if doc.is_issued:
             raise UserError(f"Văn bản này đã được cấp số {doc.symbol} ngày "
                             f"{short_date(doc.issued_on)}; không cấp số lần nữa")
@@ -337,6 +340,7 @@ def document_input(doc: Document) -> dict:
 def delete_document(session: Session, document_id: int) -> None:
     """Delete a draft; an issued document stays in the register for good."""
     doc = _document(session, document_id)
+    refuse_if_signed(session, doc, "xóa khỏi sổ văn bản đi")
     if doc.is_issued:
         raise UserError(f"Văn bản số {doc.symbol} đã cấp số: không được xóa khỏi sổ văn bản đi")
     session.delete(doc)
