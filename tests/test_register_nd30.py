@@ -24,6 +24,7 @@ from docgen.errors import InputError, UserError
 from docgen.register import book, package
 from docgen.store.models import Counter, Document
 from docgen.vietnamese import short_date
+from helpers import have
 
 HEADERS = ["Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản",
            "Người ký", "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản",
@@ -381,3 +382,18 @@ def test_a_commune_clerk_gets_no_other_bodys_register(app, db):
     assert clerk.get(f"/so-van-ban/so-dang-ky?body={district}&year=2022").status_code == 404
     assert clerk.get(f"/so-van-ban/du-lieu-dac-ta?body={district}&year=2022").status_code == 404
     assert clerk.get(f"/so-van-ban/so-dang-ky?body={commune}&year=2022").status_code == 200
+
+
+@pytest.mark.skipif(not (have("soffice") and have("pdfinfo")),
+                    reason="LibreOffice or poppler-utils is not installed")
+def test_the_register_prints_as_a_landscape_pdfa(db, runner, instance_env, tmp_path):
+    from test_pdfa import pdfa_identification, pdfinfo
+    out = tmp_path / "so.pdf"
+    result = runner.invoke(cli, ["register", "print", "--body", str(_body(db)), "--year", "2022",
+                                 "-o", str(out), "--pdf"])
+    assert result.exit_code == 0, result.output
+    assert pdfa_identification(out.read_bytes()) == ("2", "B")
+    info = pdfinfo(out)
+    width, height = map(float, re.findall(r"[\d.]+", info["Page size"])[:2])
+    assert "(A4)" in info["Page size"] and width > height  # A4 landscape
+    assert int(info["Pages"]) == 2  # the cover, then the table
