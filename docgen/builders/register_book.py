@@ -32,14 +32,14 @@ class Column(NamedTuple):
 # Phụ lục IV, "Mẫu sổ đăng ký văn bản đi": the columns (1)–(10) in this order.
 COLUMNS = (
     Column("Số, ký hiệu văn bản", "{{ r.symbol }}", 1400, True),
-    Column("Ngày tháng văn bản", "{{ r.date }}", 1100, True),
-    Column("Tên loại và trích yếu nội dung văn bản", "{{ r.title }}", 3300),
+    Column("Ngày tháng văn bản", "{{ r.date }}", 1400, True),
+    Column("Tên loại và trích yếu nội dung văn bản", "{{ r.title }}", 3050),
     Column("Người ký", "{{ r.signer }}", 1400),
-    Column("Nơi nhận văn bản", "{{ r.recipients }}", 2200),
+    Column("Nơi nhận văn bản", "{{ r.recipients }}", 2100),
     Column("Đơn vị, người nhận bản lưu", "{{ r.archive }}", 1200),
-    Column("Số lượng bản", "{{ r.copies }}", 700, True),
+    Column("Số lượng bản", "{{ r.copies }}", 900, True),
     Column("Ngày chuyển", "{{ r.sent }}", 1000, True),
-    Column("Ký nhận", "{{ r.receipt }}", 1086),
+    Column("Ký nhận", "{{ r.receipt }}", 936),
     Column("Ghi chú", "{{ r.note }}", 900),
 )
 
