@@ -397,3 +397,21 @@ def test_the_register_prints_as_a_landscape_pdfa(db, runner, instance_env, tmp_p
     width, height = map(float, re.findall(r"[\d.]+", info["Page size"])[:2])
     assert "(A4)" in info["Page size"] and width > height  # A4 landscape
     assert int(info["Pages"]) == 2  # the cover, then the table
+
+
+def test_cap_so_on_the_web_shows_the_refusal_of_a_repeated_number(client, db):
+    body_id = _body(db)
+    _issue_more(db, body_id, 1)
+    issued = _issued(db, body_id, ISSUED.year)[-1]
+    with db.session() as s:
+        s.execute(update(Counter).where(Counter.body_id == body_id, Counter.year == ISSUED.year)
+                  .values(last=issued.number - 1))
+    draft = _new_draft(db, body_id)
+    url = f"/so-van-ban/{draft}"
+    day = ISSUED.isoformat()
+    response = client.post(f"{url}/cap-so", data={"csrf_token": _token(client, url),
+                                                  "issued_on": day, "confirm": day},
+                           follow_redirects=True)
+    assert f"Số, ký hiệu {issued.symbol} của Ủy ban nhân dân huyện Quan Sơn" in response.text
+    with db.session(readonly=True) as s:
+        assert s.get(Document, draft).number is None
