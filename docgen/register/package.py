@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..vietnamese import slug
 from .book import book_entries
-from .metadata import FIELDS, FORMAT_VERSION, document_metadata
+from .metadata import FIELDS, FORMAT_VERSION, document_metadata, metadata_xml
 
 # `pdf_of(session, document)` -> the document's electronic original (PDF bytes) or None.
 PdfOf = Callable[[Session, object], bytes | None]
@@ -42,7 +42,6 @@ def export_package(session: Session, body_id: int, year: int, *,
     """The ZIP of the body's issued documents of `year`: `<name>.json` and `<name>.xml` per
     document (docgen.register.metadata), `<name>.pdf` where `pdf_of` gives one, and
     `manifest.json` (the body, the year, the fields and every document's files)."""
-    from .metadata import metadata_xml
     body, docs = book_entries(session, body_id, year)
     out = io.BytesIO()
     listed = []
