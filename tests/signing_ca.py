@@ -38,16 +38,22 @@ class Authority:
         self.root.write_bytes(self.cert.public_bytes(Encoding.PEM))
 
     def issue(self, common_name: str, file: str, *, days: tuple[int, int] = (-1, 365),
-              signing: bool = True) -> tuple[Path, x509.Certificate]:
+              signing: bool = True, crl_url: str | None = None
+              ) -> tuple[Path, x509.Certificate]:
+        """`crl_url`: a CRL distribution point the certificate names."""
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        cert = (x509.CertificateBuilder()
-                .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]))
-                .issuer_name(self.cert.subject).public_key(key.public_key())
-                .serial_number(x509.random_serial_number())
-                .not_valid_before(NOW + timedelta(days=days[0]))
-                .not_valid_after(NOW + timedelta(days=days[1]))
-                .add_extension(_usage(signing=signing), True)
-                .sign(self.key, hashes.SHA256()))
+        builder = (x509.CertificateBuilder()
+                   .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
+                                                               common_name)]))
+                   .issuer_name(self.cert.subject).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number())
+                   .not_valid_before(NOW + timedelta(days=days[0]))
+                   .not_valid_after(NOW + timedelta(days=days[1]))
+                   .add_extension(_usage(signing=signing), True))
+        if crl_url:
+            builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+                [x509.UniformResourceIdentifier(crl_url)], None, None, None)]), False)
+        cert = builder.sign(self.key, hashes.SHA256())
         path = self.folder / file
         self.keys[file] = key
         path.write_bytes(pkcs12.serialize_key_and_certificates(
@@ -55,13 +61,14 @@ class Authority:
             BestAvailableEncryption(PASSWORD.encode())))
         return path, cert
 
-    def crl(self, revoked: x509.Certificate) -> Path:
+    def crl(self, revoked: x509.Certificate, name: str = "revoked.crl", *,
+            next_update: timedelta = timedelta(days=7)) -> Path:
         entry = (x509.RevokedCertificateBuilder().serial_number(revoked.serial_number)
                  .revocation_date(NOW - timedelta(hours=1)).build())
         crl = (x509.CertificateRevocationListBuilder().issuer_name(self.cert.subject)
-               .last_update(NOW - timedelta(hours=1)).next_update(NOW + timedelta(days=7))
+               .last_update(NOW - timedelta(days=30)).next_update(NOW + next_update)
                .add_revoked_certificate(entry).sign(self.key, hashes.SHA256()))
-        path = self.folder / "revoked.crl"
+        path = self.folder / name
         path.write_bytes(crl.public_bytes(Encoding.PEM))
         return path
 
