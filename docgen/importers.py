@@ -13,12 +13,14 @@ merged cells, oversized sheets).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import importlib
 import io
 import os
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -77,6 +79,24 @@ class Table:
     sheet: str = ""
 
 
+class Listing:
+    """A list file read while it is used: the header is found and checked at once;
+    iterating gives each data row (a Row) or the Problems of a bad one, in row order,
+    reading the file as it goes. It can be iterated once."""
+
+    def __init__(self, kind: str, source: str, sheet: str, headers: dict[str, str],
+                 ignored: list[str], records: Iterator[Row | Problem]) -> None:
+        self.kind, self.source, self.sheet = kind, source, sheet
+        self.headers, self.ignored = headers, ignored
+        self._records: Iterator[Row | Problem] | None = records
+
+    def __iter__(self) -> Iterator[Row | Problem]:
+        if self._records is None:
+            raise RuntimeError("a Listing is read once")
+        records, self._records = self._records, None
+        return records
+
+
 def header_key(text: str) -> str:
     """A header reduced for matching: no diacritics, case, punctuation or "(…)" notes."""
     text = re.sub(r"\(.*?\)", " ", str(text))
@@ -128,16 +148,29 @@ def read(source: Source, kind: str, *, name: str | None = None) -> Table:
     `name` is the file name shown in messages (and whose extension tells CSV from XLSX)
     when `source` is bytes or a file object.
     """
+    listing = stream(source, kind, name=name)
+    table = Table(kind=kind, source=listing.source, sheet=listing.sheet,
+                  headers=listing.headers, ignored=listing.ignored)
+    for item in listing:
+        (table.rows if isinstance(item, Row) else table.problems).append(item)
+    return table
+
+
+def stream(source: Source, kind: str, *, name: str | None = None) -> Listing:
+    """The list as `read` gives it, read while it is iterated (memory does not grow with
+    its length): a file that cannot be read at all, or without its header, raises a
+    UserError here; damage further down raises it while iterating."""
     cols = columns(kind)
     label, data = _load(source, name)
     suffix = Path(label).suffix.lower()
     if data[:4] == b"\xd0\xcf\x11\xe0":
         raise UserError(f"Tệp «{label}» là định dạng Excel cũ (.xls); hãy mở bằng Excel hoặc "
                         "LibreOffice, chọn Lưu thành «Excel Workbook (.xlsx)» rồi thử lại")
+    close = None
     if data[:2] == b"PK":
-        sheet = _xlsx_sheet(data, label, cols)
+        sheet, close = _xlsx_sheet(data, label, cols)
     elif suffix == ".csv" or suffix == ".txt":
-        sheet = Sheet("", _csv_rows(data, label))
+        sheet = Sheet("", (), source=_csv_rows(data, label))
     elif suffix in (".xlsx", ".xlsm"):
         hint = " (có vẻ là tệp văn bản CSV bị đổi đuôi; hãy đổi đuôi thành .csv)" \
             if _looks_like_text(data) else " (tệp bị hỏng hoặc không phải bảng tính)"
@@ -145,7 +178,12 @@ def read(source: Source, kind: str, *, name: str | None = None) -> Table:
     else:
         raise UserError(f"Không đọc được tệp «{label}»: chỉ nhận bảng tính Excel .xlsx hoặc "
                         "tệp .csv (UTF-8)")
-    return _table(sheet, cols, kind, label)
+    try:
+        return _listing(sheet, cols, kind, label, close)
+    except BaseException:
+        if close is not None:
+            close()
+        raise
 
 
 def _load(source: Source, name: str | None) -> tuple[str, bytes]:
@@ -170,8 +208,9 @@ def _looks_like_text(data: bytes) -> bool:
     return b"\x00" not in data[:4096]
 
 
-def _xlsx_sheet(data: bytes, label: str, cols) -> Sheet:
-    """The sheet holding the list (see `pick_sheet`), with cached values of formulas."""
+def _xlsx_sheet(data: bytes, label: str, cols) -> tuple[Sheet, Callable[[], None]]:
+    """The sheet holding the list (see `pick_sheet`), with cached values of formulas, read
+    while it is iterated; and the function closing the workbook."""
     import openpyxl
     check_package(data, label)
     try:
@@ -186,48 +225,63 @@ def _xlsx_sheet(data: bytes, label: str, cols) -> Sheet:
         sheet, empty = pick_sheet(
             wb, data, label, lambda row: any(
                 isinstance(v, str) and index.get(header_key(v)) is required for v in row),
-            prefer=("Danh sách",))
+            prefer=("Danh sách",), stream=True)
+        if sheet is None and empty:
+            raise UserError(f"Bảng tính «{label}» trống: không có dòng dữ liệu nào")
+        if sheet is None:
+            raise _no_header(label, cols)
     except UserError:
+        wb.close()
         raise
     except Exception as exc:
-        raise UserError(f"Tệp «{label}» bị hỏng, không đọc hết được bảng tính "
-                        f"({type(exc).__name__})") from None
-    finally:
         wb.close()
-    if sheet is None and empty:
-        raise UserError(f"Bảng tính «{label}» trống: không có dòng dữ liệu nào")
-    if sheet is None:
-        raise _no_header(label, cols)
-    return sheet
+        raise _broken(label, exc) from None
+    return sheet, wb.close
 
 
-def _csv_rows(data: bytes, label: str) -> list[tuple[int, tuple]]:
+def _broken(label: str, exc: Exception) -> UserError:
+    return UserError(f"Tệp «{label}» bị hỏng, không đọc hết được bảng tính "
+                     f"({type(exc).__name__})")
+
+
+def _csv_rows(data: bytes, label: str) -> Callable[[], Iterator[tuple[int, tuple, tuple]]]:
+    """The non-empty records of a CSV file as (number, values, ()), decoded and read as
+    they are asked for; an undecodable or empty file is refused at once."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    blank = True
     try:
-        text = data.decode("utf-8-sig")
+        for start in range(0, len(data), 1 << 20):   # checked a megabyte at a time
+            text = decoder.decode(data[start:start + (1 << 20)])
+            blank = blank and not text.strip()
+        blank = blank and not decoder.decode(b"", final=True).strip()
     except UnicodeDecodeError:
         raise UserError(f"Tệp CSV «{label}» không phải mã UTF-8; trong Excel hãy chọn Lưu thành "
                         "«CSV UTF-8 (Comma delimited) (*.csv)» rồi thử lại") from None
-    if not text.strip():
+    if blank:
         raise UserError(f"Tệp «{label}» trống: không có dòng dữ liệu nào")
-    first = text.lstrip().split("\n", 1)[0]
+    head = data[:1 << 20].decode("utf-8-sig", errors="ignore")
+    first = head.lstrip().split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, tuple]] = []
-    number = 0
-    try:
-        # Rows are numbered by record, as a spreadsheet shows the file (a quoted cell may
-        # span several lines of text).
-        for number, values in enumerate(reader, 1):
-            if any(_filled(v) for v in values):
-                rows.append((number, tuple(values)))
-                if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
-                    raise UserError(f"Tệp «{label}» có hơn {MAX_ROWS:,} dòng; hãy chia thành "
-                                    "nhiều tệp".replace(",", "."))
-    except csv.Error as exc:  # an unclosed quote, a cell over csv's field size limit
-        raise UserError(f"Tệp CSV «{label}» hỏng ở dòng {number + 1}: "
-                        + ("ô quá dài (hơn 131.072 ký tự)" if "field larger" in str(exc)
-                           else "dấu ngoặc kép không khớp hoặc ký tự lạ")) from None
-    return rows
+
+    def records() -> Iterator[tuple[int, tuple, tuple]]:
+        text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+        reader = csv.reader(text, delimiter=delimiter)
+        filled = number = 0
+        try:
+            # Rows are numbered by record, as a spreadsheet shows the file (a quoted cell
+            # may span several lines of text).
+            for number, values in enumerate(reader, 1):
+                if any(_filled(v) for v in values):
+                    filled += 1
+                    if filled > MAX_ROWS + HEADER_SEARCH_ROWS:
+                        raise UserError(f"Tệp «{label}» có hơn {MAX_ROWS:,} dòng; hãy chia thành "
+                                        "nhiều tệp".replace(",", "."))
+                    yield number, tuple(values), ()
+        except csv.Error as exc:  # an unclosed quote, a cell over csv's field size limit
+            raise UserError(f"Tệp CSV «{label}» hỏng ở dòng {number + 1}: "
+                            + ("ô quá dài (hơn 131.072 ký tự)" if "field larger" in str(exc)
+                               else "dấu ngoặc kép không khớp hoặc ký tự lạ")) from None
+    return records
 
 
 def _no_header(label: str, cols) -> UserError:
@@ -238,60 +292,84 @@ def _no_header(label: str, cols) -> UserError:
                      f"cột (tùy chọn trừ «{required.header}»): {wanted}")
 
 
-def _header_at(rows: list[tuple[int, tuple]], cols) -> int | None:
-    """The index in `rows` of the header row, searched in the first rows of the sheet."""
+def _header(entries: Iterator, cols) -> tuple | None:
+    """The header row (number, values, formulas), searched in the first rows of the sheet;
+    `entries` then goes on with the rows below it."""
     required = next(c for c in cols if c.required)
     index = _index(cols)
-    for i, (number, values) in enumerate(rows):
+    for number, values, formulas in entries:
         if number > HEADER_SEARCH_ROWS:
-            break
+            return None
         if any(isinstance(v, str) and index.get(header_key(v)) is required for v in values):
-            return i
+            return number, values, formulas
     return None
 
 
 # --------------------------------------------------------------------------- rows
 
-def _table(sheet: Sheet, cols, kind: str, label: str) -> Table:
-    rows = sheet.rows
-    at = _header_at(rows, cols)
-    if at is None:
+def _listing(sheet: Sheet, cols, kind: str, label: str,
+             close: Callable[[], None] | None) -> Listing:
+    entries = sheet.entries()
+    try:
+        found = _header(entries, cols)
+    except UserError:
+        raise
+    except Exception as exc:
+        raise _broken(label, exc) from None
+    if found is None:
         raise _no_header(label, cols)
-    table = Table(kind=kind, source=label, sheet=sheet.title)
+    header_number, header, _ = found
     index = _index(cols)
+    headers: dict[str, str] = {}
+    ignored: list[str] = []
     layout: list[tuple[int, Column]] = []
     seen: dict[str, int] = {}
-    header_number, header = rows[at]
     for pos, raw in enumerate(header):
         if not _filled(raw):
             continue
         col = index.get(header_key(raw))
         if col is None:
-            table.ignored.append(str(raw).strip())
+            ignored.append(str(raw).strip())
             continue
         if col.field in seen:
             raise UserError(f"Tệp «{label}»: cột «{col.header}» có hai lần (cột "
                             f"{_letter(seen[col.field])} và cột {_letter(pos)}); hãy xóa một cột")
         seen[col.field] = pos
-        table.headers[col.field] = str(raw).strip()
+        headers[col.field] = str(raw).strip()
         if col.used:
             layout.append((pos, col))
+    records = _records(sheet, entries, header_number, layout, headers, label, close)
+    return Listing(kind, label, sheet.title, headers, ignored, records)
+
+
+def _records(sheet: Sheet, entries: Iterator, header_number: int, layout, headers: dict,
+             label: str, close: Callable[[], None] | None) -> Iterator[Row | Problem]:
     used_positions = {pos for pos, _ in layout}
-    issues = sheet.issues(header_number, used_positions)
-    header_of = {pos: table.headers[col.field] for pos, col in layout}
-    for number, values in rows[at + 1:]:
-        if number in issues:
-            pos, message = issues[number]
-            table.problems.append(Problem(number, header_of[pos], message))
-            continue
-        if not any(_filled(v) for p, v in enumerate(values) if p in used_positions):
-            continue                                  # only STT / Ghi chú: not data
-        row, problems = _read_row(values, layout, table.headers, number)
-        if problems:
-            table.problems.extend(problems)
-        else:
-            table.rows.append(Row(number, row))
-    return table
+    check = sheet.checker(header_number, used_positions)
+    header_of = {pos: headers[col.field] for pos, col in layout}
+    try:
+        for number, values, formulas in entries:
+            issue = check(number, values, formulas)
+            if issue is not None:
+                pos, message = issue
+                yield Problem(number, header_of[pos], message)
+                continue
+            if not any(_filled(v) for p, v in enumerate(values) if p in used_positions):
+                continue                                  # only STT / Ghi chú: not data
+            row, problems = _read_row(values, layout, headers, number)
+            if problems:
+                yield from problems
+            else:
+                yield Row(number, row)
+    except UserError:
+        raise
+    except Exception as exc:  # damage in the sheet's XML further down
+        if close is None:
+            raise
+        raise _broken(label, exc) from None
+    finally:
+        if close is not None:
+            close()
 
 
 def _read_row(values: tuple, layout, headers: dict[str, str], number: int):
