@@ -77,7 +77,9 @@ def _column(ref: str) -> int:
     return number
 
 
-CHUNK = 1 << 20   # bytes of the sheet inflated at a time
+# Bytes of the sheet inflated at a time: small, so that reading a list of 20,000 rows
+# takes no more memory than one of 2,000 (a 2,000-row sheet is about 800 KB).
+CHUNK = 64 << 10
 
 
 class _Unusable(Exception):

@@ -185,7 +185,7 @@ _ROW_TAGS = (b"<row", b":row ", b":row>")
 _CELL_TAGS = tuple(start + end for start in (b"<c", b":c") for end in (b" ", b">", b"/"))
 
 
-def _count(fh, chunk: int = 1 << 20) -> dict[bytes, int]:
+def _count(fh, chunk: int = 64 << 10) -> dict[bytes, int]:
     """How often each row and cell tag occurs in the part read from `fh`, a chunk at a
     time (a tag split between two chunks is counted once)."""
     counts = dict.fromkeys(_ROW_TAGS + _CELL_TAGS, 0)
@@ -300,7 +300,7 @@ def _scan(book, ws, label: str | None) -> tuple[list[tuple[str, int, int, int, i
     with archive.open(path) as fh:
         rest = b""
         while True:
-            chunk = fh.read(1 << 20)
+            chunk = fh.read(64 << 10)
             raw = rest + chunk
             cut = raw.rfind(b"<") if chunk else len(raw)
             if cut <= 0 and chunk:
