@@ -1,7 +1,8 @@
 """Bulk printing at a province's scale: peak memory by list size, and the merged DOCX's
 cost over writing the same forms' XML into one ZIP entry.
 
-    python benchmarks/batch_memory.py [--small 2000] [--large 20000] [--rounds 3]
+    python benchmarks/batch_memory.py [--small 2000] [--large 20000] [--rounds 5]
+                                      [--against 04c9951] [--only memory|merge]
 
 - **memory**: a list of SMALL and of LARGE households is written as an .xlsx (and a .csv)
   the way a clerk's list looks (openpyxl, shared strings, a distinct CCCD on every row,
@@ -9,11 +10,16 @@ cost over writing the same forms' XML into one ZIP entry.
   printed into one merged DOCX in a fresh interpreter, as `docgen batch commitment
   LIST -o forms.docx` does (`importers.stream` → `batch.fill`), and the child reports
   its peak RSS (`ru_maxrss`). The ratio LARGE/SMALL is the figure to watch (target ≤ 1.2).
-- **merge**: in one child, SMALL validated inputs are printed by `batch.fill_parsed`
-  into one DOCX (context, sanitising, rendering, deflating), against the baseline of
-  the same run: the forms' XML pre-rendered into a list of strings, then only written
-  into one deflated ZIP entry (plus the template's other parts) — the floor any merged
-  writer pays. Best of ROUNDS for each (target: ≤ 3×).
+- **merge**: in one child, SMALL validated inputs are written into one DOCX by the
+  prepared template (`FastTemplate.write`: each form's `context()`, sanitising,
+  rendering, deflating), against the baseline of the same run: the same forms' XML,
+  pre-rendered into a list of strings, only written into one deflated ZIP entry (plus
+  the template's other parts) — the floor any merged writer pays. Best of ROUNDS,
+  alternating (target: ≤ 3×).
+
+Both run on today's tree and on commit REV (`--against`, default 04c9951: the tree
+before streaming; `--against ""` skips it), exported with `git archive`
+(benchmarks/against.py).
 """
 
 from __future__ import annotations
@@ -33,6 +39,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "samples"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import against  # noqa: E402
 
 DEFAULTS = {"year": 2022, "district": "huyện Quan Sơn", "province": "tỉnh Thanh Hóa"}
 HEADERS = ["STT", "Họ và tên", "Năm sinh", "Số CCCD", "Số nhân khẩu",
@@ -94,7 +103,7 @@ def child_memory(source: Path, out: Path) -> dict:
 def child_merge(count: int, rounds: int, folder: Path) -> dict:
     import io
 
-    from docgen import batch, documents, schema
+    from docgen import documents, schema
     from docgen.fastfill import FastTemplate
     record = documents.get("commitment")
     parsed = [schema.parse(record.input, {**DEFAULTS, "full_name": r[1], "birth_year": r[2],
@@ -120,11 +129,7 @@ def child_merge(count: int, rounds: int, folder: Path) -> dict:
 
     def merged() -> bytes:
         buf = io.BytesIO()
-        if hasattr(batch, "fill_parsed"):
-            batch.fill_parsed("commitment", parsed, buf, fmt="docx")
-        else:                                      # the tree before: the same steps
-            contexts = (record.context(p) for p in parsed)
-            fast.write(buf, contexts, len(parsed))
+        fast.write(buf, (record.context(p) for p in parsed), len(parsed))
         return buf.getvalue()
 
     times = {"baseline": [], "merged": []}
@@ -140,6 +145,7 @@ def child_merge(count: int, rounds: int, folder: Path) -> dict:
 
 
 def child(args) -> None:
+    against.use_tree()      # docgen of an exported commit, when the parent asked for one
     with tempfile.TemporaryDirectory(prefix="docgen-bench-") as tmp:
         if args.child == "memory":
             result = child_memory(Path(args.source), Path(tmp) / "forms.docx")
@@ -149,10 +155,10 @@ def child(args) -> None:
     print(json.dumps(result))
 
 
-def run(*extra: str) -> dict:
-    """One case in a fresh interpreter; its JSON result."""
+def run(tree: Path | None, *extra: str) -> dict:
+    """One case in a fresh interpreter (docgen of `tree`, None: today's); its JSON result."""
     proc = subprocess.run([sys.executable, __file__, *extra], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"})
+                          cwd=ROOT, env={**against.env(tree), "PYTHONHASHSEED": "0"})
     if proc.returncode:
         raise SystemExit(proc.stderr)
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -169,7 +175,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", type=int, default=2000)
     parser.add_argument("--large", type=int, default=20000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--against", default="04c9951")
     parser.add_argument("--only", choices=("memory", "merge"))
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--source", help=argparse.SUPPRESS)
@@ -178,28 +185,37 @@ def main() -> None:
         child(args)
         return
     print(f"machine: {machine()}")
+    trees = {"today": None}
+    if args.against:
+        tree = against.export(args.against)
+        if tree is None:
+            print(f"(commit {args.against} not found: its case is skipped)")
+        else:
+            trees[args.against] = tree
     if args.only != "merge":
         with tempfile.TemporaryDirectory(prefix="docgen-lists-") as tmp:
             lists = {n: write_lists(n, Path(tmp)) for n in (args.small, args.large)}
             for fmt, pos in (("xlsx", 0), ("csv", 1)):
-                peaks = {}
-                for n in (args.small, args.large):
-                    r = run("--child", "memory", "--source", str(lists[n][pos]))
-                    peaks[n] = r["peak_rss_mb"]
-                    print(f"{fmt} {n:>6} rows -> merged DOCX: {r['written']} forms, "
-                          f"{r['skipped']} skipped, {r['seconds']:.2f} s, "
-                          f"peak RSS {r['peak_rss_mb']:.1f} MB")
-                print(f"{fmt}: peak RSS {args.large} / {args.small} rows = "
-                      f"{peaks[args.large] / peaks[args.small]:.2f}x "
-                      f"(+{(peaks[args.large] - peaks[args.small]) * 1024 / (args.large - args.small):.2f} "
-                      "KB per row)")
+                for name, tree in trees.items():
+                    peaks = {}
+                    for n in (args.small, args.large):
+                        r = run(tree, "--child", "memory", "--source", str(lists[n][pos]))
+                        peaks[n] = r["peak_rss_mb"]
+                        print(f"{name}: {fmt} {n:>6} rows -> merged DOCX: {r['written']} forms, "
+                              f"{r['skipped']} skipped, {r['seconds']:.2f} s, "
+                              f"peak RSS {r['peak_rss_mb']:.1f} MB")
+                    grow = (peaks[args.large] - peaks[args.small]) * 1024 / (args.large - args.small)
+                    print(f"{name}: {fmt} peak RSS {args.large} / {args.small} rows = "
+                          f"{peaks[args.large] / peaks[args.small]:.2f}x (+{grow:.2f} KB per row)")
     if args.only != "memory":
-        r = run("--child", "merge", "--small", str(args.small), "--rounds", str(args.rounds))
-        print(f"merged DOCX of {r['forms']} forms: {r['merged']:.3f} s (best of {args.rounds}: "
-              + ", ".join(f"{t:.3f}" for t in r["merged_all"]) + ")")
-        print(f"baseline, pre-rendered XML into one ZIP entry: {r['baseline']:.3f} s ("
-              + ", ".join(f"{t:.3f}" for t in r["baseline_all"]) + ")")
-        print(f"ratio merged / baseline: {r['merged'] / r['baseline']:.2f}x")
+        for name, tree in trees.items():
+            r = run(tree, "--child", "merge", "--small", str(args.small),
+                    "--rounds", str(args.rounds))
+            print(f"{name}: merged DOCX of {r['forms']} forms: {r['merged']:.3f} s (best of "
+                  f"{args.rounds}: " + ", ".join(f"{t:.3f}" for t in r["merged_all"]) + ")")
+            print(f"{name}: baseline, pre-rendered XML into one ZIP entry: {r['baseline']:.3f} s "
+                  "(" + ", ".join(f"{t:.3f}" for t in r["baseline_all"]) + ")")
+            print(f"{name}: ratio merged / baseline: {r['merged'] / r['baseline']:.2f}x")
 
 
 if __name__ == "__main__":
