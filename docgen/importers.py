@@ -5,7 +5,9 @@ diacritics, in any case, with aliases), turns every data row into a dict shaped 
 kind's input and reports each bad cell as (row number as Excel shows it, header, message).
 Rows that hold nothing are not data and are skipped silently; a row with a bad cell is
 never dropped silently: it is listed in `Table.problems`. A file that cannot be read at
-all raises a UserError in Vietnamese. `blank_workbook(kind)` writes the empty list.
+all raises a UserError in Vietnamese. `stream(source, kind)` gives the same rows and
+problems one at a time while reading the file (`docgen.listfiles` opens it), for lists
+of any length in bounded memory. `blank_workbook(kind)` writes the empty list.
 
 Workbooks are read through `docgen.workbooks`, which distrusts them (ZIP bombs, formulas,
 merged cells, oversized sheets).
@@ -13,19 +15,17 @@ merged cells, oversized sheets).
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
 import importlib
 import io
-import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
+from . import listfiles
 from .errors import UserError
+from .listfiles import Source
 from .workbooks import (HEADER_SEARCH_ROWS, MAX_ROWS, Sheet, check_package,  # noqa: F401
                         has_value as _filled, letter as _letter, neutralise, pick_sheet,
                         unneutralise)
@@ -33,7 +33,6 @@ from .schema import (BIRTH_YEAR_MIN, Column,  # noqa: F401  (Column: kinds' list
                      check_cccd, clean_text)
 from .vietnamese import fold, short_date
 
-Source = str | os.PathLike | bytes | BinaryIO
 FIRST_YEAR = BIRTH_YEAR_MIN  # the year rules are stated once, in docgen.schema
 
 
@@ -77,7 +76,6 @@ class Table:
     headers: dict[str, str] = field(default_factory=dict)    # field -> header as typed
     ignored: list[str] = field(default_factory=list)          # headers not understood
     sheet: str = ""
-
 
 class Listing:
     """A list file read while it is used: the header is found and checked at once;
@@ -139,7 +137,6 @@ def match_header(text: Any, cols: tuple[Column, ...]) -> Column | None:
         return None
     return _index(cols).get(header_key(text))
 
-
 # --------------------------------------------------------------------------- files
 
 def read(source: Source, kind: str, *, name: str | None = None) -> Table:
@@ -155,133 +152,25 @@ def read(source: Source, kind: str, *, name: str | None = None) -> Table:
         (table.rows if isinstance(item, Row) else table.problems).append(item)
     return table
 
-
 def stream(source: Source, kind: str, *, name: str | None = None) -> Listing:
     """The list as `read` gives it, read while it is iterated (memory does not grow with
     its length): a file that cannot be read at all, or without its header, raises a
     UserError here; damage further down raises it while iterating."""
     cols = columns(kind)
-    label, data = _load(source, name)
-    suffix = Path(label).suffix.lower()
-    if data[:4] == b"\xd0\xcf\x11\xe0":
-        raise UserError(f"Tệp «{label}» là định dạng Excel cũ (.xls); hãy mở bằng Excel hoặc "
-                        "LibreOffice, chọn Lưu thành «Excel Workbook (.xlsx)» rồi thử lại")
-    close = None
-    if data[:2] == b"PK":
-        sheet, close = _xlsx_sheet(data, label, cols)
-    elif suffix == ".csv" or suffix == ".txt":
-        sheet = Sheet("", (), source=_csv_rows(data, label))
-    elif suffix in (".xlsx", ".xlsm"):
-        hint = " (có vẻ là tệp văn bản CSV bị đổi đuôi; hãy đổi đuôi thành .csv)" \
-            if _looks_like_text(data) else " (tệp bị hỏng hoặc không phải bảng tính)"
-        raise UserError(f"Tệp «{label}» không phải bảng tính Excel .xlsx hợp lệ{hint}")
-    else:
-        raise UserError(f"Không đọc được tệp «{label}»: chỉ nhận bảng tính Excel .xlsx hoặc "
-                        "tệp .csv (UTF-8)")
+    index = _index(cols)
+    required = next(c for c in cols if c.required)
+
+    def is_header(values: tuple) -> bool:
+        return any(isinstance(v, str) and index.get(header_key(v)) is required for v in values)
+
+    label, sheet, close = listfiles.open_list(source, name, is_header,
+                                              lambda label: _no_header(label, cols))
     try:
         return _listing(sheet, cols, kind, label, close)
     except BaseException:
         if close is not None:
             close()
         raise
-
-
-def _load(source: Source, name: str | None) -> tuple[str, bytes]:
-    if isinstance(source, (bytes, bytearray)):
-        return name or "danh sách", bytes(source)
-    if hasattr(source, "read"):
-        return name or getattr(source, "name", "danh sách"), source.read()
-    path = Path(source)
-    try:
-        return name or path.name, path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"Không tìm thấy tệp «{path}»") from None
-    except OSError as exc:
-        raise UserError(f"Không đọc được tệp «{path}»: {exc.strerror}") from None
-
-
-def _looks_like_text(data: bytes) -> bool:
-    try:
-        data[:4096].decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return False
-    return b"\x00" not in data[:4096]
-
-
-def _xlsx_sheet(data: bytes, label: str, cols) -> tuple[Sheet, Callable[[], None]]:
-    """The sheet holding the list (see `pick_sheet`), with cached values of formulas, read
-    while it is iterated; and the function closing the workbook."""
-    import openpyxl
-    check_package(data, label)
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # a broken ZIP or XML can raise almost anything in openpyxl
-        kind = "tệp Word" if b"word/document.xml" in data else "bảng tính .xlsx"
-        raise UserError(f"Tệp «{label}» không phải bảng tính Excel .xlsx hợp lệ (đây là {kind} "
-                        f"bị hỏng hoặc sai định dạng: {type(exc).__name__})") from None
-    index = _index(cols)
-    required = next(c for c in cols if c.required)
-    try:
-        sheet, empty = pick_sheet(
-            wb, data, label, lambda row: any(
-                isinstance(v, str) and index.get(header_key(v)) is required for v in row),
-            prefer=("Danh sách",), stream=True)
-        if sheet is None and empty:
-            raise UserError(f"Bảng tính «{label}» trống: không có dòng dữ liệu nào")
-        if sheet is None:
-            raise _no_header(label, cols)
-    except UserError:
-        wb.close()
-        raise
-    except Exception as exc:
-        wb.close()
-        raise _broken(label, exc) from None
-    return sheet, wb.close
-
-
-def _broken(label: str, exc: Exception) -> UserError:
-    return UserError(f"Tệp «{label}» bị hỏng, không đọc hết được bảng tính "
-                     f"({type(exc).__name__})")
-
-
-def _csv_rows(data: bytes, label: str) -> Callable[[], Iterator[tuple[int, tuple, tuple]]]:
-    """The non-empty records of a CSV file as (number, values, ()), decoded and read as
-    they are asked for; an undecodable or empty file is refused at once."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    blank = True
-    try:
-        for start in range(0, len(data), 1 << 20):   # checked a megabyte at a time
-            text = decoder.decode(data[start:start + (1 << 20)])
-            blank = blank and not text.strip()
-        blank = blank and not decoder.decode(b"", final=True).strip()
-    except UnicodeDecodeError:
-        raise UserError(f"Tệp CSV «{label}» không phải mã UTF-8; trong Excel hãy chọn Lưu thành "
-                        "«CSV UTF-8 (Comma delimited) (*.csv)» rồi thử lại") from None
-    if blank:
-        raise UserError(f"Tệp «{label}» trống: không có dòng dữ liệu nào")
-    head = data[:1 << 20].decode("utf-8-sig", errors="ignore")
-    first = head.lstrip().split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-
-    def records() -> Iterator[tuple[int, tuple, tuple]]:
-        text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
-        reader = csv.reader(text, delimiter=delimiter)
-        filled = number = 0
-        try:
-            # Rows are numbered by record, as a spreadsheet shows the file (a quoted cell
-            # may span several lines of text).
-            for number, values in enumerate(reader, 1):
-                if any(_filled(v) for v in values):
-                    filled += 1
-                    if filled > MAX_ROWS + HEADER_SEARCH_ROWS:
-                        raise UserError(f"Tệp «{label}» có hơn {MAX_ROWS:,} dòng; hãy chia thành "
-                                        "nhiều tệp".replace(",", "."))
-                    yield number, tuple(values), ()
-        except csv.Error as exc:  # an unclosed quote, a cell over csv's field size limit
-            raise UserError(f"Tệp CSV «{label}» hỏng ở dòng {number + 1}: "
-                            + ("ô quá dài (hơn 131.072 ký tự)" if "field larger" in str(exc)
-                               else "dấu ngoặc kép không khớp hoặc ký tự lạ")) from None
-    return records
 
 
 def _no_header(label: str, cols) -> UserError:
@@ -315,7 +204,7 @@ def _listing(sheet: Sheet, cols, kind: str, label: str,
     except UserError:
         raise
     except Exception as exc:
-        raise _broken(label, exc) from None
+        raise listfiles.broken(label, exc) from None
     if found is None:
         raise _no_header(label, cols)
     header_number, header, _ = found
@@ -366,10 +255,11 @@ def _records(sheet: Sheet, entries: Iterator, header_number: int, layout, header
     except Exception as exc:  # damage in the sheet's XML further down
         if close is None:
             raise
-        raise _broken(label, exc) from None
+        raise listfiles.broken(label, exc) from None
     finally:
         if close is not None:
             close()
+
 
 
 def _read_row(values: tuple, layout, headers: dict[str, str], number: int):
@@ -524,3 +414,4 @@ def blank_workbook(kind: str, *, rows: int = 500, values: list[dict] | None = No
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+

@@ -130,7 +130,8 @@ class Sheet:
                 upcoming = next(ahead, None)
             if active:
                 active[:] = [span for span in active if span[1] >= row]
-            for first, last, pos, ref in active:     # the first span, in order, holding row
+            if active:                               # the first span, in order, holding row
+                _, _, pos, ref = active[0]
                 return (pos, f"ô {ref} là ô gộp (merge) nên chỉ ô đầu có giá trị; "
                              "hãy bỏ gộp ô và ghi giá trị vào từng ô")
             return None
