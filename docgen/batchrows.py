@@ -72,7 +72,8 @@ class Spool:
     read back in order; small spools stay in memory."""
 
     def __init__(self) -> None:
-        self._file = tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY, prefix="docgen-rows-")
+        self._file = tempfile.SpooledTemporaryFile(  # noqa: SIM115  (closed by close())
+            SPOOL_IN_MEMORY, prefix="docgen-rows-")
         self.count = 0
 
     def add(self, good: Good) -> None:
