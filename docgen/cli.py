@@ -182,7 +182,7 @@ def batch(kind: str, data: Path, output: Path, strict: bool, defaults: Path | No
         importers.columns(kind)
     fmt = batch_core.output_format(output)
     common = load_json(defaults) if defaults is not None else {}
-    table = importers.read(data, kind)
+    table = importers.stream(data, kind)  # read while the forms are filled
     tty = sys.stderr.isatty()
     last_shown = [0]
 
