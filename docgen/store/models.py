@@ -336,3 +336,6 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     address: Mapped[str] = mapped_column(String(60), default="")
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+from .job_rows import JobChunk, JobRow  # noqa: E402,F401  the durable jobs share the metadata
