@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from docgen import store as q
 from docgen.errors import UserError
 from docgen.jobs import DONE, FAILED, RUNNING, WAITING, WORKER_DIED, Queue, handler
-from docgen.store.job_rows import JobChunk, JobRow
+from docgen.store.models import JobChunk, JobRow
 from helpers import login, texts
 
 GATE = threading.Event()

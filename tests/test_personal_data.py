@@ -20,7 +20,7 @@ from sqlalchemy import func, inspect, select
 
 from docgen import render_document, store as q
 from docgen.cli import main
-from docgen.store.job_rows import JobChunk, JobRow
+from docgen.store.models import JobChunk, JobRow
 from docgen.privacy import mask_cccd, mask_text
 from helpers import full_text, have, login
 

@@ -14,8 +14,7 @@ from typing import BinaryIO
 from sqlalchemy import delete, func, select, update
 
 from ..importers import Problem
-from ..store.job_rows import JobChunk, JobRow
-from ..store.models import utcnow
+from ..store.models import JobChunk, JobRow, utcnow
 
 KEEP_SECONDS = 2 * 3600  # a finished job's file can be downloaded for two hours
 WAITING, RUNNING, DONE, FAILED = "waiting", "running", "done", "failed"

@@ -14,15 +14,14 @@ from .. import batch as bulk
 from ..errors import UserError
 from ..importers import Problem, Table
 from ..privacy import mask_text
-from ..store.job_rows import JobRow
+from ..store.models import JobRow
 from .board import DONE, FAILED, RUNNING, WAITING, Board
-from .runner import Work
 
 PART_ROWS = 250  # forms per part: 2,000 forms make 8 parts, enough to share among workers
 PDF_STAGE = "Đang chuyển sang PDF (LibreOffice)"
 
 
-def split(work: Work, kind: str, table, defaults: dict | None) -> bool:
+def split(work, kind: str, table, defaults: dict | None) -> bool:
     """Hand a list of more than PART_ROWS rows to parts; False (nothing done) for a shorter
     one. Bad rows are found here, once, and kept on the job for its page."""
     rows = table.rows if isinstance(table, Table) else list(table)
@@ -54,13 +53,13 @@ def split(work: Work, kind: str, table, defaults: dict | None) -> bool:
     return True
 
 
-def ready(work: Work) -> bool:
+def ready(work) -> bool:
     """Whether this job's parts have all been converted (it runs again to join them)."""
     row = work.board.row(work.id)
     return bool(row.parts) and row.parts_done >= row.parts
 
 
-def merge(work: Work, path: Path) -> bulk.Result:
+def merge(work, path: Path) -> bulk.Result:
     """Join the parts' PDFs in order into `path`; the Result the whole batch would give."""
     from pypdf import PdfWriter
     board = work.board

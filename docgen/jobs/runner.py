@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..privacy import mask_text
+from . import parts
 from .board import DONE, FAILED, Board
 
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
@@ -135,7 +136,6 @@ def run(board: Board, job_id: str, *, worker: str, folder: Path, heartbeat: floa
                       notes=list(work.notes), mark=json.dumps(work.mark) if work.mark else "",
                       download_name=work.download_name, mimetype=work.mimetype, size=size)
     if board.finish(job_id, state, **fields) and row.parent_id:
-        from . import parts
         parts.part_ended(board, row.parent_id, state, message, enqueue)
     return state
 

@@ -17,8 +17,7 @@ from .. import records, schema
 from ..errors import UserError
 from ..vietnamese import format_number
 from .accounts import audit
-from .job_rows import JobChunk, JobRow
-from .models import Household, Unit
+from .models import Household, JobChunk, JobRow, Unit
 from .queries import _get
 
 def list_households(session: Session, unit_id: int, year: int | None = None) -> list[Household]:
