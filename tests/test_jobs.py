@@ -304,3 +304,50 @@ def test_a_pdf_batch_is_converted_in_parts_and_joined_in_order(queue, monkeypatc
     with queue.board.store.session(readonly=True) as s:  # the parts are gone with their files
         assert s.scalar(select(func.count()).select_from(JobRow)) == 1
         assert s.scalar(select(func.count()).select_from(JobChunk)) == 1
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A redis-server of this test's own on a free port (skipped when not installed)."""
+    exe = shutil.which("redis-server")
+    if exe is None:
+        pytest.skip("redis-server is not installed (.ci/debian-packages)")
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+    client = redis.Redis(port=port)
+    assert wait_until(lambda: _pings(client), 20), "redis-server did not start"
+    yield f"redis://127.0.0.1:{port}/0"
+    client.close()
+    proc.terminate()
+    proc.wait(20)
+
+
+def _pings(client) -> bool:
+    import redis
+    try:
+        return client.ping()
+    except redis.ConnectionError:
+        return False
+
+
+def test_with_a_redis_broker_a_job_queued_by_one_process_is_run_by_another(database, tmp_path,
+                                                                            redis_url):
+    web = Queue(database, tmp_path / "web", broker=redis_url)  # no shared instance folder
+    other = q.Store(database.engine.url.render_as_string(hide_password=False))
+    worker = Queue(other, tmp_path / "worker", broker=redis_url)
+    job = web.start(1, "qua Redis", "test.writes", {"text": "Redis"})
+    assert not (tmp_path / "web" / "queue.sqlite3").exists()
+    worker.run_workers(1)
+    try:
+        assert wait_until(lambda: web.get(job.id, 1).state == DONE)
+        assert b"".join(web.output(job.id)) == b"Redis"
+    finally:
+        worker.stop(5)
+        web.stop(5)
+        other.dispose()
