@@ -39,14 +39,18 @@ def split(work, kind: str, table, defaults: dict | None) -> bool:
     headers = dict(table.headers) if isinstance(table, Table) else {}
     chunks = [kept[i:i + PART_ROWS] for i in range(0, len(kept), PART_ROWS)]
     board = work.board
-    board.update(work.id, parts=len(chunks), parts_done=0, total=len(kept), done=0,
-                 stage=PDF_STAGE, problems=[[p.row, p.column, p.message] for p in problems],
-                 notes=notes)
+    stale = [p.id for p in board.parts(work.id)]
+    if stale:  # parts of an attempt whose worker died: made again
+        with board.store.session() as s:
+            Board.delete(s, stale)
     ids = [board.create(work.owner, work.title, "pdf_part", {
         "kind": kind, "defaults": defaults, "list": {
             "rows": [[r.number, r.data] for r in chunk], "headers": headers,
             "table": True, "source": getattr(table, "source", "")}},
         parent=work.id, part=i, total=len(chunk)) for i, chunk in enumerate(chunks)]
+    board.update(work.id, parts=len(chunks), parts_done=0, total=len(kept), done=0,
+                 stage=PDF_STAGE, problems=[[p.row, p.column, p.message] for p in problems],
+                 notes=notes)
     for job_id in ids:
         work.enqueue(job_id)
     work.delegated = True
@@ -80,8 +84,9 @@ def merge(work, path: Path) -> bulk.Result:
         with open(path, "wb") as fh:
             writer.write(fh)
     writer.close()
+    done = [p.id for p in board.parts(work.id)]
     with board.store.session() as s:  # the parts' files are in the whole one now
-        Board.delete(s, [p.id for p in board.parts(work.id)])
+        Board.delete(s, done)
         s.execute(update(JobRow).where(JobRow.id == work.id).values(parts=0, parts_done=0))
     return bulk.Result(written=written,
                        skipped=[Problem(*p) for p in json.loads(row.problems or "[]")],
