@@ -3,8 +3,10 @@
 one run. The batch is split into parts of docgen.jobs.parts.PART_ROWS forms that any worker
 takes; the last part queues the join (pypdf). Times run from the job's start to its end
 (each worker's LibreOffice start-up included) and the ratio is one worker's over two's.
+The baseline, in the same run: the same batch without the queue, `docgen.batch.fill(…,
+fmt="pdf")` in this process (one merged DOCX, one conversion, LibreOffice started first).
 
-Run: python benchmarks/pdf_workers.py [--forms 2000]
+Run: python benchmarks/pdf_workers.py [--forms 2000] [--no-baseline]
 """
 
 from __future__ import annotations
@@ -72,9 +74,21 @@ def run(forms: int, workers: int, base: Path) -> tuple[float, int]:
     return elapsed, pages
 
 
+def baseline(forms: int, base: Path) -> float:
+    """Seconds for docgen.batch.fill to write the same PDF in one process, no queue."""
+    from docgen import batch, pdf
+    pdf.converter().start()
+    start = time.perf_counter()
+    batch.fill("commitment", households(forms), base / "forms.pdf", fmt="pdf")
+    elapsed = time.perf_counter() - start
+    pdf.shutdown()
+    return elapsed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--forms", type=int, default=2000)
+    parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args()
     print(f"Machine: {platform.machine()}, nproc {os.cpu_count()}, Python "
           f"{platform.python_version()}; {args.forms} forms in parts of {PART_ROWS}")
@@ -83,6 +97,9 @@ def main() -> None:
         print(f"1 worker : {one:7.1f} s  ({pages1} pages)", flush=True)
         two, pages2 = run(args.forms, 2, Path(tmp))
         print(f"2 workers: {two:7.1f} s  ({pages2} pages)", flush=True)
+        if not args.no_baseline:
+            plain = baseline(args.forms, Path(tmp))
+            print(f"baseline, batch.fill in one process (no queue, no parts): {plain:7.1f} s")
     print(f"ratio (1 worker / 2 workers): {one / two:.2f}×")
 
 
