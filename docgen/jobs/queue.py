@@ -34,9 +34,11 @@ def make_huey(instance_path: str | os.PathLike, broker: str | None = None):
         from huey import RedisHuey
         return RedisHuey(QUEUE_NAME, url=broker, results=False)
     from huey import SqliteHuey
-    Path(instance_path).mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(QUEUE_NAME, filename=str(Path(instance_path) / "queue.sqlite3"),
-                      results=False, timeout=30)
+    path = Path(instance_path) / "queue.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # The owner's only, as the database (SQLite gives its -wal and -shm files the same mode).
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    return SqliteHuey(QUEUE_NAME, filename=str(path), results=False, timeout=30)
 
 
 class Queue:
