@@ -9,8 +9,10 @@ processes of their own (docgen.jobs.worker)."""
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import shutil
 import socket
 import sys
 import threading
@@ -68,10 +70,25 @@ class Queue:
         """Record a job of `kind` with its JSON `payload`, queue it, and return it."""
         self.board.sweep()
         job_id = self.board.create(owner, title, kind, payload, back=back)
-        self.enqueue(job_id)
+        try:
+            self.enqueue(job_id)
+        except Exception as exc:  # the queue refused it (its disk is full, Redis is down)
+            with self.board.store.session() as s:
+                Board.delete(s, [job_id])
+            if self._disk_full():  # SQLite says "disk I/O error" when it cannot grow its log
+                raise OSError(errno.ENOSPC, "no space left for the job queue") from exc
+            raise
         if self.autostart:
             self.run_workers(self.autostart)
         return self.board.get(job_id)
+
+    def _disk_full(self) -> bool:
+        """Whether the embedded queue's disk has no room left (False with Redis)."""
+        path = getattr(self.huey.storage, "filename", None)
+        try:
+            return path is not None and shutil.disk_usage(Path(path).parent).free < (1 << 20)
+        except OSError:
+            return False
 
     def enqueue(self, job_id: str) -> None:
         self._task(job_id)
