@@ -351,3 +351,47 @@ def test_with_a_redis_broker_a_job_queued_by_one_process_is_run_by_another(datab
         worker.stop(5)
         web.stop(5)
         other.dispose()
+
+
+def _worker(instance: Path, stale: str) -> subprocess.Popen:
+    env = {**os.environ, "DOCGEN_INSTANCE": str(instance), "DOCGEN_JOB_STALE": stale}
+    env.pop("DOCGEN_DATABASE_URL", None)
+    env.pop("DOCGEN_BROKER", None)
+    exe = shutil.which("docgen", path=str(Path(sys.executable).parent))
+    return subprocess.Popen([exe, "worker"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+@pytest.mark.slow  # kills a worker in the middle of 20,000 forms
+def test_a_worker_killed_mid_job_leaves_it_to_the_restarted_worker(tmp_path):
+    from docgen.jobs.handlers import rows_payload
+    from docgen.samples import load_sample
+    instance = tmp_path / "instance"
+    database = q.Store(instance_path=instance)
+    database.create_schema()
+    jobs = Queue(database, instance, broker="", stale=2)
+    sample = load_sample("commitment")
+    rows = [dict(sample, full_name=f"Người thứ {i}") for i in range(20_000)]
+    job = jobs.start(1, "dài", "bulk_fill", {
+        "kind": "commitment", "list": rows_payload(rows), "defaults": None, "fmt": "docx",
+        "target": "thử", "file_name": "cam-ket.docx"})
+    first = _worker(instance, "2")
+    try:
+        assert wait_until(lambda: jobs.get(job.id, 1).done > 0, 120)
+        first.kill()  # SIGKILL: no clean-up, the job stays «running» under its name
+        first.wait(30)
+        assert jobs.get(job.id, 1).state == RUNNING
+        second = _worker(instance, "2")
+        try:
+            assert wait_until(lambda: not jobs.get(job.id, 1).active, 300)
+        finally:
+            second.terminate()
+            second.wait(30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    done = jobs.get(job.id, 1)
+    assert (done.state, done.done, done.attempts) == (DONE, 20_000, 2)
+    assert b"".join(jobs.output(job.id))[:2] == b"PK"
+    jobs.stop(5)
+    database.dispose()
