@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from .. import domain, records, schema
 from ..errors import InputError, UserError
 from ..vietnamese import fold
-from .models import Body, Document, DocumentUnit, Signer, Unit
+from .models import Body, Document, DocumentUnit, Signer, Unit, User
 
 if TYPE_CHECKING:
     from .accounts import Scope
@@ -105,8 +105,15 @@ def save_body(session: Session, *, id: int | None = None, name, abbreviation, pl
 
 
 def delete_body(session: Session, body_id: int) -> None:
-    """Delete a body and its signers; refused while units, documents or child bodies refer to it."""
+    """Delete a body and its signers; refused while user accounts, units, documents or child
+    bodies refer to it."""
     body = _get(session, Body, body_id, "cơ quan")
+    accounts = session.scalars(select(User.username).where(User.body_id == body_id)
+                               .order_by(User.username)).all()
+    if accounts:
+        raise UserError(f"Không xóa được cơ quan «{body.name}»: còn tài khoản "
+                        f"{', '.join(accounts)} gắn với cơ quan này; hãy gắn tài khoản với cơ "
+                        "quan khác hoặc bỏ gắn trước")
     units = session.scalar(select(func.count()).where(Unit.body_id == body_id))
     docs = session.scalar(select(func.count()).where(Document.body_id == body_id))
     children = session.scalar(select(func.count()).where(Body.parent_id == body_id))
