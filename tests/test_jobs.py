@@ -395,3 +395,21 @@ def test_a_worker_killed_mid_job_leaves_it_to_the_restarted_worker(tmp_path):
     assert b"".join(jobs.output(job.id))[:2] == b"PK"
     jobs.stop(5)
     database.dispose()
+
+
+def test_on_postgresql_a_job_runs_expires_and_its_dead_worker_is_noticed(pg, tmp_path):
+    jobs = Queue(pg, tmp_path, broker="", stale=0.3, keep_seconds=3600)
+    job = jobs.start(1, "Bản cam kết — " + "x" * 400, "test.writes", {"text": "ờ" * 700_000})
+    _die_holding(jobs, job.id)
+    time.sleep(0.5)
+    jobs.run_workers(1)
+    try:
+        assert wait_until(lambda: state(jobs, job) == DONE)
+        assert b"".join(jobs.output(job.id)) == ("ờ" * 700_000).encode()  # two chunks
+        assert len(jobs.get(job.id, 1).title) == 300 and jobs.get(job.id, 1).attempts == 2
+    finally:
+        jobs.stop(5)
+    jobs.board.keep_seconds = 0
+    assert jobs.board.sweep() == 1
+    with pg.session(readonly=True) as s:
+        assert s.scalar(select(func.count()).select_from(JobChunk)) == 0

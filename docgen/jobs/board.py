@@ -81,7 +81,7 @@ class Board:
         """A waiting job; returns its id (random, unguessable)."""
         job_id = secrets.token_urlsafe(12)
         with self.store.session() as s:
-            s.add(JobRow(id=job_id, owner_id=owner, title=title, kind=kind, parent_id=parent,
+            s.add(JobRow(id=job_id, owner_id=owner, title=title[:300], kind=kind, parent_id=parent,
                          part=part, payload=json.dumps(payload, ensure_ascii=False).encode(),
                          state=WAITING, stage="Đang chờ đến lượt", back=back, total=total,
                          created=utcnow(), problems="[]", notes="[]", mark=""))
@@ -122,7 +122,8 @@ class Board:
         now = utcnow()
         with self.store.session() as s:
             taken = s.execute(update(JobRow).where(JobRow.id == job_id, JobRow.state == WAITING)
-                              .values(state=RUNNING, worker=worker, started=now, heartbeat=now,
+                              .values(state=RUNNING, worker=worker[:120], started=now,
+                                      heartbeat=now,
                                       attempts=JobRow.attempts + 1, stage="Đang tạo"))
             return taken.rowcount == 1
 
@@ -139,6 +140,9 @@ class Board:
         running any more (another worker took it over)."""
         values = {k: json.dumps(v, ensure_ascii=False) if k in ("problems", "notes", "mark")
                   and not isinstance(v, str) else v for k, v in values.items()}
+        for key in ("stage", "download_name"):  # String(300) columns (PostgreSQL checks)
+            if isinstance(values.get(key), str):
+                values[key] = values[key][:300]
         with self.store.session() as s:
             if state == FAILED:
                 s.execute(delete(JobChunk).where(JobChunk.job_id == job_id))
