@@ -166,6 +166,27 @@ def test_a_job_whose_worker_died_twice_is_reported_failed_with_the_reason(databa
     assert failed.message.startswith("Máy xử lý đã dừng giữa chừng")
 
 
+def test_a_job_whose_task_was_lost_before_it_was_claimed_is_queued_again(database, tmp_path):
+    """A worker killed after taking the task off the queue and before marking the job
+    running: the job is still waiting, and no task for it is left in the queue."""
+    jobs = Queue(database, tmp_path, broker="", stale=0.3)
+    try:
+        lost = jobs.start(1, "việc", "test.writes", {"text": "mất"})
+        queued = jobs.start(1, "việc", "test.writes", {"text": "còn"})
+        task = jobs.huey.dequeue()  # the dying worker's take
+        assert task.args[0] == lost.id
+        time.sleep(0.5)
+        jobs.recover()
+        pending = [t.args[0] for t in jobs.huey.pending()]
+        assert sorted(pending) == sorted([lost.id, queued.id])  # each once: none twice
+        jobs.run_workers(1)
+        assert wait_until(lambda: state(jobs, lost) == DONE and state(jobs, queued) == DONE)
+        assert b"".join(jobs.output(lost.id)) == "mất".encode()
+        assert jobs.get(lost.id, 1).attempts == 1
+    finally:
+        jobs.stop(5)
+
+
 def test_a_running_job_beats_its_heartbeat_and_is_not_taken_over(database, tmp_path):
     GATE.clear()
     jobs = Queue(database, tmp_path, broker="", stale=0.3)

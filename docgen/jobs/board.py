@@ -202,6 +202,13 @@ class Board:
                                   .values(state=FAILED, message=WORKER_DIED, finished=utcnow()))
         return again
 
+    def waiting_since(self, seconds: float) -> list[str]:
+        """Jobs (and parts) still waiting `seconds` after they were recorded."""
+        cutoff = utcnow() - dt.timedelta(seconds=seconds)
+        with self.store.session(readonly=True) as s:
+            return list(s.scalars(select(JobRow.id).where(JobRow.state == WAITING,
+                                                          JobRow.created < cutoff)))
+
     def sweep(self) -> int:
         """Delete finished jobs older than `keep_seconds` with their output; the count."""
         cutoff = utcnow() - dt.timedelta(seconds=self.keep_seconds)

@@ -117,8 +117,22 @@ class Queue:
         try:
             for job_id in self.board.stale(self.stale):
                 self.enqueue(job_id)
+            self._requeue_lost()
         except Exception:  # a busy database: next time
             sys.stderr.write(traceback.format_exc())
+
+    def _requeue_lost(self) -> None:
+        """Queue again the jobs waiting for longer than `stale` that the queue no longer
+        holds: a worker died after taking the task and before claiming the job, or a process
+        died between recording a PDF batch's parts and queuing them. Claiming is atomic, so a
+        job queued twice still runs once."""
+        old = self.board.waiting_since(self.stale)
+        if not old:
+            return
+        queued = {task.args[0] for task in self.huey.pending() if task.args}
+        for job_id in old:
+            if job_id not in queued:
+                self.enqueue(job_id)
 
     def _run(self, job_id: str) -> None:
         runner.run(self.board, job_id, worker=self.identity, folder=self.folders.own,
