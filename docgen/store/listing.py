@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from .. import domain
 from ..vietnamese import fold
-from .models import Assessment, Body, Document, Unit
+from .models import Assessment, Body, Document, Household, Unit
 
 if TYPE_CHECKING:
     from .accounts import Scope
@@ -195,3 +195,29 @@ def busiest_body(session: Session, bodies: list[Body]) -> int | None:
     counts = {body: count for body, count in session.execute(
         select(Unit.body_id, func.count()).group_by(Unit.body_id))}
     return max((b.id for b in bodies), key=lambda b: counts.get(b, 0), default=None)
+
+
+def household_years(session: Session, scope: Scope | None) -> list[int]:
+    """The years with stored household lists of units `scope` sees, newest first."""
+    query = _where(select(Household.year).distinct().join(Unit, Unit.id == Household.unit_id),
+                   unit_scope(session, scope))
+    return sorted(session.scalars(query), reverse=True)
+
+
+def household_page(session: Session, scope: Scope | None, year: int, page: int, size: int,
+                   commune: str | None = None) -> tuple[Window, int]:
+    """A page of `year`'s stored lists (HouseholdList, by area name) of the units `scope`
+    sees, of one commune when given; and the households of all those lists."""
+    from .households import HouseholdList
+    counted = (select(Household.unit_id, func.count().label("n"))
+               .where(Household.year == year).group_by(Household.unit_id).subquery())
+    query = _where(select(Unit.id, Unit.name, Unit.commune, Unit.body_id, counted.c.n)
+                   .join(counted, counted.c.unit_id == Unit.id)
+                   .order_by(Unit.name_key, Unit.id), unit_scope(session, scope))
+    if commune:
+        wanted = fold(commune)
+        query = query.where(Unit.commune.in_(communes(session, lambda c: c == wanted)))
+    people = session.scalar(select(func.coalesce(func.sum(query.subquery().c.n), 0)))
+    window = paged(session, query, page, size, scalars=False)
+    rows = [HouseholdList(year, *row) for row in window.rows]
+    return Window(rows, window.total, window.page, window.size), people
