@@ -198,26 +198,39 @@ def busiest_body(session: Session, bodies: list[Body]) -> int | None:
 
 
 def household_years(session: Session, scope: Scope | None) -> list[int]:
-    """The years with stored household lists of units `scope` sees, newest first."""
-    query = _where(select(Household.year).distinct().join(Unit, Unit.id == Household.unit_id),
-                   unit_scope(session, scope))
-    return sorted(session.scalars(query), reverse=True)
+    """The years with stored household lists of units `scope` sees, newest first: one
+    index lookup a year (`max(year) < last`), not a scan of every household."""
+    years, below, seen = [], None, unit_scope(session, scope)
+    while True:
+        query = select(func.max(Household.year))
+        year = session.scalar(query if below is None else query.where(Household.year < below))
+        if year is None:
+            return years
+        below = year
+        mine = _where(select(Household.id).join(Unit, Unit.id == Household.unit_id)
+                      .where(Household.year == year).limit(1), seen)
+        if seen is None or session.scalar(mine) is not None:
+            years.append(year)
 
 
 def household_page(session: Session, scope: Scope | None, year: int, page: int, size: int,
                    commune: str | None = None) -> tuple[Window, int]:
     """A page of `year`'s stored lists (HouseholdList, by area name) of the units `scope`
-    sees, of one commune when given; and the households of all those lists."""
+    sees, of one commune when given; and the households of all those lists. The lists are
+    counted once, along the (year, unit) index, and matched to the units in Python."""
     from .households import HouseholdList
-    counted = (select(Household.unit_id, func.count().label("n"))
-               .where(Household.year == year).group_by(Household.unit_id).subquery())
-    query = _where(select(Unit.id, Unit.name, Unit.commune, Unit.body_id, counted.c.n)
-                   .join(counted, counted.c.unit_id == Unit.id)
-                   .order_by(Unit.name_key, Unit.id), unit_scope(session, scope))
+    counts = {unit: n for unit, n in session.execute(
+        select(Household.unit_id, func.count()).where(Household.year == year)
+        .group_by(Household.unit_id))}
+    query = _where(select(Unit.id, Unit.name, Unit.commune, Unit.body_id)
+                   .order_by(Unit.name_key, Unit.id),
+                   unit_scope(session, scope))
     if commune:
         wanted = fold(commune)
         query = query.where(Unit.commune.in_(communes(session, lambda c: c == wanted)))
-    people = session.scalar(select(func.coalesce(func.sum(query.subquery().c.n), 0)))
-    window = paged(session, query, page, size, scalars=False)
-    rows = [HouseholdList(year, *row) for row in window.rows]
-    return Window(rows, window.total, window.page, window.size), people
+    listed = [HouseholdList(year, *row, counts[row[0]]) for row in session.execute(query)
+              if row[0] in counts]
+    last = max(1, math.ceil(len(listed) / size))
+    page = min(max(1, page), last)
+    rows = listed[(page - 1) * size:page * size]
+    return Window(rows, len(listed), page, size), sum(item.count for item in listed)

@@ -58,7 +58,7 @@ def index():
     return _grid(bodies, body_id, year, typed=None, problems={})
 
 
-GRID_SIZE = 100  # units a grid page shows unless `?size=` asks for another
+GRID_SIZE = 50  # units a grid page shows unless `?size=` asks for another
 
 
 def _grid(bodies, body_id, year, *, typed, problems, status=200):
