@@ -3,14 +3,15 @@
     python benchmarks/province.py [--rounds 10] [--baseline-rounds 4] [--no-baseline]
 
 The database is built once by `province_data.py` (166 bodies, 5,000 units, 5 years of
-outcomes, 50,000 register entries, 300,000 households) with the baseline's code — `main`'s
-tree, read with `git archive` into benchmarks/.cache — and kept in benchmarks/.cache (git
-ignores it). Each run copies it into a fresh instance folder and starts the real service
-(`python -m docgen serve --no-sample`, waitress) on a free loopback port: first `main`'s
-code (the baseline), then this tree's after `docgen db upgrade`. Four clients (threads,
-each with its own connection and session) sign in; for every page they GET it together,
-round after round; latency p50/p95 and the page's size are printed against the target
-(p95 < 300 ms, < 500 KB). The commune clerk's pages run the same way as the clerk.
+outcomes, 50,000 register entries, 300,000 households) with the baseline's code — the
+tree where this branch left `main`, unpacked with `git archive` — and kept in
+benchmarks/.cache (git ignores it). Each run copies it into a fresh instance folder and
+starts the real service (`python -m docgen serve --no-sample`, waitress) on a free
+loopback port: first the baseline's code, then this tree's after `docgen db upgrade`.
+Four clients (threads, each with its own connection and session) sign in; for every page
+they GET it together, round after round; latency p50/p95 and the page's size are printed
+against the target (p95 < 300 ms, < 500 KB). The commune clerk's pages run the same
+way, signed in as the clerk.
 """
 
 from __future__ import annotations
@@ -216,7 +217,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--baseline-rounds", type=int, default=4)
-    parser.add_argument("--baseline-ref", default="main")
+    parser.add_argument("--baseline-ref", default=None,
+                        help="the baseline's commit (default: where this branch left main, "
+                             "a schema this tree can upgrade)")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--only-baseline", action="store_true")
     args = parser.parse_args()
@@ -224,6 +227,10 @@ def main() -> None:
     (CACHE / ".gitignore").write_text("*\n")
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, load "
           f"{os.getloadavg()[0]:.1f}", flush=True)
+    if args.baseline_ref is None:
+        args.baseline_ref = subprocess.run(["git", "merge-base", "HEAD", "main"], cwd=ROOT,
+                                           check=True, capture_output=True,
+                                           text=True).stdout.strip()
     base = baseline_tree(args.baseline_ref)
     db = database(base)
     before = None

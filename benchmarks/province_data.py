@@ -7,8 +7,9 @@ The province after July 2025 (two levels): the province People's Committee and p
 164 commune People's Committees (166 bodies); 5,000 units — the communes, 536 agencies,
 enterprises and schools assessed by the province, 200 units of the police, and the
 residential areas of each commune (25 each); outcomes of 2021–2025 for every unit; 50,000
-register entries (60 a body a year, 100 for the province's committee, a tenth of them drafts); 300,000 household heads of
-2025 spread over the residential areas; three accounts (district, commune clerk, viewer).
+register entries (60 a body a year, 100 for the province's committee, a tenth of them
+drafts); 300,000 household heads of 2025 spread over the residential areas; three
+accounts (district, commune clerk, viewer).
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def build(path: Path) -> dict:
                 documents.append(dict(
                     body_id=b["id"], kind=kind, year=year, number=None if draft else number,
                     symbol=symbol if draft else f"{number}{symbol}", issued_on=issued,
-                    summary=f"Văn bản {k + 1} năm {year} về phong trào toàn dân bảo vệ an ninh Tổ quốc",
+                    summary=f"Văn bản {k + 1} năm {year} về phong trào bảo vệ an ninh Tổ quốc",
                     signer_name="Nguyễn Văn Ký", created_by="admin", created_at=now,
                     status="draft" if draft else "issued", input_json=json.dumps({"note": k}),
                     docx=b"PK\x05\x06" + bytes(18)))

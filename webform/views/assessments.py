@@ -124,7 +124,8 @@ def save():
             q.save_assessment(s, unit_id, year, policy=policy, **values)
         log("lưu kết quả đánh giá", f"năm {year}", f"{len(typed)} đơn vị", tx=s)
     flash(f"Đã lưu kết quả đánh giá năm {year}.", "success")
-    return redirect(url_for(".index", body=body_id, year=year, kind=request.form.get("kind") or None,
+    return redirect(url_for(".index", body=body_id, year=year,
+                            kind=request.form.get("kind") or None,
                             page=request.form.get("page", type=int) or None))
 
 
