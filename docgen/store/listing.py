@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import domain
@@ -216,21 +216,24 @@ def household_years(session: Session, scope: Scope | None) -> list[int]:
 def household_page(session: Session, scope: Scope | None, year: int, page: int, size: int,
                    commune: str | None = None) -> tuple[Window, int]:
     """A page of `year`'s stored lists (HouseholdList, by area name) of the units `scope`
-    sees, of one commune when given; and the households of all those lists. The lists are
-    counted once, along the (year, unit) index, and matched to the units in Python."""
+    sees, of one commune when given; and the households of all those lists. Along the
+    (year, unit) index: a lookup per unit, the page's lists counted, one range count."""
     from .households import HouseholdList
-    counts = {unit: n for unit, n in session.execute(
-        select(Household.unit_id, func.count()).where(Household.year == year)
-        .group_by(Household.unit_id))}
-    query = _where(select(Unit.id, Unit.name, Unit.commune, Unit.body_id)
-                   .order_by(Unit.name_key, Unit.id),
-                   unit_scope(session, scope))
+    listed = exists().where(Household.unit_id == Unit.id, Household.year == year)
+    query = _where(select(Unit.id, Unit.name, Unit.commune, Unit.body_id).where(listed)
+                   .order_by(Unit.name_key, Unit.id), unit_scope(session, scope))
     if commune:
         wanted = fold(commune)
         query = query.where(Unit.commune.in_(communes(session, lambda c: c == wanted)))
-    listed = [HouseholdList(year, *row, counts[row[0]]) for row in session.execute(query)
-              if row[0] in counts]
-    last = max(1, math.ceil(len(listed) / size))
-    page = min(max(1, page), last)
-    rows = listed[(page - 1) * size:page * size]
-    return Window(rows, len(listed), page, size), sum(item.count for item in listed)
+    window = paged(session, query, page, size, scalars=False)
+    ids = [row[0] for row in window.rows]
+    counts = {unit: n for unit, n in session.execute(
+        select(Household.unit_id, func.count()).where(Household.year == year,
+                                                      Household.unit_id.in_(ids))
+        .group_by(Household.unit_id))} if ids else {}
+    people = select(func.count()).select_from(Household).where(Household.year == year)
+    if unit_scope(session, scope) is not None or commune:
+        people = people.where(Household.unit_id.in_(query.with_only_columns(Unit.id)
+                                                    .order_by(None)))
+    rows = [HouseholdList(year, *row, counts.get(row[0], 0)) for row in window.rows]
+    return Window(rows, window.total, window.page, window.size), session.scalar(people)
