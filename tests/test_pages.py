@@ -147,9 +147,10 @@ def test_home_counts_are_the_lists_totals(client, db, world):
 def test_the_grid_works_a_page_of_units_at_a_time(client, world):
     url = f"/danh-gia/?body={world['body']}&year=2022"
     first = page(client, url)
-    assert "130 đơn vị · trang 1/2" in first and first.count("data-unit=") == 100
-    second = page(client, url + "&page=2")
-    assert second.count("data-unit=") == 30 and 'name="page" value="2"' in second
+    assert "130 đơn vị · trang 1/3" in first and first.count("data-unit=") == 50
+    second = page(client, url + "&page=3")
+    assert second.count("data-unit=") == 30 and 'name="page" value="3"' in second
+    assert page(client, url + "&size=200").count("data-unit=") == 130
     total = second.split('class="total"', 1)[1].split("</tr>", 1)[0]
     assert re.findall(r'class="num">(\d+)<', total)[-1] == "130"  # the summary: every unit
     assert "0 đơn vị chưa quyết định đã có mức đề xuất; 130 đơn vị" not in second
