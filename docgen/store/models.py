@@ -90,7 +90,8 @@ class Unit(Base):
     # fold(name): lower case without diacritics, for search and for refusing duplicates.
     name_key: Mapped[str] = mapped_column(String(300), index=True)
     kind: Mapped[str] = mapped_column(String(30))  # a code of domain.UNIT_KINDS
-    commune: Mapped[str] = mapped_column(String(100), default="")
+    # Indexed: the lists filter and scope by commune (store.listing).
+    commune: Mapped[str] = mapped_column(String(100), default="", index=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
     note: Mapped[str] = mapped_column(String(300), default="")
     # A category code of docgen.rules (kind of school, size of enterprise…); "" not recorded.
@@ -122,7 +123,7 @@ class Assessment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
-    year: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int] = mapped_column(Integer, index=True)  # the default year: max(year)
     self_score: Mapped[float | None] = mapped_column(Float)
     reviewed_score: Mapped[float | None] = mapped_column(Float)
     safe: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -189,6 +190,9 @@ class Document(Base):
         # ND30: a number is unique within the body's year; NULL (drafts) never collides.
         UniqueConstraint("body_id", "year", "number", name="uq_document_number"),
         Index("ix_document_body_year", "body_id", "year"),
+        # The register of every body, a year at a time, and the lists of one kind.
+        Index("ix_document_year_number", "year", "number"),
+        Index("ix_document_kind_status", "kind", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
