@@ -6,6 +6,7 @@ The database is SQLite in the instance folder unless `DOCGEN_DATABASE_URL` says 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -116,13 +117,31 @@ def _security_headers(response):
 
 
 def _instance_secret(folder: Path) -> str:
-    """A random secret kept in the instance folder, created on first run (mode 0600)."""
+    """A random secret kept in the instance folder, created on first run (mode 0600).
+
+    Written whole under a temporary name and linked into place, so processes starting at
+    once all read the same secret and none reads a half-written one; an empty file (left by
+    a kill during the first start of an older version: no cookie was ever signed with it)
+    is replaced."""
     path = folder / "secret_key"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    for _ in range(3):
+        with contextlib.suppress(FileNotFoundError):
+            secret = path.read_text().strip()
+            if secret:
+                return secret
+            path.unlink(missing_ok=True)
+        part = folder / f".secret_key.{secrets.token_hex(8)}"
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            with contextlib.suppress(FileExistsError):  # another process was first: theirs
+                os.link(part, path)
+        finally:
+            part.unlink()
+    raise RuntimeError(f"the secret key file {path} stays empty")
 
 
 def _error_pages(app: Flask) -> None:

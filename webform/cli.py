@@ -29,14 +29,25 @@ def _warm_pdf_converter() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-sample", is_flag=True,
               help="Không nạp huyện mẫu vào cơ sở dữ liệu trống (bắt đầu với dữ liệu của mình).")
-def serve(host: str, port: int, no_sample: bool) -> None:
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Số tiến trình web cùng phục vụ một địa chỉ (trên 1: dùng gunicorn, "
+                   "không chạy trên Windows).")
+def serve(host: str, port: int, no_sample: bool, processes: int) -> None:
     """Chạy biểu mẫu web (cơ sở dữ liệu SQLite nhúng, tạo ở lần chạy đầu)."""
+    from . import create_app
+    config = {"SEED": False} if no_sample else None
+    if processes > 1:
+        from . import processes as many
+        many.run(lambda: create_app(config), host, port, processes,
+                 on_worker_start=_warm_pdf_converter,
+                 banner=f"docgen đang chạy tại http://{host}:{port}/ với {processes} tiến trình "
+                        "(Ctrl+C để dừng)")
+        return
     import waitress  # a production WSGI server: threads, timeouts, no debugger
 
-    from . import create_app
     # Refuses (exit status 2, the Group prints why) a damaged SQLite file and a schema older
     # or newer than the code: `docgen db upgrade` is the only way a schema changes.
-    app = create_app({"SEED": False} if no_sample else None)
+    app = create_app(config)
     _warm_pdf_converter()
     click.echo(f"docgen đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
     # systemd and `kill` stop a service with SIGTERM: exit normally so clean-up runs
