@@ -20,29 +20,35 @@ from province import (Web, check_numbers, drafts, issue_numbers, signed_in, wait
 RACER = """
 import pathlib, sys, time
 from webform import _instance_secret
-folder, me = pathlib.Path(sys.argv[1]), sys.argv[2]
-(folder.parent / f"ready-{me}").touch()
-while not (folder.parent / "go").exists():
-    time.sleep(0.001)
-print(_instance_secret(folder))
+base, me, rounds = pathlib.Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+for n in range(rounds):
+    (base / f"ready-{n}-{me}").touch()
+    while not (base / f"go-{n}").exists():
+        time.sleep(0.001)
+    print(_instance_secret(base / f"instance-{n}"), flush=True)
 """
 
 
 def test_processes_starting_at_once_all_get_the_same_secret_key(tmp_path):
-    folder = tmp_path / "instance"
-    folder.mkdir()
-    count = 8
-    procs = [subprocess.Popen([sys.executable, "-c", RACER, str(folder), str(i)],
+    count, rounds = 8, 10
+    for n in range(rounds):
+        (tmp_path / f"instance-{n}").mkdir()
+    procs = [subprocess.Popen([sys.executable, "-c", RACER, str(tmp_path), str(i), str(rounds)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for i in range(count)]
-    wait_until(lambda: len(list(tmp_path.glob("ready-*"))) == count, 120, "the racers to start")
-    (tmp_path / "go").touch()
-    answers = [p.communicate(timeout=60) for p in procs]
+    for n in range(rounds):  # all 8 processes create the key of a fresh folder at once
+        wait_until(lambda n=n: len(list(tmp_path.glob(f"ready-{n}-*"))) == count
+                   or any(p.poll() is not None for p in procs), 120, "the racers to be ready")
+        (tmp_path / f"go-{n}").touch()
+    answers = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0] * count, [err for _, err in answers]
-    keys = {out.strip() for out, _ in answers}
-    assert len(keys) == 1 and len(keys.pop()) == 64
-    assert [p.name for p in folder.iterdir()] == ["secret_key"]  # no temporary file left
-    assert (folder / "secret_key").stat().st_mode & 0o777 == 0o600
+    for n in range(rounds):
+        keys = {out.split()[n] for out, _ in answers}
+        folder = tmp_path / f"instance-{n}"
+        assert keys == {(folder / "secret_key").read_text()}
+        assert len(keys.pop()) == 64
+        assert [p.name for p in folder.iterdir()] == ["secret_key"]  # no temporary file left
+        assert (folder / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
 def test_an_empty_secret_key_file_is_replaced_by_a_real_key(tmp_path):
