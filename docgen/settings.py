@@ -53,8 +53,14 @@ KEY_PASSWORD = Setting(
     "password of the PKCS#12 key file, or PIN of the PKCS#11 token, for `docgen sign` "
     "(never stored)")
 
+PROXIES = Setting(
+    "DOCGEN_PROXIES", "0",
+    "number of reverse proxies in front of `docgen serve` whose X-Forwarded-For, "
+    "-Proto and -Host headers are trusted (the client's address in sign-in limits and "
+    "the audit trail)")
+
 SETTINGS: tuple[Setting, ...] = (INSTANCE, DATABASE_URL, SECRET_KEY, POLICY, SCORING, RULES,
-                                 SOFFICE, ADMIN_PASSWORD, KEY_PASSWORD)
+                                 SOFFICE, ADMIN_PASSWORD, KEY_PASSWORD, PROXIES)
 
 
 def _source_checkout() -> Path | None:

@@ -61,6 +61,54 @@ def test_an_empty_secret_key_file_is_replaced_by_a_real_key(tmp_path):
     assert _instance_secret(tmp_path) == key == (tmp_path / "secret_key").read_text()
 
 
+# ---- behind a reverse proxy ------------------------------------------------------------------
+
+def _sign_in_from(app, forwarded_for: str, password: str, username: str = "admin") -> int:
+    """A sign-in through a proxy at 127.0.0.1 for the client `forwarded_for`."""
+    import re
+    client = app.test_client()
+    page = client.get("/dang-nhap").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+    return client.post("/dang-nhap", data={"csrf_token": csrf, "username": username,
+                                           "password": password},
+                       environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                       headers={"X-Forwarded-For": forwarded_for}).status_code
+
+
+def _proxied_app(tmp_path, proxies: str):
+    from helpers import ADMIN_PASSWORD
+    from webform import create_app
+    return create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"),
+                       "ADMIN_PASSWORD": ADMIN_PASSWORD, "PROXIES": proxies})
+
+
+def test_behind_a_proxy_the_sign_in_limit_counts_each_client_not_the_proxy(tmp_path):
+    """Unknown user names: the failures lock no account, only the address counts."""
+    from helpers import ADMIN_PASSWORD
+    app = _proxied_app(tmp_path, "1")
+    assert [_sign_in_from(app, "10.0.0.7", "sai", "khong.co.ai") for _ in range(20)] == [401] * 20
+    assert _sign_in_from(app, "10.0.0.7", ADMIN_PASSWORD) == 429  # that client is blocked …
+    assert _sign_in_from(app, "10.0.0.8", ADMIN_PASSWORD) == 302  # … not every clerk
+    from docgen.store.models import AuditEntry
+    with app.extensions["docgen_store"].session(readonly=True) as s:
+        assert "10.0.0.8" in {a.address for a in s.query(AuditEntry)}
+
+
+def test_without_a_proxy_a_forged_forwarded_address_is_ignored(tmp_path):
+    from helpers import ADMIN_PASSWORD
+    app = _proxied_app(tmp_path, "0")
+    failures = [_sign_in_from(app, f"10.0.0.{i}", "sai", "khong.co.ai") for i in range(20)]
+    assert failures == [401] * 20
+    assert _sign_in_from(app, "10.0.0.99", ADMIN_PASSWORD) == 429  # 127.0.0.1 is blocked
+
+
+@pytest.mark.parametrize("raw", ["mot", "-1", "9"])
+def test_a_wrong_proxy_count_stops_the_start_naming_the_setting(tmp_path, raw):
+    from docgen.errors import UserError
+    with pytest.raises(UserError, match=f"DOCGEN_PROXIES «{raw}» không hợp lệ"):
+        _proxied_app(tmp_path, raw)
+
+
 # ---- docgen serve --processes 2 --------------------------------------------------------------
 
 @pytest.mark.slow

@@ -41,9 +41,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_REFRESH_EACH_REQUEST=False,
         ADMIN_PASSWORD=settings.ADMIN_PASSWORD.value(),
         WTF_CSRF_TIME_LIMIT=None,
+        PROXIES=settings.PROXIES.value() or "0",
     )
     if test_config:
         app.config.update(test_config)
+    _behind_proxies(app)
     from docgen.store.startup import private_folder
     private_folder(Path(app.instance_path))
     # Work files of jobs a previous run did not finish (it was killed): never needed again.
@@ -88,6 +90,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.after_request(_security_headers)
     _error_pages(app)
     return app
+
+
+def _behind_proxies(app: Flask) -> None:
+    """Trust the X-Forwarded-* headers of the PROXIES reverse proxies in front (nginx…),
+    so each client's own address counts in the sign-in limits and the audit trail; with
+    none (the default) the headers are ignored: a client cannot forge its address."""
+    from docgen.errors import UserError
+    raw = str(app.config["PROXIES"]).strip()
+    if not raw.isdigit() or int(raw) > 5:
+        raise UserError(f"DOCGEN_PROXIES «{raw}» không hợp lệ: phải là số máy chủ trung gian "
+                        "(reverse proxy) đứng trước docgen, từ 0 đến 5.")
+    if int(raw):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(raw), x_proto=int(raw),
+                                x_host=int(raw))
 
 
 def _first_admin(app: Flask, store) -> None:
