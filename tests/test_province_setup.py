@@ -8,6 +8,7 @@ through B while a worker is SIGKILLed and started again."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -19,6 +20,7 @@ import zipfile
 import openpyxl
 import pytest
 
+import docgen
 from docgen import store
 from docgen.store.models import Unit
 from province import (Process, Web, check_numbers, drafts, issue_numbers, signed_in, token,
@@ -165,3 +167,53 @@ def test_a_job_from_one_web_process_is_followed_and_downloaded_through_another_w
             assert len(names) == len(set(names)) == ROWS
             last = archive.read(names[-1])
             assert _names(last) == [ROWS, ROWS]
+
+
+def _pg_tool(name: str) -> str:
+    import glob
+    import shutil
+    for folder in [None, *sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)]:
+        if found := shutil.which(name, path=folder):
+            return found
+    pytest.skip(f"no {name} on this machine (Debian package postgresql-client)")
+
+
+def test_a_pg_dump_backup_restores_into_a_new_database(tmp_path, province, postgres_database):
+    """The README's nightly `pg_dump --format=custom` and its `pg_restore --no-owner` into
+    a new database: the same schema version, register and counters."""
+    url, _, _ = province
+    db = store.Store(url)
+    try:
+        db.seed_sample_if_empty()
+    finally:
+        db.dispose()
+    ids = drafts(url, 3)
+    db = store.Store(url)
+    try:
+        for doc_id in ids[:2]:
+            store.issue_number(db, doc_id, issued_on=dt.date(2023, 2, 10),
+                               render=docgen.render_document)
+    finally:
+        db.dispose()
+    issued = check_numbers(url)
+    assert issued == {(1, 2023): 2}
+    libpq = url.replace("postgresql+psycopg://", "postgresql://")  # what pg_dump reads
+    dump = tmp_path / "docgen.dump"
+    subprocess.run([_pg_tool("pg_dump"), "--format=custom", f"--file={dump}", libpq],
+                   check=True, capture_output=True, timeout=300)
+    copy = postgres_database()
+    subprocess.run([_pg_tool("pg_restore"), "--no-owner",
+                    f"--dbname={copy.replace('postgresql+psycopg://', 'postgresql://')}",
+                    str(dump)], check=True, capture_output=True, timeout=300)
+    current = subprocess.run([sys.executable, "-m", "docgen", "db", "current"], text=True,
+                             capture_output=True, timeout=300,
+                             env={**os.environ, "DOCGEN_DATABASE_URL": copy,
+                                  "DOCGEN_INSTANCE": str(tmp_path / "restored")})
+    assert current.returncode == 0, current.stderr
+    assert check_numbers(copy) == issued
+    source, restored = store.Store(url), store.Store(copy)
+    try:
+        with source.session(readonly=True) as a, restored.session(readonly=True) as b:
+            assert b.query(Unit).count() == a.query(Unit).count() > 0
+    finally:
+        source.dispose(), restored.dispose()
