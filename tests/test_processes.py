@@ -109,6 +109,51 @@ def test_a_wrong_proxy_count_stops_the_start_naming_the_setting(tmp_path, raw):
         _proxied_app(tmp_path, raw)
 
 
+# ---- one import at a time per user, in every process ------------------------------------------
+
+HOLDER = """
+import pathlib, sys
+from webform.limits import Slots
+slots = Slots(1, pathlib.Path(sys.argv[1]))
+print(slots.take(int(sys.argv[2])), flush=True)
+sys.stdin.read()  # held until the test closes our stdin
+"""
+
+
+def test_a_user_runs_one_import_at_a_time_across_processes(app, client, db):
+    from pathlib import Path
+
+    from test_abuse import html, post_preview, ubnd, units_file, user_id
+    admin = user_id(db, "admin")
+    with subprocess.Popen(  # another web process, in the middle of the user's import
+            [sys.executable, "-c", HOLDER, str(Path(app.instance_path) / "locks"), str(admin)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as holder:
+        assert holder.stdout.readline().strip() == "None"  # it took the slot
+        refused = post_preview(client, ubnd(db), units_file(3))
+        assert refused.status_code == 429
+        assert "Bạn đang có một thao tác nhập khác đang chạy" in html(refused)
+    # leaving the block closed its stdin: it ended, and its slot with it
+    assert post_preview(client, ubnd(db), units_file(3)).status_code == 200  # its slot is free
+
+
+def test_a_killed_process_leaves_no_slot_held(tmp_path):
+    from webform.limits import Slots
+    slots, other = Slots(1, tmp_path), Slots(1, tmp_path)
+    with subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path), "7"],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as holder:
+        assert holder.stdout.readline().strip() == "None"
+        assert slots.take(7) == "own"
+        holder.kill()  # the kernel drops a dead process's flock
+        holder.wait()
+    assert slots.take(7) is None
+    assert other.take(7) == "own"  # held by `slots` now
+    assert other.take(8) is None  # another user's is free
+    other.give_back(8)
+    slots.give_back(7)
+    assert other.take(7) is None
+    other.give_back(7)
+
+
 # ---- docgen serve --processes 2 --------------------------------------------------------------
 
 @pytest.mark.slow
