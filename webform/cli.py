@@ -39,7 +39,7 @@ def serve(host: str, port: int, no_sample: bool, processes: int) -> None:
     if processes > 1:
         from . import processes as many
         many.run(lambda: create_app(config), host, port, processes,
-                 on_worker_start=_warm_pdf_converter,
+                 on_worker_start=lambda app: _warm_pdf_converter(),
                  banner=f"docgen đang chạy tại http://{host}:{port}/ với {processes} tiến trình "
                         "(Ctrl+C để dừng)")
         return

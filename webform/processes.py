@@ -50,7 +50,7 @@ def run(make_app, host: str, port: int, processes: int, *, on_worker_start=None,
     """Serve `make_app()` in `processes` gunicorn worker processes on host:port.
 
     `make_app` is called once in the master (the start-up checks; its app is then dropped)
-    and once in each worker; `on_worker_start()` runs in each worker after its app is made;
+    and once in each worker; `on_worker_start(app)` runs in each worker once its app is made;
     `banner` is printed once the start-up checks passed.
     """
     from gunicorn.app.base import BaseApplication
@@ -70,7 +70,7 @@ def run(make_app, host: str, port: int, processes: int, *, on_worker_start=None,
         def load(self):
             app = make_app()
             if on_worker_start is not None:
-                on_worker_start()
+                on_worker_start(app)
             return app
 
     Application().run()
