@@ -153,6 +153,15 @@ def test_a_job_from_one_web_process_is_followed_and_downloaded_through_another_w
     workers[0] = worker("worker-1", **broker)  # started again
     wait_until(lambda: all(_state(clerk, job) in ("done", "failed") for job in jobs.values()),
                900, "both jobs to end")
+    # The killed worker's job was taken up again (its second attempt), the other ran once.
+    db = store.Store(url)
+    try:
+        with db.engine.connect() as conn:
+            attempts = sorted(conn.exec_driver_sql(
+                "SELECT attempts FROM job WHERE parent_id IS NULL").scalars())
+    finally:
+        db.dispose()
+    assert attempts == [1, 2]
     for fmt, job in jobs.items():
         page = clerk.get(job, timeout=60).text
         assert _state(clerk, job) == "done", page  # the killed worker's job was run again
