@@ -61,6 +61,46 @@ def test_an_empty_secret_key_file_is_replaced_by_a_real_key(tmp_path):
     assert _instance_secret(tmp_path) == key == (tmp_path / "secret_key").read_text()
 
 
+# ---- first start of several processes on PostgreSQL -------------------------------------------
+
+def test_processes_starting_at_once_on_postgresql_seed_and_make_the_admin_once(pg):
+    """Another process is in the middle of its first start (the sample district and the
+    first administrator written, not yet committed): this one waits for it, then finds
+    them — no second district, no second administrator."""
+    import threading
+
+    from docgen import store
+    from docgen.store.models import Body, User
+    from docgen.store.seed import load_sample_district
+    from docgen.store.startup import first_start_lock
+    first = store.Store(pg.url)
+    found: dict = {}
+
+    def start() -> None:
+        found["seeded"] = pg.seed_sample_if_empty()
+        with pg.session() as s:
+            found["password"] = store.ensure_admin(s)
+
+    try:
+        with first.session() as s:
+            first_start_lock(s)
+            load_sample_district(s)
+            store.ensure_admin(s, "mat-khau-cua-tien-trinh-dau")
+            s.flush()
+            expected = s.query(Body).count()
+            second = threading.Thread(target=start)
+            second.start()
+            second.join(timeout=3)  # it waits on the lock (the old code seeded a second time)
+        second.join(timeout=120)
+        with pg.session(readonly=True) as s:
+            bodies = s.query(Body).count()
+            users = s.query(User).count()
+    finally:
+        first.dispose()
+    assert found == {"seeded": False, "password": None}
+    assert users == 1 and bodies == expected > 0
+
+
 # ---- behind a reverse proxy ------------------------------------------------------------------
 
 def _sign_in_from(app, forwarded_for: str, password: str, username: str = "admin") -> int:
