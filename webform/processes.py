@@ -53,7 +53,13 @@ def run(make_app, host: str, port: int, processes: int, *, on_worker_start=None,
     and once in each worker; `on_worker_start(app)` runs in each worker once its app is made;
     `banner` is printed once the start-up checks passed.
     """
-    from gunicorn.app.base import BaseApplication
+    try:
+        from gunicorn.app.base import BaseApplication
+    except ImportError:  # Windows (no fork()), or an install without it
+        from docgen.errors import UserError
+        raise UserError("Chạy nhiều tiến trình (--processes) cần gunicorn, không có trên máy "
+                        "này (gunicorn không chạy trên Windows): bỏ --processes, hoặc cài "
+                        "gunicorn (pip install gunicorn).") from None
 
     first: Flask = make_app()  # raises UserError (exit status 2) before anything listens
     settings = options(host, port, processes)
