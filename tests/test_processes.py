@@ -241,3 +241,14 @@ def test_gunicorn_options_bind_one_address_with_threads():
     assert settings["preload_app"] is False
     assert processes.options("0.0.0.0", 80, 2)["bind"] == ["0.0.0.0:80"]
 
+
+
+def test_without_gunicorn_several_processes_are_refused_in_vietnamese(monkeypatch):
+    from docgen.errors import UserError
+    from webform import processes
+    for name in ("gunicorn", "gunicorn.app", "gunicorn.app.base"):
+        monkeypatch.setitem(sys.modules, name, None)  # as on Windows: not installed
+    made = []
+    with pytest.raises(UserError, match="cần gunicorn"):
+        processes.run(lambda: made.append(1), "127.0.0.1", 5000, 2)
+    assert made == []  # refused before the app (and its database) was opened
