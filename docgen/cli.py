@@ -73,6 +73,11 @@ def _register_dossier() -> None:
     main.add_command(dossier)
 
 
+def _register_register() -> None:
+    from .register.cli import register
+    main.add_command(register)
+
+
 def _register_signing() -> None:
     from .signing_cli import sign, verify
     main.add_command(sign)
@@ -177,7 +182,7 @@ def batch(kind: str, data: Path, output: Path, strict: bool, defaults: Path | No
         importers.columns(kind)
     fmt = batch_core.output_format(output)
     common = load_json(defaults) if defaults is not None else {}
-    table = importers.read(data, kind)
+    table = importers.stream(data, kind)  # read while the forms are filled
     tty = sys.stderr.isatty()
     last_shown = [0]
 
@@ -204,6 +209,7 @@ _register_users()
 _register_db()
 _register_dossier()
 _register_signing()
+_register_register()
 
 
 @main.group(name="households")
