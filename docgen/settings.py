@@ -59,8 +59,16 @@ PROXIES = Setting(
     "-Proto and -Host headers are trusted (the client's address in sign-in limits and "
     "the audit trail)")
 
+BROKER = Setting(
+    "DOCGEN_BROKER", "SQLite queue file `queue.sqlite3` in the instance folder",
+    "Redis URL of the job queue shared by several machines (`redis://host:6379/0`)")
+JOB_STALE = Setting(
+    "DOCGEN_JOB_STALE", "30",
+    "seconds without a heartbeat after which a running job's worker counts as dead")
+
 SETTINGS: tuple[Setting, ...] = (INSTANCE, DATABASE_URL, SECRET_KEY, POLICY, SCORING, RULES,
-                                 SOFFICE, ADMIN_PASSWORD, KEY_PASSWORD, PROXIES)
+                                 SOFFICE, ADMIN_PASSWORD, KEY_PASSWORD, PROXIES, BROKER,
+                                 JOB_STALE)
 
 
 def _source_checkout() -> Path | None:

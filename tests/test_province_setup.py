@@ -119,17 +119,8 @@ def _names(docx: bytes) -> list[int]:
     return [int(n) for n in re.findall(r"Lò Văn Số (\d+)<", xml)]
 
 
-def _has_worker_command() -> bool:
-    done = subprocess.run([sys.executable, "-m", "docgen", "worker", "--help"],
-                          capture_output=True, timeout=120)
-    return done.returncode == 0
-
-
 def test_a_job_from_one_web_process_is_followed_and_downloaded_through_another_while_a_worker_dies(
         province, redis_url):
-    # Until the durable queue is merged there is no `docgen worker` (delete this at the merge).
-    if not _has_worker_command():
-        pytest.skip("`docgen worker` does not exist yet (the queue branch)")
     url, web, worker = province
     broker = {"DOCGEN_BROKER": redis_url, "DOCGEN_JOB_STALE": STALE_S}
     a = web("web-a", processes=2, extra=("--workers", "0"), **broker)

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -117,6 +118,8 @@ def _disk_full(exc: BaseException) -> bool:
     if isinstance(exc, OSError):
         from .views.uploads import is_disk_full
         return is_disk_full(exc)
+    if isinstance(exc, sqlite3.OperationalError):  # the job queue's SQLite file (Huey)
+        return "disk is full" in str(exc)
     return isinstance(exc, OperationalError) and "disk is full" in str(exc.orig)
 
 
@@ -135,6 +138,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OSError)
     @app.errorhandler(OperationalError)
+    @app.errorhandler(sqlite3.OperationalError)
     def maybe_disk_full(exc):
         if not _disk_full(exc):
             raise exc

@@ -11,7 +11,7 @@ from docgen import store as q
 from docgen.errors import UserError
 from docgen.privacy import mask_cccd
 
-from . import jobs, row_id, scope, store, visible, year_arg
+from . import row_id, scope, store, visible, year_arg
 
 bp = Blueprint("households", __name__, url_prefix="/ho-gia-dinh",
                template_folder="../templates/households")
@@ -82,9 +82,8 @@ def purge():
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".index"))
-    jobs().forget_erased()
     flash(f"Đã xóa vĩnh viễn {plan.describe()}"
-          + (f"; cùng {len(plan.folders)} tệp in hàng loạt." if plan.folders else "."), "success")
+          + (f"; cùng {len(plan.jobs)} tệp in hàng loạt." if plan.jobs else "."), "success")
     return redirect(url_for(".index"))
 
 
