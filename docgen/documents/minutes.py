@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from .. import domain
 from ..metrics import ruler_choice
-from ..nd30.header_rules import number_problem
 from ..schema import (Column, FieldError, boolean, choice, day, integer, items, record, text,
                       text_list)
 from ..vietnamese import fold, nd30_date, upper
@@ -128,6 +127,7 @@ class MinutesInput:
     archive: str = common.archive_field("")
 
     def __post_init__(self) -> None:
+        from ..nd30.header_rules import number_problem  # the nd30 package loads lxml: on use
         if self.symbol and (problem := number_problem(f"Số: {self.symbol}")):
             raise FieldError("symbol", problem)
         if self.agreed is not None and self.present is not None and self.agreed > self.present:
