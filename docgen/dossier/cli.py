@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from ..errors import UserError
-from ..schema import YEAR_MAX, YEAR_MIN
 
 
 @click.group("dossier")
@@ -26,6 +25,7 @@ def dossier() -> None:
 def check(folder: Path | None, body_id: int | None, year: int | None) -> None:
     """Kiểm tra hồ sơ năm của một cơ quan (--body, --year) hoặc của thư mục FOLDER gồm các
     tệp DOCX; thoát mã 1 nếu có điểm không thống nhất."""
+    from ..schema import YEAR_MAX, YEAR_MIN
     from . import check_folder, check_year, lines
     from ..store.configured import existing_store  # a check never creates an empty database
     if folder is not None and (body_id is not None or year is not None):
