@@ -77,6 +77,11 @@ def _register_dossier() -> None:
     main.add_command(dossier)
 
 
+def _register_register() -> None:
+    from .register.cli import register
+    main.add_command(register)
+
+
 def _register_signing() -> None:
     from .signing_cli import sign, verify
     main.add_command(sign)
@@ -212,6 +217,7 @@ _register_users()
 _register_db()
 _register_dossier()
 _register_signing()
+_register_register()
 
 
 @main.group(name="households")

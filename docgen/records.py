@@ -4,6 +4,7 @@ once and every error carries the path of its field."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import domain, rules, schema
@@ -17,6 +18,22 @@ NOTE_MAX = 300
 UNIT_KIND_OPTIONS = tuple((k.code, k.label) for k in domain.UNIT_KINDS)
 MANAGED_BY_OPTIONS = (("", "Mặc định"), *rules.TIERS.items())
 CLASS_OPTIONS = tuple((c.code, c.label) for c in domain.UNIT_CLASSES)
+# The electronic identification code of an agency as Quyết định 20/2020/QĐ-TTg builds it:
+# four groups "A.BB.CC.DDD" (level-1 code of 3 letters/digits, two 2-digit groups, a 3-character
+# group), e.g. "000.00.31.H56". Not in the project's references: a reasonable pattern, see
+# README («Mã định danh»).
+IDENTIFIER_PATTERN = re.compile(r"[0-9A-Z]{3}\.[0-9]{2}\.[0-9]{2}\.[0-9A-Z]{3}")
+
+
+def check_identifier(value: str) -> str:
+    """A body's mã định danh, upper-cased ("000.00.31.h56" gives "000.00.31.H56");
+    ValueError unless it has the four groups of IDENTIFIER_PATTERN."""
+    code = value.strip().upper()
+    if not IDENTIFIER_PATTERN.fullmatch(code):
+        raise ValueError(f"Mã định danh «{value}» không đúng dạng: cần bốn nhóm "
+                         "XXX.NN.NN.XXX (chữ in hoa hoặc chữ số, nhóm giữa là chữ số), "
+                         "ví dụ 000.00.31.H56")
+    return code
 
 
 @dataclass
@@ -30,6 +47,9 @@ class Body(common.Issuer):
                         help="Với cơ quan cấp xã")
     proposer: str = text("Người đề nghị trong quyết định", required=False, max_len=200,
                          help="Ví dụ: Trưởng Công an huyện")
+    identifier: str = text("Mã định danh", required=False, max_len=30,
+                           check=check_identifier,
+                           help="Mã định danh điện tử của cơ quan, ví dụ: 000.00.31.H56")
 
 
 @dataclass

@@ -86,17 +86,30 @@ def sign(src: Path, output: Path, key: Path | None, lib: Path | None, token: str
 @click.argument("pdf", type=FILE)
 @click.option("--trust", type=FILE, multiple=True,
               help="Chứng thư số gốc tin cậy (PEM hoặc DER); dùng nhiều lần được.")
-def verify(pdf: Path, trust: tuple[Path, ...]) -> None:
+@click.option("--crl", type=FILE, multiple=True,
+              help="Danh sách chứng thư số bị thu hồi (CRL, PEM hoặc DER) để kiểm tra; dùng "
+                   "nhiều lần được.")
+@click.option("--crl-from-certificate", is_flag=True,
+              help="Tải danh sách thu hồi từ địa chỉ ghi trong chứng thư số (CRL "
+                   "distribution point) để kiểm tra.")
+def verify(pdf: Path, trust: tuple[Path, ...], crl: tuple[Path, ...],
+           crl_from_certificate: bool) -> None:
     """Kiểm tra các chữ ký số của tệp PDF và cách thể hiện theo Nghị định 30/2020."""
     from . import signing
-    found = signing.verify(pdf, trust=list(trust))
+    from .signing.verify import archive_format
+    found = signing.verify(pdf, trust=list(trust), crls=list(crl),
+                           crl_from_certificate=crl_from_certificate)
     if not found:
         click.echo(f"Tệp «{pdf.name}» không có chữ ký số nào.")
         sys.exit(1)
     for sig in found:
         for line in signing.describe(sig):
             click.echo(line)
-    problems = sum(len(sig.problems) for sig in found)
+    archive, lost = archive_format(pdf)
+    click.echo(archive)
+    problems = sum(len(sig.problems) for sig in found) + (lost is not None)
+    if lost is not None:
+        click.echo(f"Lỗi: {lost}")
     if problems:
         click.echo(f"Có {problems} lỗi trong {len(found)} chữ ký số.")
         sys.exit(1)

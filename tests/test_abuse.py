@@ -372,13 +372,35 @@ def finished_job(client, db) -> str:
     return job_url.rstrip("/").split("/")[-1]
 
 
+def signing_files(db, doc_id: int) -> None:
+    """A seal for the district's UBND, an image for signer 1 and a signed PDF for `doc_id`,
+    stored directly: the signing downloads then have a file to give."""
+    from PIL import Image
+    png, pdf = io.BytesIO(), io.BytesIO()
+    Image.new("RGBA", (40, 40), (200, 0, 0, 0)).save(png, "PNG")
+    Image.new("RGB", (40, 40), "white").save(pdf, "PDF")
+    with db.session() as s:
+        s.add_all([q.BodySeal(body_id=ubnd(db), png=png.getvalue()),
+                   q.SignerImage(signer_id=1, png=png.getvalue()),
+                   q.DocumentSignature(document_id=doc_id, role=q.ROLE_PERSON, signer_name="x",
+                                       sha256="0" * 64, pdf=pdf.getvalue())])
+
+
 def test_every_get_route_that_returns_a_file_is_in_the_audit_trail(app, client, db, draft):
     """Walks the URL map: any GET answering 200 with something other than a page must leave
     an audit entry. A new route with an argument not listed here fails until it is."""
     from docgen import pdf
+    signing_files(db, draft)
+    from docgen.render import TEMPLATES_DIR
+    from docgen.store import own_templates
+    with db.session() as s:  # a district's own template: its download is a file too
+        version, _ = own_templates.upload(
+            s, kind="decision", body_id=None, data=(TEMPLATES_DIR / "decision.docx").read_bytes(),
+            filename="mau.docx", uploaded_by="admin", year=2022)
+        version_id = version.id
     values = {"doc_id": draft, "page": 1, "job_id": finished_job(client, db),
               "body_id": ubnd(db), "unit_id": 1, "signer_id": 1, "name": "decision",
-              "user_id": user_id(db, "admin"), "year": 2022, "version_id": 1}
+              "user_id": user_id(db, "admin"), "year": 2022, "version_id": version_id}
     query = {"assessments.export": f"?body={ubnd(db)}&year=2022",
              "batch.unit_list": f"?body={ubnd(db)}"}
     files, pages = set(), 0
@@ -403,9 +425,10 @@ def test_every_get_route_that_returns_a_file_is_in_the_audit_trail(app, client, 
         assert entry.username == "admin" and entry.action and entry.target
     expected = {"units.export", "assessments.export", "register.export", "auth.audit_export",
                 "register.download", "batch.download", "batch.unit_list", "batch.blank_units",
-                "batch.blank_list"}
+                "batch.blank_list", "own_templates.download", "signing.download",
+                "signing_images.seal_png", "signing_images.signature_png"}
     if pdf.available():
-        expected |= {"register.download_pdf", "register.preview"}
+        expected |= {"register.download_pdf", "register.preview", "own_templates.page_image"}
     assert expected <= files, expected - files
     assert pages > 10
 

@@ -141,7 +141,8 @@ def reach(app, username: str) -> tuple[set, set, set]:
 
 OUTSIDE = {"body": ("id", 0), "unit": ("id", 1), "document": ("id", 2),
            "signer": ("body_id", 0), "assessment": ("unit_id", 1), "household": ("unit_id", 1),
-           "document_unit": ("unit_id", 1)}
+           "document_unit": ("unit_id", 1), "body_seal": ("body_id", 0),
+           "document_signature": ("document_id", 2)}
 
 
 def outside(app, reached: tuple[set, set, set]) -> dict:
@@ -494,8 +495,21 @@ def start_job(client, unit_id: int) -> str:
     return url.rsplit("/", 1)[-1]
 
 
+def signing_rows(app, world) -> None:
+    """The other commune's seal, its signer's signature image and a signed document: the
+    signing routes (images, «Ký số», the signed PDF) have something to refuse."""
+    png = b"\x89PNG" + "Kín Đáo".encode()
+    with app.extensions["docgen_store"].session() as s:
+        s.add_all([q.BodySeal(body_id=world["b_body"], png=png),
+                   q.SignerImage(signer_id=world["b_signer"], png=png),
+                   q.DocumentSignature(document_id=world["b_doc"], role=q.ROLE_PERSON,
+                                       signer_name="Lường Văn Kín Đáo", sha256="0" * 64,
+                                       pdf=b"%PDF-1.7 " + "Kín Đáo".encode())])
+
+
 def test_every_route_answers_404_to_another_communes_ids(any_app):
     world = build_world(any_app)
+    signing_rows(any_app, world)
     world["b_job"] = start_job(signed_in(any_app, "vanthu.kindao"), world["b_unit"])
     clerk = signed_in(any_app, "vanthu.namao")
     before = reach(any_app, "vanthu.namao")

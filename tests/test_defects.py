@@ -366,11 +366,13 @@ def test_the_reason_is_printed_in_the_ghi_chu_of_both_lists(disagreeing):
     from docgen import domain
     db, (body_id, police_id), suggested = disagreeing
     label = domain.unit_class(suggested).label
+    moved = "hạ" if suggested in ("xuat_sac", "kha") else "nâng"  # decided: Khá, or Trung bình
     with db.session(readonly=True) as s:
         decision = store.decision_input(s, body_id, 2022).data
         proposal = store.proposal_input(s, police_id, 2022).data
-    note = (f"Bản biên giới; đề xuất loại {label}; lý do: Để xảy ra vụ trộm cắp tài sản trong "
-            "tháng 10")
+    # Not "đề xuất loại …" beside another class in the column "Đề xuất xếp loại".
+    note = (f"Bản biên giới; theo điểm đạt loại {label}; {moved} loại vì để xảy ra vụ trộm cắp "
+            "tài sản trong tháng 10")
     for kind, data in (("decision", decision), ("proposal", proposal)):
         notes = {u["name"]: u.get("note", "") for u in data["units"]}
         assert notes == {"Bản Na Mèo": "", "Bản Sa Ná": note}, kind

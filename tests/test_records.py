@@ -188,7 +188,7 @@ def test_the_body_and_signer_forms_are_built_from_the_records(client):
     names = re.findall(r'<(?:input|select|textarea)[^>]*name="(\w+)"', body)
     assert [n for n in names if n != "csrf_token"] == [
         "name", "abbreviation", "place", "superior", "parent_id", "level", "commune",
-        "proposer"]
+        "proposer", "identifier"]
     assert "Tên cơ quan (viết như trong câu)" in body and "Chữ viết tắt trong ký hiệu" in body
     signer = client.get("/co-quan/1/nguoi-ky/moi").get_data(as_text=True)
     names = re.findall(r'<(?:input|select|textarea)[^>]*name="(\w+)"', signer)

@@ -149,7 +149,8 @@ def test_a_slow_read_finishing_after_a_post_does_not_drop_its_message(app):
     csrf = token(client, "/mau-rieng/")  # the sign-in's own message has been shown
     before = client.get_cookie("session").value
     slow_read = copy_of(app, client)  # the image request, sent with the cookie of that moment
-    response = client.post("/mau-rieng/mau-goc", data={"csrf_token": csrf, "kind": "decision", "body_id": ""})
+    response = client.post("/mau-rieng/mau-goc",
+                           data={"csrf_token": csrf, "kind": "decision", "body_id": ""})
     assert response.status_code == 302
     assert client.get_cookie("session").value != before  # the message rides in the cookie
     late = slow_read.get("/don-vi/")

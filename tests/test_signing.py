@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, Encoding
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
-from PIL import Image, ImageDraw
 
 import docgen
 from docgen import pdf
@@ -26,69 +24,14 @@ from docgen.signing import layout, signature_fields
 from docgen.signing.sign import ATTACHMENT, ORGANISATION, PERSON, VIETNAM
 from docgen.signing.verify import appearance_text
 from helpers import have
+from signing_ca import NOW, PASSWORD, Authority, make_images
 
 pytestmark = pytest.mark.skipif(
     not (have("soffice") and have("pdftotext") and have("pdfsig")),
     reason="LibreOffice or poppler-utils is not installed")
 
-PASSWORD = "mat-khau-khoa-thu"
 SIGNER = "Lò Văn Hùng"  # the sample decision's signer
 BODY = "ỦY BAN NHÂN DÂN HUYỆN QUAN SƠN"
-NOW = datetime.now(UTC)
-
-
-class Authority:
-    """A root CA and the certificates it issues, written as PKCS#12 files under `folder`."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA thử nghiệm docgen")])
-        self.cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-                     .public_key(self.key.public_key()).serial_number(x509.random_serial_number())
-                     .not_valid_before(NOW - timedelta(days=30))
-                     .not_valid_after(NOW + timedelta(days=3650))
-                     .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-                     .add_extension(_usage(cert_sign=True), True)
-                     .sign(self.key, hashes.SHA256()))
-        self.keys: dict[str, rsa.RSAPrivateKey] = {}
-        self.root = folder / "root.pem"
-        self.root.write_bytes(self.cert.public_bytes(Encoding.PEM))
-
-    def issue(self, common_name: str, file: str, *, days: tuple[int, int] = (-1, 365),
-              signing: bool = True) -> tuple[Path, x509.Certificate]:
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        cert = (x509.CertificateBuilder()
-                .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]))
-                .issuer_name(self.cert.subject).public_key(key.public_key())
-                .serial_number(x509.random_serial_number())
-                .not_valid_before(NOW + timedelta(days=days[0]))
-                .not_valid_after(NOW + timedelta(days=days[1]))
-                .add_extension(_usage(signing=signing), True)
-                .sign(self.key, hashes.SHA256()))
-        path = self.folder / file
-        self.keys[file] = key
-        path.write_bytes(pkcs12.serialize_key_and_certificates(
-            common_name.encode(), key, cert, [self.cert],
-            BestAvailableEncryption(PASSWORD.encode())))
-        return path, cert
-
-    def crl(self, revoked: x509.Certificate) -> Path:
-        entry = (x509.RevokedCertificateBuilder().serial_number(revoked.serial_number)
-                 .revocation_date(NOW - timedelta(hours=1)).build())
-        crl = (x509.CertificateRevocationListBuilder().issuer_name(self.cert.subject)
-               .last_update(NOW - timedelta(hours=1)).next_update(NOW + timedelta(days=7))
-               .add_revoked_certificate(entry).sign(self.key, hashes.SHA256()))
-        path = self.folder / "revoked.crl"
-        path.write_bytes(crl.public_bytes(Encoding.PEM))
-        return path
-
-
-def _usage(*, signing: bool = False, cert_sign: bool = False) -> x509.KeyUsage:
-    return x509.KeyUsage(digital_signature=signing, content_commitment=signing,
-                         key_encipherment=not signing and not cert_sign, data_encipherment=False,
-                         key_agreement=False, key_cert_sign=cert_sign, crl_sign=cert_sign,
-                         encipher_only=False, decipher_only=False)
 
 
 @pytest.fixture(scope="module")
@@ -110,22 +53,7 @@ def keys(ca):
 @pytest.fixture(scope="module")
 def images(tmp_path_factory):
     """A blue signature (transparent PNG) and a red 40 mm seal at 300 dpi."""
-    folder = tmp_path_factory.mktemp("images")
-    signature = Image.new("RGBA", (600, 240), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(signature)
-    draw.line([(40, 180), (160, 40), (260, 200), (380, 60), (560, 150)], fill=(20, 40, 200, 255),
-              width=12)
-    seal = Image.new("RGBA", (472, 472), (0, 0, 0, 0))  # 40 mm at 300 dpi
-    draw = ImageDraw.Draw(seal)
-    draw.ellipse((6, 6, 466, 466), outline=(220, 20, 30, 255), width=14)
-    draw.ellipse((90, 90, 382, 382), outline=(220, 20, 30, 255), width=8)
-    paths = dict(signature=folder / "chu-ky.png", seal=folder / "con-dau.png",
-                 opaque=folder / "chu-ky.jpg.png", blue_seal=folder / "dau-xanh.png")
-    signature.save(paths["signature"])
-    seal.save(paths["seal"], dpi=(300, 300))
-    signature.convert("RGB").save(paths["opaque"])
-    Image.merge("RGBA", (*reversed(seal.split()[:3]), seal.split()[3])).save(paths["blue_seal"])
-    return paths
+    return make_images(tmp_path_factory.mktemp("images"))
 
 
 @pytest.fixture(scope="module")
@@ -443,3 +371,142 @@ def test_a_wrong_pin_is_refused_and_nothing_written(runner, monkeypatch, token, 
     assert result.exit_code == 2
     assert f"Sai mã PIN của thiết bị ký số «{TOKEN}»" in result.output
     assert not out.exists()
+
+
+# ---- verify: revocation (CRL) and PDF/A after signing -----------------------------------
+
+@pytest.fixture(scope="module")
+def signed_by_revoked(keys, images, decision_pdf, tmp_path_factory):
+    """The decision signed by the revoked certificate (no CRL given when signing)."""
+    from click.testing import CliRunner
+    out = tmp_path_factory.mktemp("revoked") / "qd-thu-hoi.pdf"
+    result = CliRunner(env={"DOCGEN_KEY_PASSWORD": PASSWORD}).invoke(cli, [
+        "sign", str(decision_pdf), "-o", str(out), "--key", str(keys["revoked"]),
+        "--image", str(images["signature"])])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_verify_refuses_a_certificate_the_crl_revokes(runner, ca, keys, signed_by_revoked):
+    result = runner.invoke(cli, ["verify", str(signed_by_revoked), "--trust", str(ca.root),
+                                 "--crl", str(keys["crl"])])
+    assert result.exit_code == 1
+    assert "chứng thư số của «Người bị thu hồi» đã bị thu hồi ngày" in result.output
+    without = verify(runner, signed_by_revoked, ca)  # no CRL: revocation is not checked
+    assert without.exit_code == 0 and "đã bị thu hồi" not in without.output
+
+
+def test_verify_with_a_crl_passes_certificates_it_does_not_list(runner, ca, keys,
+                                                               signed_twice):
+    result = runner.invoke(cli, ["verify", str(signed_twice[1]), "--trust", str(ca.root),
+                                 "--crl", str(keys["crl"])])
+    assert result.exit_code == 0, result.output
+    assert "2 chữ ký số hợp lệ" in result.output
+
+
+def test_an_out_of_date_or_foreign_crl_is_reported(runner, ca, keys, signed_twice, tmp_path):
+    _, revoked_cert = ca.issue("Người khác", "khac.p12")
+    stale = ca.crl(revoked_cert, "cu.crl", next_update=timedelta(days=-1))
+    result = runner.invoke(cli, ["verify", str(signed_twice[1]), "--trust", str(ca.root),
+                                 "--crl", str(stale)])
+    assert result.exit_code == 1
+    assert "danh sách thu hồi «" in result.output and "đã hết hạn ngày" in result.output
+    forged = Authority(tmp_path)  # another CA of the same name: its list is not the CA's
+    _, cert = forged.issue("Người ngoài", "ngoai.p12")
+    result = runner.invoke(cli, ["verify", str(signed_twice[1]), "--trust", str(ca.root),
+                                 "--crl", str(forged.crl(cert))])
+    assert result.exit_code == 1
+    assert "không kiểm tra được hoặc không hợp lệ" in result.output
+    foreign = x509.CertificateRevocationListBuilder().issuer_name(x509.Name(
+        [x509.NameAttribute(NameOID.COMMON_NAME, "CA khác")])).last_update(NOW).next_update(
+        NOW + timedelta(days=1)).sign(forged.key, hashes.SHA256())
+    (tmp_path / "khac.crl").write_bytes(foreign.public_bytes(Encoding.DER))
+    result = runner.invoke(cli, ["verify", str(signed_twice[1]), "--trust", str(ca.root),
+                                 "--crl", str(tmp_path / "khac.crl")])
+    assert result.exit_code == 1
+    assert "không có danh sách thu hồi (CRL) của nơi cấp chứng thư số «Lò Văn Hùng»" in \
+        result.output
+    garbage = tmp_path / "rac.crl"
+    garbage.write_bytes(b"not a crl")
+    result = runner.invoke(cli, ["verify", str(signed_twice[1]), "--crl", str(garbage)])
+    assert result.exit_code == 2
+    assert "không phải danh sách thu hồi (CRL) hợp lệ" in result.output
+
+
+@pytest.fixture
+def crl_server(ca):
+    """An HTTP server on the loopback address serving files of the CA's folder."""
+    import functools
+    import http.server
+    import threading
+    handler = functools.partial(_QuietHandler, directory=str(ca.folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # no request lines on stderr
+        pass
+
+
+@pytest.mark.parametrize("where", ["http", "file"])
+def test_verify_reads_the_crl_the_certificate_names(runner, ca, images, decision_pdf,
+                                                    crl_server, tmp_path, monkeypatch, where):
+    name = f"dp-{where}.crl"
+    url = f"{crl_server}/{name}" if where == "http" else (ca.folder / name).as_uri()
+    key, cert = ca.issue("Người có nơi thu hồi", f"dp-{where}.p12", crl_url=url)
+    signed = tmp_path / "qd.pdf"
+    monkeypatch.setenv("DOCGEN_KEY_PASSWORD", PASSWORD)
+    assert runner.invoke(cli, ["sign", str(decision_pdf), "-o", str(signed), "--key", str(key),
+                               "--image", str(images["signature"])]).exit_code == 0
+    args = ["verify", str(signed), "--trust", str(ca.root), "--crl-from-certificate"]
+    missing = runner.invoke(cli, args)
+    assert missing.exit_code == 1
+    assert f"Lỗi: không tải được danh sách thu hồi «{url}»" in missing.output
+    ca.crl(cert, name)
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1
+    assert "«Người có nơi thu hồi» đã bị thu hồi ngày" in result.output
+    assert f"(theo «{url}»)" in result.output
+
+
+def test_a_certificate_naming_no_crl_is_reported_when_one_is_asked_for(runner, ca,
+                                                                       signed_twice):
+    result = runner.invoke(cli, ["verify", str(signed_twice[1]), "--trust", str(ca.root),
+                                 "--crl-from-certificate"])
+    assert result.exit_code == 1
+    assert "không ghi nơi phát hành danh sách thu hồi (CRL)" in result.output
+
+
+def test_a_signed_pdfa_is_still_pdfa_2b_and_verify_says_so(runner, ca, signed_twice):
+    from test_pdfa import pdfa_identification
+    once, twice = signed_twice
+    for path in (once, twice):
+        assert pdfa_identification(path.read_bytes()) == ("2", "B")
+    result = verify(runner, twice, ca)
+    assert result.exit_code == 0, result.output
+    assert "Định dạng lưu trữ: PDF/A-2b — vẫn giữ sau khi ký (XMP pdfaid phần 2, mức B, " \
+           "output intent PDF/A)" in result.output
+
+
+def test_an_update_that_drops_the_pdfa_identification_is_reported(runner, ca, signed_twice,
+                                                                  tmp_path):
+    from pyhanko.pdf_utils.generic import NameObject, StreamObject
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    changed = tmp_path / "mat-pdfa.pdf"
+    with open(signed_twice[1], "rb") as fh:
+        writer = IncrementalPdfFileWriter(fh)
+        meta = writer.add_object(StreamObject(stream_data=b"<x:xmpmeta xmlns:x='adobe:ns:meta/'/>"))
+        writer.root[NameObject("/Metadata")] = meta
+        writer.update_root()
+        with open(changed, "wb") as out:
+            writer.write(out)
+    result = verify(runner, changed, ca)
+    assert result.exit_code == 1
+    assert "Định dạng lưu trữ: KHÔNG CÒN PDF/A-2b sau khi ký" in result.output
+    assert "làm mất khai báo PDF/A" in result.output

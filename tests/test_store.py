@@ -184,6 +184,19 @@ def test_delete_body_refused_while_units_or_documents_refer_to_it(db, body):
         assert store.list_bodies(s) == [] and store.list_signers(s) == []
 
 
+def test_delete_body_refused_while_a_user_account_belongs_to_it(db, body):
+    """The store itself refuses, not only the web page: a script or the command line would
+    otherwise leave an account tied to no body (a commune clerk with no scope)."""
+    from docgen.store import accounts
+    with db.session() as s:
+        accounts.save_user(s, username="vanthu.namet", role="commune", body_id=body.id,
+                           password="mật khẩu đủ dài 123")
+    with db.session() as s, pytest.raises(UserError, match="còn tài khoản vanthu.namet"):
+        store.delete_body(s, body.id)
+    with db.session(readonly=True) as s:
+        assert [b.id for b in store.list_bodies(s)] == [body.id]
+
+
 # ---- units ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("fields, field, message", [

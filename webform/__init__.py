@@ -72,9 +72,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .views import IdConverter
     app.url_map.converters["int"] = IdConverter  # an id beyond the database's answers 404
     from .views import (assessments, auth, batch, bodies, documents, home, households,
-                        own_templates, register, units)
-    for module in (auth, home, bodies, units, assessments, documents, register, batch, households,
-                   own_templates):
+                        own_templates, register, register_export, signing, signing_images,
+                        units)
+    for module in (auth, home, bodies, units, assessments, documents, register, register_export,
+                   batch, households, own_templates, signing, signing_images):
         app.register_blueprint(module.bp)
     from .views.dossier import bp as dossier_bp
     app.register_blueprint(dossier_bp)  # Hồ sơ năm

@@ -78,13 +78,20 @@ def open_pkcs12(path: Path, password: str, *, crl: Path | None = None
         data = path.read_bytes()
     except OSError:
         raise UserError(f"Không đọc được tệp khóa «{path}».") from None
+    return open_pkcs12_data(data, password, path.name, crl=crl)
+
+
+def open_pkcs12_data(data: bytes, password: str, name: str, *, crl: Path | None = None
+                     ) -> tuple[SimpleSigner, x509.Certificate]:
+    """As `open_pkcs12`, for the file's bytes (an upload, never written anywhere); `name`
+    is the file's name for the messages."""
     try:
         key, cert, others = pkcs12.load_key_and_certificates(data, password.encode())
     except ValueError:
-        raise UserError(f"Sai mật khẩu của tệp khóa «{path.name}», hoặc tệp không phải "
+        raise UserError(f"Sai mật khẩu của tệp khóa «{name}», hoặc tệp không phải "
                         "PKCS#12 (.p12, .pfx).") from None
     if key is None or cert is None:
-        raise UserError(f"Tệp khóa «{path.name}» không có khóa riêng kèm chứng thư số.")
+        raise UserError(f"Tệp khóa «{name}» không có khóa riêng kèm chứng thư số.")
     issuer = next((c for c in others if c.subject == cert.issuer), None)
     check_certificate(cert, crl=crl, issuer=issuer)
     signer = SimpleSigner.load_pkcs12_data(data, [], passphrase=password.encode())

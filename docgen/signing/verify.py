@@ -17,7 +17,9 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from ..errors import UserError
-from . import layout
+from . import layout, revocation
+from .keys import common_name
+from .pdfa import pdfa_lines, pdfa_status
 from .sign import ATTACHMENT, ORGANISATION, PERSON, VIETNAM, signature_fields, stamp_text
 
 ROLES = {PERSON: "người có thẩm quyền", ORGANISATION: "cơ quan, tổ chức",
@@ -98,10 +100,15 @@ def _covers(status, total: int, revision: int) -> tuple[str, str | None]:
     return covers, "SAU KHI KÝ, NỘI DUNG TỆP ĐÃ BỊ THAY ĐỔI"
 
 
-def verify(pdf: Path, *, trust: list[Path] = ()) -> list[Signature]:
-    """Every signature of `pdf`, each with the problems found (empty when all is well)."""
+def verify(pdf: Path, *, trust: list[Path] = (), crls: list[Path] = (),
+           crl_from_certificate: bool = False) -> list[Signature]:
+    """Every signature of `pdf`, each with the problems found (empty when all is well).
+    With `crls` (CRL files) or `crl_from_certificate` (the lists each certificate names,
+    fetched), each signer's certificate is also checked for revocation."""
     pdf = Path(pdf)
     roots = _load_certs(list(trust))
+    given = [revocation.read_crl(path) for path in crls]
+    fetched: dict[str, revocation.Crl | str] = {}
     context = ValidationContext(trust_roots=roots, allow_fetching=False,
                                 revocation_mode="soft-fail")
     if not pdf.is_file():
@@ -135,11 +142,51 @@ def verify(pdf: Path, *, trust: list[Path] = ()) -> list[Signature]:
                                      "(chỉ định bằng --trust) hoặc đã hết hạn")
             if changed and changed.startswith("SAU"):
                 item.problems.append("văn bản đã bị thay đổi sau khi ký")
+            if given or crl_from_certificate:
+                item.problems += _revocation(sig, cert, roots, given, fetched,
+                                             crl_from_certificate)
             if name == ATTACHMENT:
                 item.problems += _check_stamp(sig.sig_field, item, layout.pages(pdf)[0][0])
             found.append(item)
     _check_images(pdf, found)
     return found
+
+
+def _revocation(sig, cert, roots, given, fetched, from_certificate: bool) -> list[str]:
+    """The revocation problems of one signature's certificate (docgen.signing.revocation);
+    `fetched` caches the lists read from distribution points (or why they could not be)."""
+    def crypto(c):
+        return x509.load_der_x509_certificate(c.dump())
+    signer = crypto(cert)
+    lists, problems = list(given), []
+    if from_certificate:
+        for url in revocation.distribution_points(signer):
+            if url not in fetched:
+                try:
+                    fetched[url] = revocation.fetch_crl(url)
+                except UserError as exc:
+                    fetched[url] = exc.message
+            got = fetched[url]
+            if isinstance(got, str):
+                problems.append(got[0].lower() + got[1:].rstrip("."))
+            else:
+                lists.append(got)
+        if not revocation.distribution_points(signer) and not given:
+            return [f"chứng thư số của «{common_name(signer)}» không ghi nơi phát "
+                    "hành danh sách thu hồi (CRL); hãy chỉ định tệp bằng --crl"]
+    issuers = [crypto(c) for c in (*roots, *sig.other_embedded_certs)]
+    found = revocation.revocation_problems(signer, lists, issuers)
+    # A list that could not be fetched matters only when no list cleared the certificate.
+    return problems + found if found else []
+
+
+def archive_format(pdf: Path) -> tuple[str, str | None]:
+    """(the line `docgen verify` prints about PDF/A, a problem or None): a PDF/A file must
+    still be PDF/A after its signatures (docgen.signing.pdfa)."""
+    try:
+        return pdfa_lines(*pdfa_status(Path(pdf).read_bytes()))
+    except Exception:  # verify() has read the file: only the PDF/A details are unreadable
+        return "Định dạng lưu trữ: không đọc được thông tin PDF/A", None
 
 
 def _check_stamp(annot, item: Signature, size: tuple[float, float]) -> list[str]:

@@ -56,6 +56,8 @@ from .queries import (check_unit, delete_body, delete_signer, delete_unit, docum
                       find_unit, get_body, get_signer, get_unit, list_bodies, list_signers,
                       list_units, save_body, save_signer, save_unit)
 from .seed import load_sample_district, sample_year
+from .signature_models import (ROLE_ORGANISATION, ROLE_PERSON, BodySeal, DocumentSignature,
+                               SignerImage)
 from .unit_papers import (Papers, communes, minutes_input, minutes_inputs, score_sheet_input,
                           score_sheet_inputs, sheet_disagreements)
 
@@ -78,4 +80,5 @@ __all__ = [
     "save_household", "save_signer", "save_unit", "summary", "update_document",
     "HouseholdList", "PurgePlan", "household_lists", "household_years", "latest_counts",
     "mark_job_folder", "purge", "purge_plan",
+    "ROLE_ORGANISATION", "ROLE_PERSON", "BodySeal", "DocumentSignature", "SignerImage",
 ]

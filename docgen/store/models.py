@@ -41,6 +41,9 @@ class Body(Base):
     # Who proposes what this body decides ("Trưởng Công an huyện"); "" means
     # "Trưởng Công an <level>".
     proposer: Mapped[str] = mapped_column(String(200), default="")
+    # Mã định danh (Quyết định 20/2020/QĐ-TTg), exported in the register's metadata
+    # (ND30 Phụ lục VI); "" not recorded.
+    identifier: Mapped[str] = mapped_column(String(13), default="")
 
     parent: Mapped[Body | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Body]] = relationship(back_populates="parent")

@@ -24,6 +24,7 @@ from ..errors import InputError, UserError
 from ..vietnamese import doc_symbol, fold, short_date, slug
 from . import competence
 from .models import STATUS_DRAFT, STATUS_ISSUED, Body, Counter, Document, DocumentUnit, Unit, utcnow
+from .signatures import refuse_if_signed
 
 if TYPE_CHECKING:
     from .accounts import Scope
@@ -182,6 +183,7 @@ def update_document(session: Session, document_id: int, *, data: dict, render: R
     """Replace a draft's input and file; an issued document is never changed. `scope`: as
     for create_document."""
     doc = _document(session, document_id)
+    refuse_if_signed(session, doc, "sửa")
     if doc.is_issued:
         raise UserError(f"Văn bản số {doc.symbol} đã cấp số: không được sửa; hãy soạn văn bản "
                         "mới nếu cần thay thế")
@@ -268,6 +270,7 @@ def issue_number(target, document_id: int, *, issued_on: dt.date, render: Render
     latest = latest or today()
     with _transaction(target) as session:
         doc = _document(session, document_id, lock=True)
+        refuse_if_signed(session, doc, "cấp số lại")
         if doc.is_issued:
             raise UserError(f"Văn bản này đã được cấp số {doc.symbol} ngày "
                             f"{short_date(doc.issued_on)}; không cấp số lần nữa")
@@ -296,15 +299,35 @@ def issue_number(target, document_id: int, *, issued_on: dt.date, render: Render
                                          number=number, date=issued_on)
         except ValueError as exc:  # a cross-field rule of the input (the date's year)
             raise InputError([("", str(exc))]) from None
+        symbol = _symbol(doc.kind, parsed, doc.body, number)
+        _refuse_repeated(session, doc, number, symbol, issued_on.year)
         docx = _with_template(session, doc, render)(doc.kind, schema.dump(parsed), parsed=parsed)
         doc.docx, doc.input_json = docx, _serialise(parsed)
         doc.number, doc.issued_on, doc.year = number, issued_on, issued_on.year
-        doc.symbol = _symbol(doc.kind, parsed, doc.body, number)
+        doc.symbol = symbol
         doc.status = STATUS_ISSUED
         session.flush()
         if then is not None:
             then(session, doc)
     return doc
+
+
+def _refuse_repeated(session: Session, doc: Document, number: int, symbol: str,
+                     year: int) -> None:
+    """UserError when the body already issued `number` or `symbol` in `year` (ND30 Phụ lục
+    VI: a repeated number + symbol + body is refused) — a counter behind the register, as
+    after a restore of an older counter table. The caller's transaction rolls back."""
+    clash = session.scalar(select(Document).where(
+        Document.body_id == doc.body_id, Document.year == year, Document.id != doc.id,
+        Document.status == STATUS_ISSUED,
+        or_(Document.number == number, func.lower(Document.symbol) == symbol.lower()))
+        .order_by(Document.number).limit(1))
+    if clash is not None:
+        raise UserError(f"Số, ký hiệu {symbol} của {doc.body.name} năm {year} đã cấp cho văn "
+                        f"bản «{clash.summary}» ngày {short_date(clash.issued_on)} (số "
+                        f"{clash.symbol}): không cấp trùng số, ký hiệu. Bộ đếm số của cơ quan "
+                        "đang thấp hơn số đã cấp trong sổ; hãy báo người quản trị kiểm tra sổ "
+                        "văn bản đi.")
 
 
 def list_documents(session: Session, body_id: int | None = None, year: int | None = None, *,
@@ -337,6 +360,7 @@ def document_input(doc: Document) -> dict:
 def delete_document(session: Session, document_id: int) -> None:
     """Delete a draft; an issued document stays in the register for good."""
     doc = _document(session, document_id)
+    refuse_if_signed(session, doc, "xóa khỏi sổ văn bản đi")
     if doc.is_issued:
         raise UserError(f"Văn bản số {doc.symbol} đã cấp số: không được xóa khỏi sổ văn bản đi")
     session.delete(doc)

@@ -170,7 +170,11 @@ def list_note(unit: Unit, row: Assessment) -> str:
     reason = " ".join(row.reason.split()).rstrip(".;")
     if reason in note:  # already given with the note (the sample list carries it)
         return note
-    why = f"Đề xuất loại {domain.unit_class(row.suggested).label}; lý do: {reason}"
+    # The list's own column gives the class proposed; the note says what the score alone gave
+    # and why the committee moved away from it (never "Đề xuất loại …" beside another class).
+    by_score, decided = domain.unit_class(row.suggested), domain.unit_class(row.decided)
+    moved = "hạ" if decided.rank > by_score.rank else "nâng"
+    why = f"Theo điểm đạt loại {by_score.label}; {moved} loại vì {lower_first(reason)}"
     return f"{note}; {lower_first(why)}" if note else why
 
 

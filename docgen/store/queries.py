@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from .. import domain, records, schema
 from ..errors import InputError, UserError
 from ..vietnamese import fold
-from .models import Body, Document, DocumentUnit, Signer, Unit
+from .models import Body, Document, DocumentUnit, Signer, Unit, User
 
 if TYPE_CHECKING:
     from .accounts import Scope
@@ -64,12 +64,13 @@ def _restricted(scope: Scope | None) -> bool:
 
 def save_body(session: Session, *, id: int | None = None, name, abbreviation, place,
               superior="", parent_id: int | None = None, level="", commune="",
-              proposer="", scope: Scope | None = None) -> Body:
+              proposer="", identifier: str | None = None, scope: Scope | None = None) -> Body:
     """Create (id None) or update a body; InputError naming the field when a value is wrong.
 
     Name, abbreviation, place and superior follow the document input's issuer rules.
     `scope`, a commune user's: only a body within it is updated, and its BODY_SCOPE_FIELDS
     must keep their stored values (InputError naming each); None or the district: no limit.
+    `identifier` (mã định danh): None keeps the stored one; only the district changes it.
     """
     if _restricted(scope) and (id is None or not scope.body(id)):
         raise UserError("Chỉ tài khoản cấp huyện được thêm cơ quan" if id is None
@@ -77,15 +78,19 @@ def save_body(session: Session, *, id: int | None = None, name, abbreviation, pl
     issuer = schema.parse(records.Body, {
         "name": name, "abbreviation": abbreviation, "place": place, "superior": superior or "",
         "parent_id": parent_id, "level": level or "", "commune": commune or "",
-        "proposer": proposer or ""}, labelled=True)
+        "proposer": proposer or "", "identifier": identifier or ""}, labelled=True)
     commune = issuer.commune
     body = Body() if id is None else _get(session, Body, id, "cơ quan")
+    if identifier is None:
+        issuer.identifier = body.identifier or ""
     if _restricted(scope):  # before the parent is looked up: no answer tells which ids exist
         wanted = {"name": issuer.name, "place": issuer.place, "commune": commune,
                   "parent_id": parent_id}
         refused = [(field, f"{label}: {DISTRICT_ONLY}")
                    for field, label in BODY_SCOPE_FIELDS.items()
                    if wanted[field] != getattr(body, field)]
+        if issuer.identifier != (body.identifier or ""):
+            refused.append(("identifier", "Mã định danh: chỉ tài khoản cấp huyện được thay đổi"))
         if refused:
             raise InputError(refused)
     if parent_id is not None:
@@ -99,14 +104,22 @@ def save_body(session: Session, *, id: int | None = None, name, abbreviation, pl
     body.name, body.abbreviation, body.place = issuer.name, issuer.abbreviation, issuer.place
     body.superior, body.parent_id = issuer.superior, parent_id
     body.level, body.commune, body.proposer = issuer.level, issuer.commune, issuer.proposer
+    body.identifier = issuer.identifier
     session.add(body)
     session.flush()
     return body
 
 
 def delete_body(session: Session, body_id: int) -> None:
-    """Delete a body and its signers; refused while units, documents or child bodies refer to it."""
+    """Delete a body and its signers; refused while user accounts, units, documents or child
+    bodies refer to it."""
     body = _get(session, Body, body_id, "cơ quan")
+    accounts = session.scalars(select(User.username).where(User.body_id == body_id)
+                               .order_by(User.username)).all()
+    if accounts:
+        raise UserError(f"Không xóa được cơ quan «{body.name}»: còn tài khoản "
+                        f"{', '.join(accounts)} gắn với cơ quan này; hãy gắn tài khoản với cơ "
+                        "quan khác hoặc bỏ gắn trước")
     units = session.scalar(select(func.count()).where(Unit.body_id == body_id))
     docs = session.scalar(select(func.count()).where(Document.body_id == body_id))
     children = session.scalar(select(func.count()).where(Body.parent_id == body_id))

@@ -26,7 +26,8 @@ def _bodies(session: Session, loaded: Loaded) -> None:
         body = save_body(session, name=item["name"], abbreviation=item["abbreviation"],
                          place=item["place"], superior=item.get("superior", ""),
                          parent_id=parent, level=item.get("level", ""),
-                         commune=item.get("commune", ""), proposer=item.get("proposer", ""))
+                         commune=item.get("commune", ""), proposer=item.get("proposer", ""),
+                         identifier=item.get("identifier", ""))
         loaded.bodies[item["key"]] = body
         for person in item.get("signers", []):
             loaded.signers[item["key"], person["key"]] = save_signer(

@@ -23,6 +23,9 @@ BodyForm = record_form_class(records.Body, selects=("parent_id",), wording={
     "superior": ("Cơ quan chủ quản (in phía trên)",
                  "Để trống nếu không in; ví dụ: UBND huyện Quan Sơn"),
     "commune": ("Thuộc xã, phường (với cơ quan cấp xã)", ""),
+    "identifier": ("Mã định danh",
+                   "Mã định danh điện tử của cơ quan (dạng 000.00.31.H56); ghi trong dữ liệu "
+                   "đặc tả văn bản gửi đi"),
 })
 SignerForm = record_form_class(records.Signer, wording={
     "position": ("Chức vụ (mỗi dòng một chức danh)", ""),
@@ -45,6 +48,10 @@ def _lock_scope_fields(form, body, parent) -> None:
         if body is not None and name not in request.form and request.method == "POST":
             stored = getattr(body, name)
             form[name].data = str(stored or "") if name == "parent_id" else stored
+    form.identifier.render_kw = {**(form.identifier.render_kw or {}), "disabled": True}
+    form.identifier.description = "Do tài khoản cấp huyện quản lý"
+    if body is not None and request.method == "POST":
+        form.identifier.data = body.identifier
     if parent is not None:
         form.parent_id.choices = choices([(str(parent.id), parent.name)])
 
@@ -55,6 +62,8 @@ def _posted(form, body) -> dict:
     values = {k: form[k].data for k in ("name", "abbreviation", "place", "superior", "level",
                                         "commune", "proposer")}
     values["parent_id"] = as_id(form.parent_id.data)
+    # Only the district sets the identification code; for others it stays as stored.
+    values["identifier"] = form.identifier.data if scope().is_district else None
     if body is not None:
         for name in BODY_SCOPE_FIELDS:
             if name not in request.form:
@@ -100,10 +109,7 @@ def delete(body_id: int):
         body = or_404(q.get_body(s, body_id))
         name = body.name
         signers = [signer.name for signer in body.signers]
-        accounts = [u.username for u in q.list_users(s) if u.body_id == body_id]
-    blocked = (f"Không xóa được cơ quan «{name}»: còn tài khoản {', '.join(accounts)} gắn với "
-               "cơ quan này; hãy gắn tài khoản với cơ quan khác hoặc bỏ gắn trước"
-               if accounts else dry_run(lambda s: q.delete_body(s, body_id)))
+    blocked = dry_run(lambda s: q.delete_body(s, body_id))  # accounts, units, documents…
     along = [f"người ký: {', '.join(signers)}"] if signers else []
     deletion = Deletion(f"cơ quan «{name}»", url_for(".index"), along, blocked=blocked)
 

@@ -15,6 +15,7 @@ from docgen import documents, exchange, render_document, store as q
 from docgen.dossier import issue_findings
 from docgen.errors import UserError
 from docgen.privacy import personal_detail
+from docgen.store import signatures
 from docgen.schema import parse_date
 
 from . import (ALL_YEARS, Deletion, confirm_delete, dry_run, log, or_404, row_id, scope, store,
@@ -72,6 +73,8 @@ def show(doc_id: int):
         body = doc.body
         docx = doc.docx
         template = doc.template_version.label if doc.template_version else "mẫu gốc"
+        signed = signatures.signed_pdf(s, doc_id)  # its preview shows the stamps
+        signed_by = signatures.signatures(s, doc_id)
     kind = documents.KINDS.get(doc.kind)
     try:  # the date «Cấp số» was refused for comes back in the query string
         issued_on = _issue_date(request.args.get("issued_on"))
@@ -82,13 +85,13 @@ def show(doc_id: int):
     pages, problem = 0, ""
     if pdf_ok:
         try:
-            pages = len(_previews(docx))
+            pages = len(_previews(signed or docx, pdf=signed is not None))
         except UserError as exc:  # poppler missing, LibreOffice failing: say so, keep the page
             problem = exc.message
-    version = hashlib.sha256(docx).hexdigest()[:12]  # a new render gets new image URLs
+    version = hashlib.sha256(signed or docx).hexdigest()[:12]  # new content, new image URLs
     return render_template("document.html", doc=doc, body=body, kind=kind, pages=pages,
                            version=version, today=q.numbering.today().isoformat(),
-                           pdf_ok=pdf_ok, template=template,
+                           pdf_ok=pdf_ok, template=template, signed_by=signed_by,
                            preview_problem=problem, warnings=warnings,
                            issued_on=issued_on.isoformat())
 
@@ -96,11 +99,18 @@ def show(doc_id: int):
 def _docx(doc_id: int) -> tuple[bytes, str, str, str]:
     """The document's DOCX, its two download names, and what its audit entry says of the
     personal data it holds (a commitment form: one person's)."""
+    data, names, personal, _ = _files(doc_id)
+    return data, *names, personal
+
+
+def _files(doc_id: int) -> tuple[bytes, tuple[str, str], str, bytes | None]:
+    """As `_docx`, and the signed PDF (the electronic original) when it has been signed."""
     with store().session(readonly=True) as s:
         doc = visible(q.get_document(s, doc_id), scope().document)
         name = download_name(doc)
         personal = personal_detail(1) if doc.kind in PERSONAL_KINDS else ""
-        return doc.docx, f"{name}.docx", f"{name}.pdf", personal
+        return (doc.docx, (f"{name}.docx", f"{name}.pdf"), personal,
+                signatures.signed_pdf(s, doc_id))
 
 
 def download_name(doc) -> str:
@@ -123,9 +133,9 @@ def download(doc_id: int):
 
 @bp.get("/<int:doc_id>/tai-ve.pdf")
 def download_pdf(doc_id: int):
-    data, _, name, personal = _docx(doc_id)
+    data, (_, name), personal, signed = _files(doc_id)
     try:
-        pdf = _pdf(data)
+        pdf = signed or _pdf(data)  # a signed document: byte for byte as signed
     except UserError as exc:
         flash(exc.message + " Bạn vẫn tải được bản DOCX.", "error")
         return redirect(url_for(".show", doc_id=doc_id))
@@ -137,9 +147,9 @@ def download_pdf(doc_id: int):
 @bp.get("/<int:doc_id>/trang-<int:page>.png")
 def preview(doc_id: int, page: int):
     """A page of the document as an image, from the preview cache."""
-    data, name, _, personal = _docx(doc_id)
+    data, (name, _), personal, signed = _files(doc_id)
     try:
-        pages = _previews(data)
+        pages = _previews(signed or data, pdf=signed is not None)
     except UserError:
         pages = []
     if not 1 <= page <= len(pages):
@@ -149,15 +159,16 @@ def preview(doc_id: int, page: int):
     return send_file(pages[page - 1], mimetype="image/png", max_age=3600)
 
 
-def _previews(docx: bytes, count: int = 2) -> list[Path]:
+def _previews(docx: bytes, count: int = 2, *, pdf: bool = False) -> list[Path]:
     """PNG images of the first pages (pdftoppm), cached per content in the instance folder;
-    UserError when LibreOffice or poppler is missing or fails."""
+    UserError when LibreOffice or poppler is missing or fails. `pdf`: `docx` is a PDF
+    already (a signed document's, stamps included)."""
     digest = hashlib.sha256(docx).hexdigest()[:24]
     folder = Path(current_app.instance_path) / "previews"
     done = folder / f"{digest}.done"
     if not done.exists():
         from docgen import pdf as pdfmod
-        pages = pdfmod.preview_pngs(_pdf(docx), pages=count, dpi=60)
+        pages = pdfmod.preview_pngs(docx if pdf else _pdf(docx), pages=count, dpi=60)
         # Each image through a temporary name, the marker last: a full disk leaves no
         # truncated image and no marker, and says so on the page instead of a 500.
         try:
