@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -39,6 +38,7 @@ def load(path: str | os.PathLike, what: str, parse: Callable[[bytes, Path], T]) 
 def parse(raw: bytes | str, where: str) -> dict[str, Any]:
     """The TOML document in `raw`; UserError starting with `where` («Tệp quy tắc «…»») when
     it is not UTF-8 text or not TOML (naming the line and column)."""
+    import tomllib  # when a file is read, not when `docgen kinds` imports the scoring module
     try:
         return tomllib.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
     except UnicodeDecodeError:
