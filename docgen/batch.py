@@ -1,54 +1,77 @@
 """Filling one form per row of a list, fast: one merged DOCX, a ZIP of DOCX files, or a PDF.
 
-`fill(kind, rows, out)` validates every row with the kind's schema first (bad rows are
+`fill(kind, rows, out)` validates the rows one by one with the kind's schema (bad rows are
 reported by row number and column, and skipped — or, with `strict`, stop everything),
-then renders each row's `context()` with `docgen.fastfill.FastTemplate` (the template
-prepared once, each form streamed into the output). Memory does not grow with the
-number of rows, and output is written atomically.
+spooling the good ones (`docgen.batchrows`), then renders each row's `context()` with
+`docgen.fastfill.FastTemplate` (the template prepared once, each form streamed into the
+output). Memory does not grow with the number of rows, and output is written atomically.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from . import documents, importers, schema
-from .errors import InputError, UserError
+from . import documents
+from .batchrows import MAX_REPORTED, Good, Skipped, Spool, check, check_inputs, listing
+from .errors import UserError
 from .fastfill import FastTemplate, Progress
-from .importers import Problem, Row, Table
+from .importers import Listing, Problem, Row, Table
 from .output import atomic_output
 from .privacy import mask_text
 from .vietnamese import slug
 
 Output = str | os.PathLike | BinaryIO
 FORMATS = {".docx": "docx", ".zip": "zip", ".pdf": "pdf"}
+__all__ = ["FORMATS", "MAX_REPORTED", "Result", "fill", "fill_inputs", "fill_parsed",
+           "output_format", "validate"]
 
 
 @dataclass
 class Result:
-    """What a batch did: forms written, rows skipped with their problems, other notes."""
+    """What a batch did: forms written, rows skipped, other notes.
+
+    `skipped` holds the first MAX_REPORTED problems (by row and column), `skipped_count`
+    the number of rows skipped and `problem_count` their problems, all of them (None:
+    counted from `skipped`)."""
 
     written: int
     skipped: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    skipped_count: int | None = None
+    problem_count: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.skipped_count is None:
+            self.skipped_count = len({p.row for p in self.skipped})
+        if self.problem_count is None:
+            self.problem_count = len(self.skipped)
+
+    @classmethod
+    def of(cls, skipped: Skipped, notes: list[str]) -> Result:
+        return cls(0, sorted(skipped.kept, key=lambda p: p.row), notes,
+                   skipped_count=skipped.rows, problem_count=skipped.problems)
 
     @property
     def skipped_rows(self) -> list[int]:
+        """The rows of the problems kept in `skipped` (all of them up to MAX_REPORTED
+        problems; `skipped_count` counts every row)."""
         return sorted({p.row for p in self.skipped})
 
     def skipped_message(self) -> str:
-        """"Đã bỏ qua 3 dòng lỗi: dòng 7 (Họ và tên): thiếu họ tên; …", or "" if none."""
-        if not self.skipped:
+        """"Đã bỏ qua 3 dòng lỗi: dòng 7 (Họ và tên): thiếu họ tên; …", or "" if none;
+        past MAX_REPORTED problems it ends "… và 1.234 lỗi khác chưa liệt kê"."""
+        if not self.skipped_count:
             return ""
-        return (f"Đã bỏ qua {len(self.skipped_rows)} dòng lỗi: "
-                + "; ".join(str(p) for p in self.skipped))
+        count = f"{self.skipped_count:,}".replace(",", ".")
+        return (f"Đã bỏ qua {count} dòng lỗi: "
+                + listing(self.skipped, self.problem_count - len(self.skipped)))
 
 
 def output_format(path: str | os.PathLike) -> str:
@@ -62,215 +85,144 @@ def output_format(path: str | os.PathLike) -> str:
 
 # --------------------------------------------------------------------------- rows
 
-@dataclass
-class _Good:
-    number: int
-    label: str
-    parsed: Any
+_Good = Good                          # the name earlier callers used
 
 
-# A shared value that belongs to another: a row naming its own commune or residential area
-# is dated at its own place, not at the place shared for the list (an uploaded list may hold
-# several areas; the commitment form takes its place from the row's commune).
-_TIED = {"place": ("commune", "area")}
-
-
-def _merge(defaults: dict, row: dict) -> dict:
-    merged = dict(defaults)
-    for key, owners in _TIED.items():
-        if key in merged and key not in row and any(row.get(o) for o in owners):
-            del merged[key]
-    for key, value in row.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def _strip_personal(defaults: dict, cols, notes: list[str]) -> dict:
-    """The defaults without the values each row must give itself (name, CCCD…)."""
-    out = {k: (dict(v) if isinstance(v, dict) else v) for k, v in defaults.items()}
-    dropped = []
-    for col in cols:
-        if not col.personal:
-            continue
-        *parents, last = col.field.split(".")
-        holder = out
-        for part in parents:
-            holder = holder.get(part) if isinstance(holder.get(part), dict) else {}
-        if last in holder:
-            del holder[last]
-            dropped.append(col.header)
-    if dropped:
-        notes.append("Dữ liệu chung có thông tin riêng của từng dòng, không dùng cho các mẫu: "
-                     + ", ".join(dropped))
-    return out
-
-
-def validate(kind: str, table: Table | Iterable[Row | dict], defaults: dict | None = None,
-             notes: list[str] | None = None) -> tuple[list[_Good], list[Problem]]:
-    """Parse every row with the kind's schema; bad rows become problems by row and column.
-
-    A problem with a field no row gives (e.g. a bad year in the defaults) is not a row's
-    fault: it raises a UserError naming the field at once.
-    """
-    record = documents.get(kind)
-    cols = importers.columns(kind)
-    by_field = {c.field: c for c in cols if c.used}
-    notes = notes if notes is not None else []
-    common = _strip_personal(defaults or {}, cols, notes)
-    if isinstance(table, Table):
-        rows, problems, headers = table.rows, list(table.problems), dict(table.headers)
-    else:
-        rows = [r if isinstance(r, Row) else Row(i, r) for i, r in enumerate(table, 1)]
-        problems, headers = [], {}
-    required = next(c for c in cols if c.required)
-    good: list[_Good] = []
-    shared: dict[str, str] = {}
-    for row in rows:
-        try:
-            parsed = schema.parse(record.input, _merge(common, row.data))
-        except InputError as exc:
-            for path, message in exc.problems:
-                column = _column_for(path, headers, by_field, row.data)
-                if column is None:
-                    shared.setdefault(path, message)
-                else:
-                    problems.append(Problem(row.number, column, message))
-            continue
-        label = _get(row.data, required.field) or ""
-        good.append(_Good(row.number, str(label), parsed))
-    if shared:
-        lines = []
-        for path, message in shared.items():
-            col = by_field.get(re.sub(r"\[\d+\]", "", path))
-            hint = (f" (thêm cột «{col.header}» vào danh sách hoặc ghi trong dữ liệu chung "
-                    "--defaults)") if col else " (ghi trong dữ liệu chung --defaults)"
-            lines.append(f"«{path}»: {message}{hint}")
-        raise UserError("Dữ liệu chung của các mẫu chưa đúng: " + "; ".join(lines))
+def validate(kind: str, table: Table | Listing | Iterable[Row | dict],
+             defaults: dict | None = None, notes: list[str] | None = None
+             ) -> tuple[list[Good], list[Problem]]:
+    """Every row parsed with the kind's schema, all kept: the good rows and every
+    problem by row and column (CCCD numbers masked). `fill` streams instead
+    (`batchrows.check`); this is for callers that want the whole list."""
+    good: list[Good] = []
+    problems: list[Problem] = []
+    for item in check(kind, table, defaults, notes):
+        (good if isinstance(item, Good) else problems).append(item)
     problems.sort(key=lambda p: p.row)
-    # Messages quote cells; they reach job pages, the terminal and logs: mask CCCD numbers.
     return good, [Problem(p.row, mask_text(p.column), mask_text(p.message)) for p in problems]
-
-
-def _get(data: dict, path: str) -> Any:
-    for part in path.split("."):
-        if not isinstance(data, dict):
-            return None
-        data = data.get(part)
-    return data
-
-
-def _column_for(path: str, headers: dict[str, str], by_field: dict, data: dict) -> str | None:
-    """The header a schema problem belongs to; "" for the row as a whole; None when the
-    field comes from no column (a problem of the shared data)."""
-    if not path:
-        return ""
-    field_path = re.sub(r"\[\d+\]", "", path)
-    for name in [field_path, *(f for f in by_field if f.startswith(field_path + "."))]:
-        if name in headers:
-            return headers[name]
-        if name in by_field and _get(data, name) is not None:
-            return by_field[name].header
-    return None
 
 
 # --------------------------------------------------------------------------- output
 
-def fill(kind: str, rows: Table | Iterable[Row | dict], out: Output, *, fmt: str | None = None,
-         defaults: dict | None = None, strict: bool = False, progress: Progress | None = None,
+def fill(kind: str, rows: Table | Listing | Iterable[Row | dict], out: Output, *,
+         fmt: str | None = None, defaults: dict | None = None, strict: bool = False,
+         progress: Progress | None = None,
          template: str | os.PathLike | None = None) -> Result:
     """Fill one `kind` form per row into `out` (a path, or a binary file object).
 
-    `fmt` is "docx" (one merged file, each form on its own page), "zip" (one DOCX per row,
-    named "0007-nguyen-van-an.docx" by row number and name) or "pdf"; None takes it from
-    the path's extension. `defaults` holds the fields shared by every row. Bad rows are
-    skipped and listed in the result; `strict` raises a UserError listing them instead,
-    before anything is written. `progress(done, total)` is called after each form.
+    `rows` is a `Table` (`importers.read`), a `Listing` (`importers.stream`: read while
+    printing) or row dicts. `fmt` is "docx" (one merged file, each form on its own page),
+    "zip" (one DOCX per row, named "0007-nguyen-van-an.docx" by row number and name) or
+    "pdf"; None takes it from the path's extension. `defaults` holds the fields shared by
+    every row. Rows are validated one by one and the good ones spooled to a temporary
+    file, then written: memory does not grow with the list. Bad rows are skipped and
+    reported (their count and the first MAX_REPORTED problems); `strict` raises a
+    UserError listing them instead, before anything is written. `progress(done, total)`
+    is called after each form.
     """
+    fmt = _format(fmt, out)
+    record = documents.get(kind)
+    notes: list[str] = []
+    ignored = getattr(rows, "ignored", None)
+    if ignored:
+        notes.append(f"Cột không dùng đến, đã bỏ qua: {mask_text(', '.join(ignored))}")
+    with Spool() as spool:
+        skipped = _spool(check(kind, rows, defaults, notes), spool)
+        if skipped.rows and strict:
+            raise UserError(f"Danh sách có {_count(skipped.rows)} dòng lỗi, chưa tạo tệp nào "
+                            "(bỏ --strict để in các dòng hợp lệ): " + skipped.listing())
+        if not spool.count:
+            detail = (": " + skipped.listing()) if skipped.rows else ""
+            raise UserError("Không có dòng hợp lệ nào để điền" + detail)
+        result = Result.of(skipped, notes)
+        fast = FastTemplate(template or record.template)
+        _output(out, lambda fh: _write(fmt, fast, record, spool, spool.count, fh, progress),
+                result)
+    return result
+
+
+def fill_inputs(kind: str, inputs: Iterable[dict], out: Output, *, fmt: str,
+                label: str, progress: Progress | None = None) -> Result:
+    """Fill one `kind` document per input made from the store (a prefill function's dicts,
+    no list file): each is validated, an invalid one is skipped and reported by its
+    position and its `label` field; output as `fill` writes it."""
+    record = documents.get(kind)
+    with Spool() as spool:
+        skipped = _spool(check_inputs(kind, inputs, label), spool)
+        if not spool.count:
+            raise UserError("Không có văn bản nào để in" + (
+                ": " + skipped.listing() if skipped.rows else ""))
+        result = Result.of(skipped, [])
+        fast = FastTemplate(record.template)
+        _output(out, lambda fh: _write(fmt, fast, record, spool, spool.count, fh, progress),
+                result)
+    return result
+
+
+def fill_parsed(kind: str, inputs: Iterable[Any], out: Output, *, fmt: str | None = None,
+                count: int | None = None, progress: Progress | None = None,
+                template: str | os.PathLike | None = None) -> Result:
+    """Fill one `kind` form per already validated input (`schema.parse` results), streamed
+    from `inputs` as they come: nothing is checked or skipped. `count` (the number of
+    inputs, for `progress`) is taken from `len(inputs)` when None."""
+    fmt = _format(fmt, out)
+    record = documents.get(kind)
+    total = len(inputs) if count is None else count
+    items = (Good(n, "", parsed) for n, parsed in enumerate(inputs, 1))
+    result = Result(written=0)
+    fast = FastTemplate(template or record.template)
+    _output(out, lambda fh: _write(fmt, fast, record, items, total, fh, progress), result)
+    return result
+
+
+def _format(fmt: str | None, out: Output) -> str:
     if fmt is None:
         if not isinstance(out, (str, os.PathLike)):
             raise ValueError("fmt is required when writing to a file object")
         fmt = output_format(out)
     if fmt not in FORMATS.values():
         raise ValueError(f"unknown format {fmt!r}")
-    record = documents.get(kind)
-    notes: list[str] = []
-    if isinstance(rows, Table) and rows.ignored:
-        ignored = mask_text(", ".join(rows.ignored))
-        notes.append(f"Cột không dùng đến, đã bỏ qua: {ignored}")
-    good, problems = validate(kind, rows, defaults, notes)
-    result = Result(written=0, skipped=problems, notes=notes)
-    if problems and strict:
-        raise UserError(f"Danh sách có {len(result.skipped_rows)} dòng lỗi, chưa tạo tệp nào "
-                        "(bỏ --strict để in các dòng hợp lệ): "
-                        + "; ".join(str(p) for p in problems))
-    if not good:
-        detail = (": " + "; ".join(str(p) for p in problems)) if problems else ""
-        raise UserError("Không có dòng hợp lệ nào để điền" + detail)
-    fast = FastTemplate(template or record.template)
-    contexts = (record.context(g.parsed) for g in good)
+    return fmt
 
-    def produce(fh: BinaryIO) -> None:
-        if fmt == "zip":
-            result.written = _write_zip(fast, record, good, fh, progress)
-        elif fmt == "docx":
-            result.written = fast.write(fh, contexts, len(good), progress)
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _spool(items: Iterable[Good | Problem], spool: Spool) -> Skipped:
+    skipped = Skipped()
+    for item in items:
+        if isinstance(item, Good):
+            spool.add(item)
         else:
-            result.written = _write_pdf(fast, contexts, len(good), fh, progress)
+            skipped.add(item)
+    return skipped
 
+
+def _output(out: Output, produce: Callable[[BinaryIO], int], result: Result) -> None:
     if isinstance(out, (str, os.PathLike)):
         with atomic_output(out) as fh:
-            produce(fh)
+            result.written = produce(fh)
     else:
-        produce(out)
-    return result
+        result.written = produce(out)
 
 
-def fill_inputs(kind: str, inputs: list[dict], out: Output, *, fmt: str,
-                label: str, progress: Progress | None = None) -> Result:
-    """Fill one `kind` document per input made from the store (a prefill function's dicts,
-    no list file): each is validated, an invalid one is skipped and reported by its
-    position and its `label` field; output as `fill` writes it."""
-    record = documents.get(kind)
-    good: list[_Good] = []
-    problems: list[Problem] = []
-    for number, data in enumerate(inputs, 1):
-        try:
-            good.append(_Good(number, str(data.get(label, "")), schema.parse(record.input, data)))
-        except InputError as exc:
-            problems += [Problem(number, path, f"«{data.get(label, '')}»: {message}")
-                         for path, message in exc.problems]
-    if not good:
-        raise UserError("Không có văn bản nào để in" + (
-            ": " + "; ".join(mask_text(str(p)) for p in problems) if problems else ""))
-    result = Result(written=0, skipped=[Problem(p.row, mask_text(p.column), mask_text(p.message))
-                                        for p in problems])
-    fast = FastTemplate(record.template)
-
-    def produce(fh: BinaryIO) -> None:
-        contexts = (record.context(g.parsed) for g in good)
-        if fmt == "zip":
-            result.written = _write_zip(fast, record, good, fh, progress)
-        elif fmt == "docx":
-            result.written = fast.write(fh, contexts, len(good), progress)
-        else:
-            result.written = _write_pdf(fast, contexts, len(good), fh, progress)
-
-    if isinstance(out, (str, os.PathLike)):
-        with atomic_output(out) as fh:
-            produce(fh)
-    else:
-        produce(out)
-    return result
+def _write(fmt: str, fast: FastTemplate, record, items: Iterable[Good], count: int,
+           out: BinaryIO, progress: Progress | None) -> int:
+    if fmt == "zip":
+        return _write_zip(fast, record, items, count, out, progress)
+    contexts = (record.context(item.parsed) for item in items)
+    if fmt == "docx":
+        return fast.write(out, contexts, count, progress)
+    return _write_pdf(fast, contexts, count, out, progress)
 
 
-def _write_zip(fast: FastTemplate, record, good: list[_Good], out: BinaryIO,
+def _write_zip(fast: FastTemplate, record, items: Iterable[Good], count: int, out: BinaryIO,
                progress: Progress | None) -> int:
     base = None
+    done = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
-        for done, item in enumerate(good, 1):
+        for done, item in enumerate(items, 1):
             ctx = record.context(item.parsed)
             if base is None:
                 base = fast.base_package(ctx)
@@ -278,8 +230,8 @@ def _write_zip(fast: FastTemplate, record, good: list[_Good], out: BinaryIO,
             zf.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)),
                         fast.single(ctx, base))
             if progress:
-                progress(done, len(good))
-    return len(good)
+                progress(done, count)
+    return done
 
 
 def _write_pdf(fast: FastTemplate, contexts: Iterable[dict], count: int, out: BinaryIO,

@@ -190,7 +190,7 @@ def batch(kind: str, data: Path, output: Path, strict: bool, defaults: Path | No
         importers.columns(kind)
     fmt = batch_core.output_format(output)
     common = load_json(defaults) if defaults is not None else {}
-    table = importers.read(data, kind)
+    table = importers.stream(data, kind)  # read while the forms are filled
     tty = sys.stderr.isatty()
     last_shown = [0]
 
@@ -253,7 +253,7 @@ def households_purge(year: int, unit_ids: tuple[int, ...], yes: bool) -> None:
     chosen = list(unit_ids) or None
     with db.session(readonly=True) as s:
         plan = q.purge_plan(s, year, chosen, instance_path=instance)
-    files = f", cùng {len(plan.folders)} tệp in hàng loạt" if plan.folders else ""
+    files = f", cùng {len(plan.jobs)} tệp in hàng loạt" if plan.jobs else ""
     click.echo(f"Sẽ xóa vĩnh viễn {plan.describe()}{files}.")
     if not yes and not click.confirm("Xóa?", default=False):
         click.echo("Đã hủy; chưa xóa gì.", err=True)
@@ -261,7 +261,7 @@ def households_purge(year: int, unit_ids: tuple[int, ...], yes: bool) -> None:
     done = q.purge(db, year, chosen, username="cli", instance_path=instance,
                    expected=plan.people)
     click.echo(f"Đã xóa {done.people} hộ của {len(done.lists)} khu dân cư năm {year}"
-               + (f" và {len(done.folders)} tệp in hàng loạt." if done.folders else "."))
+               + (f" và {len(done.jobs)} tệp in hàng loạt." if done.jobs else "."))
 
 
 @main.command(name="backup")

@@ -18,7 +18,7 @@ import io
 import os
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import jinja2
 from docx.oxml import OxmlElement
@@ -106,12 +106,15 @@ class FastTemplate:
             raise TemplateProblem(f"Mẫu «{self.name}» có lỗi cú pháp ở dòng {exc.lineno}: "
                                   f"{exc.message}") from None
 
-    def fragment(self, context: dict, *, joined: bool = False) -> str:
+    def fragment(self, context: dict, *, joined: bool = False,
+                 constant: Constant | None = None) -> str:
         """The body XML of one form (no w:body, no final sectPr); `joined` adds the
-        separator to the next form (a page break before it, or a section break after)."""
+        separator to the next form (a page break before it, or a section break after).
+        `constant` (one per run of forms) sanitises text the same on every form once."""
         template = self._joined if joined else self._plain
         try:
-            xml = template.render(render.sanitize(context))
+            clean = constant(context) if constant is not None else render.sanitize(context)
+            xml = template.render(clean)
         except jinja2.UndefinedError as exc:
             raise TemplateProblem(f"Mẫu «{self.name}» dùng biến không có trong dữ liệu của "
                                   f"loại văn bản này: {exc.message}") from None
@@ -143,6 +146,7 @@ class FastTemplate:
         """Write one DOCX holding `count` forms, one per context, streamed; returns count."""
         done = 0
         self._ids.last = 1000
+        constant = Constant()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
             contexts = iter(contexts)
             first = next(contexts, None)
@@ -156,7 +160,8 @@ class FastTemplate:
                     done += 1
                     last = done == count
                     joined = (not last) if self.sections else done > 1
-                    fh.write(self.fragment(ctx, joined=joined).encode("utf-8"))
+                    fh.write(self.fragment(ctx, joined=joined, constant=constant)
+                             .encode("utf-8"))
                     if progress:
                         progress(done, count)
                 fh.write((self.last_sect_pr + self.tail).encode("utf-8"))
@@ -179,6 +184,42 @@ class FastTemplate:
             for info, data in self.other_parts(context):
                 zf.writestr(_entry(info.filename), data)
         return buf.getvalue()
+
+
+class Constant:
+    """The context sanitised as `render.sanitize` does, keeping each top-level text (or
+    list of texts) from one form to the next: a value equal to the last form's is not
+    normalised and checked again (the commitments, the closing line, the headings)."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[Any, Any]] = {}
+
+    def __call__(self, context: dict) -> dict:
+        out = {}
+        last = self._last
+        for key, value in context.items():
+            snapshot = _texts(value)
+            kept = last.get(key)
+            if snapshot is not None and kept is not None and kept[0] == snapshot:
+                out[key] = kept[1]
+                continue
+            clean = render.sanitize(value, str(key))   # a bad character names `key`
+            if snapshot is not None:
+                last[key] = (snapshot, clean)
+            out[key] = clean
+        return out
+
+
+def _texts(value: Any) -> str | tuple[str, ...] | None:
+    """`value` as a str or a tuple of str when it is one, or a list or tuple of them (a
+    copy: a list changed in place must not compare equal to itself); else None. Exactly
+    str: a subclass such as Markup may compare equal yet render otherwise."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if (kind is list or kind is tuple) and all(type(v) is str for v in value):
+        return tuple(value)
+    return None
 
 
 # --------------------------------------------------------------------------- elements

@@ -5,7 +5,9 @@ diacritics, in any case, with aliases), turns every data row into a dict shaped 
 kind's input and reports each bad cell as (row number as Excel shows it, header, message).
 Rows that hold nothing are not data and are skipped silently; a row with a bad cell is
 never dropped silently: it is listed in `Table.problems`. A file that cannot be read at
-all raises a UserError in Vietnamese. `blank_workbook(kind)` writes the empty list.
+all raises a UserError in Vietnamese. `stream(source, kind)` gives the same rows and
+problems one at a time while reading the file (`docgen.listfiles` opens it), for lists
+of any length in bounded memory. `blank_workbook(kind)` writes the empty list.
 
 Workbooks are read through `docgen.workbooks`, which distrusts them (ZIP bombs, formulas,
 merged cells, oversized sheets).
@@ -13,17 +15,17 @@ merged cells, oversized sheets).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import importlib
 import io
-import os
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
+from . import listfiles
 from .errors import UserError
+from .listfiles import Source
 from .workbooks import (HEADER_SEARCH_ROWS, MAX_ROWS, Sheet, check_package,  # noqa: F401
                         has_value as _filled, letter as _letter, neutralise, pick_sheet,
                         unneutralise)
@@ -31,7 +33,6 @@ from .schema import (BIRTH_YEAR_MIN, Column,  # noqa: F401  (Column: kinds' list
                      check_cccd, clean_text)
 from .vietnamese import fold, short_date
 
-Source = str | os.PathLike | bytes | BinaryIO
 FIRST_YEAR = BIRTH_YEAR_MIN  # the year rules are stated once, in docgen.schema
 
 
@@ -76,6 +77,23 @@ class Table:
     ignored: list[str] = field(default_factory=list)          # headers not understood
     sheet: str = ""
 
+class Listing:
+    """A list file read while it is used: the header is found and checked at once;
+    iterating gives each data row (a Row) or the Problems of a bad one, in row order,
+    reading the file as it goes. It can be iterated once."""
+
+    def __init__(self, kind: str, source: str, sheet: str, headers: dict[str, str],
+                 ignored: list[str], records: Iterator[Row | Problem]) -> None:
+        self.kind, self.source, self.sheet = kind, source, sheet
+        self.headers, self.ignored = headers, ignored
+        self._records: Iterator[Row | Problem] | None = records
+
+    def __iter__(self) -> Iterator[Row | Problem]:
+        if self._records is None:
+            raise RuntimeError("a Listing is read once")
+        records, self._records = self._records, None
+        return records
+
 
 def header_key(text: str) -> str:
     """A header reduced for matching: no diacritics, case, punctuation or "(…)" notes."""
@@ -119,7 +137,6 @@ def match_header(text: Any, cols: tuple[Column, ...]) -> Column | None:
         return None
     return _index(cols).get(header_key(text))
 
-
 # --------------------------------------------------------------------------- files
 
 def read(source: Source, kind: str, *, name: str | None = None) -> Table:
@@ -128,106 +145,32 @@ def read(source: Source, kind: str, *, name: str | None = None) -> Table:
     `name` is the file name shown in messages (and whose extension tells CSV from XLSX)
     when `source` is bytes or a file object.
     """
+    listing = stream(source, kind, name=name)
+    table = Table(kind=kind, source=listing.source, sheet=listing.sheet,
+                  headers=listing.headers, ignored=listing.ignored)
+    for item in listing:
+        (table.rows if isinstance(item, Row) else table.problems).append(item)
+    return table
+
+def stream(source: Source, kind: str, *, name: str | None = None) -> Listing:
+    """The list as `read` gives it, read while it is iterated (memory does not grow with
+    its length): a file that cannot be read at all, or without its header, raises a
+    UserError here; damage further down raises it while iterating."""
     cols = columns(kind)
-    label, data = _load(source, name)
-    suffix = Path(label).suffix.lower()
-    if data[:4] == b"\xd0\xcf\x11\xe0":
-        raise UserError(f"Tệp «{label}» là định dạng Excel cũ (.xls); hãy mở bằng Excel hoặc "
-                        "LibreOffice, chọn Lưu thành «Excel Workbook (.xlsx)» rồi thử lại")
-    if data[:2] == b"PK":
-        sheet = _xlsx_sheet(data, label, cols)
-    elif suffix == ".csv" or suffix == ".txt":
-        sheet = Sheet("", _csv_rows(data, label))
-    elif suffix in (".xlsx", ".xlsm"):
-        hint = " (có vẻ là tệp văn bản CSV bị đổi đuôi; hãy đổi đuôi thành .csv)" \
-            if _looks_like_text(data) else " (tệp bị hỏng hoặc không phải bảng tính)"
-        raise UserError(f"Tệp «{label}» không phải bảng tính Excel .xlsx hợp lệ{hint}")
-    else:
-        raise UserError(f"Không đọc được tệp «{label}»: chỉ nhận bảng tính Excel .xlsx hoặc "
-                        "tệp .csv (UTF-8)")
-    return _table(sheet, cols, kind, label)
-
-
-def _load(source: Source, name: str | None) -> tuple[str, bytes]:
-    if isinstance(source, (bytes, bytearray)):
-        return name or "danh sách", bytes(source)
-    if hasattr(source, "read"):
-        return name or getattr(source, "name", "danh sách"), source.read()
-    path = Path(source)
-    try:
-        return name or path.name, path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"Không tìm thấy tệp «{path}»") from None
-    except OSError as exc:
-        raise UserError(f"Không đọc được tệp «{path}»: {exc.strerror}") from None
-
-
-def _looks_like_text(data: bytes) -> bool:
-    try:
-        data[:4096].decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return False
-    return b"\x00" not in data[:4096]
-
-
-def _xlsx_sheet(data: bytes, label: str, cols) -> Sheet:
-    """The sheet holding the list (see `pick_sheet`), with cached values of formulas."""
-    import openpyxl
-    check_package(data, label)
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # a broken ZIP or XML can raise almost anything in openpyxl
-        kind = "tệp Word" if b"word/document.xml" in data else "bảng tính .xlsx"
-        raise UserError(f"Tệp «{label}» không phải bảng tính Excel .xlsx hợp lệ (đây là {kind} "
-                        f"bị hỏng hoặc sai định dạng: {type(exc).__name__})") from None
     index = _index(cols)
     required = next(c for c in cols if c.required)
+
+    def is_header(values: tuple) -> bool:
+        return any(isinstance(v, str) and index.get(header_key(v)) is required for v in values)
+
+    label, sheet, close = listfiles.open_list(source, name, is_header,
+                                              lambda label: _no_header(label, cols))
     try:
-        sheet, empty = pick_sheet(
-            wb, data, label, lambda row: any(
-                isinstance(v, str) and index.get(header_key(v)) is required for v in row),
-            prefer=("Danh sách",))
-    except UserError:
+        return _listing(sheet, cols, kind, label, close)
+    except BaseException:
+        if close is not None:
+            close()
         raise
-    except Exception as exc:
-        raise UserError(f"Tệp «{label}» bị hỏng, không đọc hết được bảng tính "
-                        f"({type(exc).__name__})") from None
-    finally:
-        wb.close()
-    if sheet is None and empty:
-        raise UserError(f"Bảng tính «{label}» trống: không có dòng dữ liệu nào")
-    if sheet is None:
-        raise _no_header(label, cols)
-    return sheet
-
-
-def _csv_rows(data: bytes, label: str) -> list[tuple[int, tuple]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError(f"Tệp CSV «{label}» không phải mã UTF-8; trong Excel hãy chọn Lưu thành "
-                        "«CSV UTF-8 (Comma delimited) (*.csv)» rồi thử lại") from None
-    if not text.strip():
-        raise UserError(f"Tệp «{label}» trống: không có dòng dữ liệu nào")
-    first = text.lstrip().split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, tuple]] = []
-    number = 0
-    try:
-        # Rows are numbered by record, as a spreadsheet shows the file (a quoted cell may
-        # span several lines of text).
-        for number, values in enumerate(reader, 1):
-            if any(_filled(v) for v in values):
-                rows.append((number, tuple(values)))
-                if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
-                    raise UserError(f"Tệp «{label}» có hơn {MAX_ROWS:,} dòng; hãy chia thành "
-                                    "nhiều tệp".replace(",", "."))
-    except csv.Error as exc:  # an unclosed quote, a cell over csv's field size limit
-        raise UserError(f"Tệp CSV «{label}» hỏng ở dòng {number + 1}: "
-                        + ("ô quá dài (hơn 131.072 ký tự)" if "field larger" in str(exc)
-                           else "dấu ngoặc kép không khớp hoặc ký tự lạ")) from None
-    return rows
 
 
 def _no_header(label: str, cols) -> UserError:
@@ -238,60 +181,85 @@ def _no_header(label: str, cols) -> UserError:
                      f"cột (tùy chọn trừ «{required.header}»): {wanted}")
 
 
-def _header_at(rows: list[tuple[int, tuple]], cols) -> int | None:
-    """The index in `rows` of the header row, searched in the first rows of the sheet."""
+def _header(entries: Iterator, cols) -> tuple | None:
+    """The header row (number, values, formulas), searched in the first rows of the sheet;
+    `entries` then goes on with the rows below it."""
     required = next(c for c in cols if c.required)
     index = _index(cols)
-    for i, (number, values) in enumerate(rows):
+    for number, values, formulas in entries:
         if number > HEADER_SEARCH_ROWS:
-            break
+            return None
         if any(isinstance(v, str) and index.get(header_key(v)) is required for v in values):
-            return i
+            return number, values, formulas
     return None
 
 
 # --------------------------------------------------------------------------- rows
 
-def _table(sheet: Sheet, cols, kind: str, label: str) -> Table:
-    rows = sheet.rows
-    at = _header_at(rows, cols)
-    if at is None:
+def _listing(sheet: Sheet, cols, kind: str, label: str,
+             close: Callable[[], None] | None) -> Listing:
+    entries = sheet.entries()
+    try:
+        found = _header(entries, cols)
+    except UserError:
+        raise
+    except Exception as exc:
+        raise listfiles.broken(label, exc) from None
+    if found is None:
         raise _no_header(label, cols)
-    table = Table(kind=kind, source=label, sheet=sheet.title)
+    header_number, header, _ = found
     index = _index(cols)
+    headers: dict[str, str] = {}
+    ignored: list[str] = []
     layout: list[tuple[int, Column]] = []
     seen: dict[str, int] = {}
-    header_number, header = rows[at]
     for pos, raw in enumerate(header):
         if not _filled(raw):
             continue
         col = index.get(header_key(raw))
         if col is None:
-            table.ignored.append(str(raw).strip())
+            ignored.append(str(raw).strip())
             continue
         if col.field in seen:
             raise UserError(f"Tệp «{label}»: cột «{col.header}» có hai lần (cột "
                             f"{_letter(seen[col.field])} và cột {_letter(pos)}); hãy xóa một cột")
         seen[col.field] = pos
-        table.headers[col.field] = str(raw).strip()
+        headers[col.field] = str(raw).strip()
         if col.used:
             layout.append((pos, col))
+    records = _records(sheet, entries, header_number, layout, headers, label, close)
+    return Listing(kind, label, sheet.title, headers, ignored, records)
+
+
+def _records(sheet: Sheet, entries: Iterator, header_number: int, layout, headers: dict,
+             label: str, close: Callable[[], None] | None) -> Iterator[Row | Problem]:
     used_positions = {pos for pos, _ in layout}
-    issues = sheet.issues(header_number, used_positions)
-    header_of = {pos: table.headers[col.field] for pos, col in layout}
-    for number, values in rows[at + 1:]:
-        if number in issues:
-            pos, message = issues[number]
-            table.problems.append(Problem(number, header_of[pos], message))
-            continue
-        if not any(_filled(v) for p, v in enumerate(values) if p in used_positions):
-            continue                                  # only STT / Ghi chú: not data
-        row, problems = _read_row(values, layout, table.headers, number)
-        if problems:
-            table.problems.extend(problems)
-        else:
-            table.rows.append(Row(number, row))
-    return table
+    check = sheet.checker(header_number, used_positions)
+    header_of = {pos: headers[col.field] for pos, col in layout}
+    try:
+        for number, values, formulas in entries:
+            issue = check(number, values, formulas)
+            if issue is not None:
+                pos, message = issue
+                yield Problem(number, header_of[pos], message)
+                continue
+            if not any(_filled(v) for p, v in enumerate(values) if p in used_positions):
+                continue                                  # only STT / Ghi chú: not data
+            row, problems = _read_row(values, layout, headers, number)
+            if problems:
+                yield from problems
+            else:
+                yield Row(number, row)
+    except UserError:
+        raise
+    except Exception as exc:  # damage in the sheet's XML further down
+        if close is None:
+            raise
+        raise listfiles.broken(label, exc) from None
+    finally:
+        if close is not None:
+            close()
+
 
 
 def _read_row(values: tuple, layout, headers: dict[str, str], number: int):
@@ -446,3 +414,4 @@ def blank_workbook(kind: str, *, rows: int = 500, values: list[dict] | None = No
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+

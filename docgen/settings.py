@@ -53,8 +53,15 @@ KEY_PASSWORD = Setting(
     "password of the PKCS#12 key file, or PIN of the PKCS#11 token, for `docgen sign` "
     "(never stored)")
 
+BROKER = Setting(
+    "DOCGEN_BROKER", "SQLite queue file `queue.sqlite3` in the instance folder",
+    "Redis URL of the job queue shared by several machines (`redis://host:6379/0`)")
+JOB_STALE = Setting(
+    "DOCGEN_JOB_STALE", "30",
+    "seconds without a heartbeat after which a running job's worker counts as dead")
+
 SETTINGS: tuple[Setting, ...] = (INSTANCE, DATABASE_URL, SECRET_KEY, POLICY, SCORING, RULES,
-                                 SOFFICE, ADMIN_PASSWORD, KEY_PASSWORD)
+                                 SOFFICE, ADMIN_PASSWORD, KEY_PASSWORD, BROKER, JOB_STALE)
 
 
 def _source_checkout() -> Path | None:

@@ -13,6 +13,8 @@ checks the two agree.
 
 from __future__ import annotations
 
+import codecs
+import io
 import re
 from collections.abc import Iterator
 
@@ -75,30 +77,107 @@ def _column(ref: str) -> int:
     return number
 
 
+# Bytes of the sheet inflated at a time: small, so that reading a list of 20,000 rows
+# takes no more memory than one of 2,000 (a 2,000-row sheet is about 800 KB).
+CHUNK = 64 << 10
+
+
+class _Unusable(Exception):
+    """The sheet holds something this reader does not handle exactly."""
+
+
+def _pieces(fh) -> Iterator[str]:
+    """The XML read from the binary file `fh`, decoded, in pieces that each end before a
+    "<" (so no tag, reference or marker is split between two pieces); _Unusable for
+    another declared encoding or bytes that are not UTF-8."""
+    first = fh.read(CHUNK)
+    declared = _DECLARED.match(first[:200].decode("latin-1").lstrip("\ufeff\xef\xbb\xbf"))
+    if declared and declared.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise _Unusable
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    rest, chunk = "", first
+    while True:
+        try:
+            text = rest + decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError:
+            raise _Unusable from None
+        if not chunk:
+            if text:
+                yield text
+            return
+        cut = text.rfind("<")
+        if cut > 0:
+            yield text[:cut]
+            text = text[cut:]
+        rest, chunk = text, fh.read(CHUNK)
+
+
+def _inside(pieces: Iterator[str]) -> Iterator[str]:
+    """The text inside the one <sheetData> of the sheet, in pieces; _Unusable when there
+    is none, more than one, or it holds what only openpyxl reads exactly."""
+    state = "before"   # → "inside" → "after"
+    for piece in pieces:
+        start = 0
+        if state == "before":
+            start = piece.find("<sheetData")
+            if start < 0:
+                continue
+            opened = piece.find(">", start)   # no ">" inside the tag: one piece holds it
+            if opened < 0:
+                raise _Unusable
+            state = "inside"
+            if piece[opened - 1] == "/":       # <sheetData/>: no rows
+                state, start = "after", opened + 1
+            else:
+                start = opened + 1
+        if state == "inside":
+            end = piece.find("</sheetData", start)
+            data = piece[start:] if end < 0 else piece[start:end]
+            if any(marker in data for marker in _UNSAFE_TEXT) or _PREFIXED.search(data) \
+                    or _OTHER_ENTITY.search(data):
+                raise _Unusable
+            if data:
+                yield data
+            if end < 0:
+                continue
+            state, start = "after", end
+        if piece.find("<sheetData", start) >= 0:
+            raise _Unusable
+    if state != "after":
+        raise _Unusable
+
+
+def _usable(open_sheet) -> bool:
+    """Whether the whole sheet can be read here (a pass over it, keeping nothing)."""
+    try:
+        with open_sheet() as fh:
+            for _ in _inside(_pieces(fh)):
+                pass
+    except _Unusable:
+        return False
+    return True
+
+
 def _sheet_data(raw: bytes) -> str | None:
     """The text inside <sheetData>, or None when the reader cannot take this sheet."""
-    head = raw[:200].decode("latin-1")
-    declared = _DECLARED.match(head.lstrip("\ufeff\xef\xbb\xbf"))
-    if declared and declared.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
-        return None
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        return "".join(_inside(_pieces(io.BytesIO(raw))))
+    except _Unusable:
         return None
-    start = text.find("<sheetData")
-    if start < 0 or text.find("<sheetData", start + 1) >= 0:
-        return None
-    opened = text.find(">", start)
-    if opened < 0 or text[opened - 1] == "/":
-        return ""  # <sheetData/>: no rows
-    end = text.find("</sheetData", opened)
-    if end < 0:
-        return None
-    data = text[opened + 1:end]
-    if any(marker in data for marker in _UNSAFE_TEXT) or _PREFIXED.search(data) \
-            or _OTHER_ENTITY.search(data):
-        return None
-    return data
+
+
+def _blocks(open_sheet) -> Iterator[str]:
+    """The inside of <sheetData> in runs of whole rows (each cut before a "<row")."""
+    with open_sheet() as fh:
+        buffer = ""
+        for data in _inside(_pieces(fh)):
+            buffer += data
+            cut = buffer.rfind("<row")
+            if cut > 0:
+                yield buffer[:cut]
+                buffer = buffer[cut:]
+        if buffer:
+            yield buffer
 
 
 def _value(attrs: dict[str, str], body: str | None, book, strings):
@@ -135,17 +214,27 @@ def _value(attrs: dict[str, str], body: str | None, book, strings):
 
 def rows(book, ws, width: int) -> Iterator[tuple] | None:
     """The rows of the read-only sheet `ws` of `book` (gaps as rows of None), each a tuple
-    of `width` values; None when this reader cannot take the sheet (use openpyxl)."""
+    of `width` values, read as they are needed; None when this reader cannot take the
+    sheet (use openpyxl)."""
     path = getattr(ws, "_worksheet_path", None)
     archive = getattr(book, "_archive", None)
     strings = getattr(ws, "_shared_strings", None)
     if path is None or archive is None or strings is None:
         return None
-    data = _sheet_data(archive.read(path))
-    if data is None:
+
+    def open_sheet():
+        return archive.open(path)
+
+    if not _usable(open_sheet):
         return None
-    fast = _canonical(data, book, strings, width)
-    return iter(fast) if fast is not None else _iterate(data, book, strings, width)
+    return _read(open_sheet, book, strings, width)
+
+
+def _read(open_sheet, book, strings, width: int) -> Iterator[tuple]:
+    state = [1, 0]  # the next row number to yield; the last row number read
+    for block in _blocks(open_sheet):
+        fast = _canonical(block, book, strings, width, state)
+        yield from fast if fast is not None else _iterate(block, book, strings, width, state)
 
 
 # Rows and cells as Excel, LibreOffice and openpyxl write them: attributes in this order,
@@ -156,13 +245,14 @@ _FAST = re.compile(
     r'(?:/>|>(?:<v>([^<]*)</v>|(<is>)<t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)')
 
 
-def _canonical(data: str, book, strings, width: int) -> list[tuple] | None:
-    """Every row when every row and cell has the canonical form; else None."""
+def _canonical(data: str, book, strings, width: int, state: list[int]) -> list[tuple] | None:
+    """Every row of `data` when every row and cell has the canonical form (and `state`,
+    the next row number and the last one read, moved on); else None."""
     cells = data.count("<c ") + data.count("<c>") + data.count("<c/")
     rows_seen = data.count("<row")
     out: list[tuple] = []
     values: list | None = None
-    expected, matched_rows, matched_cells = 1, 0, 0
+    expected, matched_rows, matched_cells = state[0], 0, 0
     dates = book._date_formats
     for number, closed, letters, style, kind, value, is_, inline in _FAST.findall(data):
         if number:
@@ -208,15 +298,18 @@ def _canonical(data: str, book, strings, width: int) -> list[tuple] | None:
         out.append(tuple(values))
     if matched_rows != rows_seen or matched_cells != cells:
         return None
+    if matched_rows:
+        state[:] = [expected, expected - 1]
     return out
 
 
-def _iterate(data: str, book, strings, width: int) -> Iterator[tuple]:
+def _iterate(data: str, book, strings, width: int, state: list[int]) -> Iterator[tuple]:
     empty = (None,) * width
-    expected, last = 1, 0  # the next row number to yield; the last row number read
+    expected, last = state  # the next row number to yield; the last row number read
     for row in _ROW.finditer(data):
         mark = _attrs(row.group(1)).get("r")
         number = last = int(float(mark)) if mark else last + 1
+        state[1] = last
         if number < expected:  # a row out of order: openpyxl skips it too
             continue
         while expected < number:
@@ -230,5 +323,5 @@ def _iterate(data: str, book, strings, width: int) -> Iterator[tuple]:
             column = _column(ref) if ref else column + 1
             if 1 <= column <= width:
                 values[column - 1] = _value(attrs, cell.group(2), book, strings)
-        expected = number + 1
+        expected = state[0] = number + 1
         yield tuple(values)

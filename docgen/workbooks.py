@@ -5,13 +5,12 @@ by cell. `docgen.importers` and `docgen.exchange` read every .xlsx through here.
 
 from __future__ import annotations
 
-import bisect
 import io
 import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from .errors import UserError
 from .vietnamese import fold
@@ -61,30 +60,41 @@ def letter(pos: int) -> str:
 @dataclass
 class Sheet:
     """The non-empty rows of one sheet as (Excel row number, values), and what its cells
-    hide: formulas with no cached value by (row, column index), merged ranges."""
+    hide: formulas with no cached value by (row, column index), merged ranges. A sheet
+    read while it is used has no `rows` but a `source` of `entries`."""
 
     title: str
-    rows: list[tuple[int, tuple]]
+    rows: Iterable[tuple[int, tuple]]
     pending: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[tuple[str, int, int, int, int]] = field(default_factory=list)
+    source: Callable[[], Iterator[tuple[int, tuple, tuple]]] | None = None
+
+    def entries(self) -> Iterator[tuple[int, tuple, tuple]]:
+        """(row number, values, the row's formulas with no cached value as (column index,
+        formula)) of each row in order; a streamed sheet reads them as they are asked for."""
+        if self.source is not None:
+            return self.source()
+        pending: dict[int, list[tuple[int, str]]] = {}
+        for (row, pos), formula in sorted(self.pending.items()):
+            pending.setdefault(row, []).append((pos, formula))
+        return ((row, values, tuple(pending.get(row, ()))) for row, values in self.rows)
 
     def issues(self, header: int, used: set[int]) -> dict[int, tuple[int, str]]:
         """Row number → (column index, message) for the first bad used cell of each data row
         below the `header` row: an unevaluated formula, a formula error, a merged cell."""
-        found: dict[int, tuple[int, str]] = {}
-        for (row, pos), formula in sorted(self.pending.items()):
-            if row > header and pos in used and row not in found:
-                shown = formula if len(formula) <= 60 else formula[:57] + "…"
-                found[row] = (pos, f"ô {_cell(row, pos)} chứa công thức «{shown}» chưa có giá trị "
-                                   "tính sẵn; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi "
-                                   "tải lên lại")
-        for row, values in self.rows:
-            if row > header and row not in found:
-                bad = next((p for p in used if p < len(values) and isinstance(values[p], str)
-                            and values[p] in ERROR_VALUES), None)
-                if bad is not None:
-                    found[row] = (bad, f"ô {_cell(row, bad)} là lỗi công thức «{values[bad]}»; "
-                                       "hãy sửa công thức trong Excel")
+        check = self.checker(header, used)
+        found = {}
+        for row, values, formulas in self.entries():
+            issue = check(row, values, formulas)
+            if issue is not None:
+                found[row] = issue
+        return found
+
+    def checker(self, header: int, used: set[int]):
+        """`check(row, values, formulas)`: the first bad used cell of a data row, as
+        (column index, message), or None; rows must come in ascending order. `formulas`
+        are the row's (column index, formula) with no cached value."""
+        used = set(used)
         # A merged range shows its first cell's value in all its cells, but only that cell
         # holds it: the rows where a used cell is such a hidden one, as (first, last) spans.
         spans = []
@@ -96,16 +106,36 @@ class Sheet:
             if below and bottom > max(top, header):
                 spans.append((max(top + 1, header + 1), bottom, below[0], ref))
         spans.sort()
-        numbers = [row for row, _ in self.rows]
-        done = 0  # rows up to here are covered by an earlier span: each row is visited once
-        for first, last, pos, ref in spans:
-            start = bisect.bisect_left(numbers, max(first, done + 1))
-            done = max(done, last)
-            for row in numbers[start:bisect.bisect_right(numbers, last)]:
-                if row not in found:
-                    found[row] = (pos, f"ô {ref} là ô gộp (merge) nên chỉ ô đầu có giá trị; "
-                                       "hãy bỏ gộp ô và ghi giá trị vào từng ô")
-        return found
+        active: list[tuple[int, int, int, str]] = []   # spans begun, in sorted order
+        ahead = iter(spans)
+        upcoming = next(ahead, None)
+
+        def check(row: int, values: tuple, formulas=()) -> tuple[int, str] | None:
+            nonlocal upcoming
+            if row <= header:
+                return None
+            for pos, formula in formulas:
+                if pos in used:
+                    shown = formula if len(formula) <= 60 else formula[:57] + "…"
+                    return (pos, f"ô {_cell(row, pos)} chứa công thức «{shown}» chưa có giá trị "
+                                 "tính sẵn; hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi "
+                                 "tải lên lại")
+            bad = next((p for p in used if p < len(values) and isinstance(values[p], str)
+                        and values[p] in ERROR_VALUES), None)
+            if bad is not None:
+                return (bad, f"ô {_cell(row, bad)} là lỗi công thức «{values[bad]}»; "
+                             "hãy sửa công thức trong Excel")
+            while upcoming is not None and upcoming[0] <= row:
+                active.append(upcoming)
+                upcoming = next(ahead, None)
+            if active:
+                active[:] = [span for span in active if span[1] >= row]
+            if active:                               # the first span, in order, holding row
+                _, _, pos, ref = active[0]
+                return (pos, f"ô {ref} là ô gộp (merge) nên chỉ ô đầu có giá trị; "
+                             "hãy bỏ gộp ô và ghi giá trị vào từng ô")
+            return None
+        return check
 
 
 def _cell(row: int, pos: int) -> str:
@@ -145,15 +175,35 @@ def check_package(data: bytes, label: str | None = None) -> None:
     for info in infos:
         if info.filename.endswith(".xml") and info.file_size > 1 << 20:
             try:
-                raw = archive.read(info)
+                with archive.open(info) as fh:
+                    counts = _count(fh)
             except Exception:  # a bad CRC, an unsupported compression: openpyxl will say
                 continue
-            _count_elements(raw, info.filename, label)
+            _check_counts(counts, info.filename, label)
 
 
-def _count_elements(raw: bytes, part: str, label: str | None) -> None:
-    rows = raw.count(b"<row") + raw.count(b":row ") + raw.count(b":row>")
-    cells = sum(raw.count(b"<c" + end) + raw.count(b":c" + end) for end in (b" ", b">", b"/"))
+_ROW_TAGS = (b"<row", b":row ", b":row>")
+_CELL_TAGS = tuple(start + end for start in (b"<c", b":c") for end in (b" ", b">", b"/"))
+
+
+def _count(fh, chunk: int = 64 << 10) -> dict[bytes, int]:
+    """How often each row and cell tag occurs in the part read from `fh`, a chunk at a
+    time (a tag split between two chunks is counted once)."""
+    counts = dict.fromkeys(_ROW_TAGS + _CELL_TAGS, 0)
+    tail = b""
+    while True:
+        data = fh.read(chunk)
+        if not data:
+            return counts
+        for tag in counts:
+            # the previous chunk's last len(tag) - 1 bytes: too short to hold a whole tag
+            counts[tag] += (tail[1 - len(tag):] + data).count(tag)
+        tail = data[-8:]
+
+
+def _check_counts(counts: dict[bytes, int], part: str, label: str | None) -> None:
+    rows = sum(counts[tag] for tag in _ROW_TAGS)
+    cells = sum(counts[tag] for tag in _CELL_TAGS)
     where = f"Phần «{part}» của {_subject(label, False)}"
     if rows > EXCEL_ROWS:
         raise UserError(f"{where} có hơn {EXCEL_ROWS:,} dòng, quá số dòng tối đa của Excel: tệp "
@@ -164,11 +214,12 @@ def _count_elements(raw: bytes, part: str, label: str | None) -> None:
 
 
 def pick_sheet(book, data: bytes, label: str | None, is_header: Callable[[tuple], bool], *,
-               prefer: tuple[str, ...] = ()) -> tuple[Sheet | None, bool]:
+               prefer: tuple[str, ...] = (), stream: bool = False) -> tuple[Sheet | None, bool]:
     """The sheet of an open read-only `book` that holds the list, and whether every sheet
     is empty. The list is on the visible sheet whose header row `is_header` finds: the one
     named like the template's (`prefer`) if any, else the only one; several, or only a
-    hidden one, is a UserError saying which sheets and what to do."""
+    hidden one, is a UserError saying which sheets and what to do. With `stream`, the
+    sheet's rows are read as its `entries()` are iterated (`book` must stay open)."""
     found, hidden, empty = [], [], True
     for ws in book.worksheets:
         if fold(ws.title).strip() in GUIDE_SHEETS:
@@ -194,8 +245,15 @@ def pick_sheet(book, data: bytes, label: str | None, is_header: Callable[[tuple]
     if not chosen:
         return None, empty
     ws = chosen[0]
-    sheet = Sheet(ws.title, list(_rows(ws, label, book=book)))
-    _inspect(book, data, ws, sheet, label)
+    merged, formulas = _scan(book, ws, label)
+    if stream:
+        sheet = Sheet(ws.title, (), merged=merged)
+        sheet.source = lambda: _entries(book, data, ws, label, formulas)
+        return sheet, False
+    sheet = Sheet(ws.title, [], merged=merged)
+    for number, values, pending in _entries(book, data, ws, label, formulas):
+        sheet.rows.append((number, values))
+        sheet.pending.update(((number, pos), formula) for pos, formula in pending)
     return sheet, False
 
 
@@ -230,43 +288,75 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3}\d{1,7}(?
                     rb'\d{1,7})?)"')
 
 
-def _inspect(book, data: bytes, ws, sheet: Sheet, label: str | None) -> None:
-    """Fill `sheet.merged` and `sheet.pending` from the sheet's XML and its formulas."""
-    import openpyxl
+def _scan(book, ws, label: str | None) -> tuple[list[tuple[str, int, int, int, int]], bool]:
+    """The merged ranges of `ws`'s XML, and whether it holds formulas; read a chunk at a
+    time (each cut before a "<", so no tag is split)."""
     from openpyxl.utils.cell import range_boundaries
     path = getattr(ws, "_worksheet_path", None)
     archive = getattr(book, "_archive", None)
+    merged: list[tuple[str, int, int, int, int]] = []
+    formulas = False
     if not path or archive is None:
+        return merged, formulas
+    with archive.open(path) as fh:
+        rest = b""
+        while True:
+            chunk = fh.read(64 << 10)
+            raw = rest + chunk
+            cut = raw.rfind(b"<") if chunk else len(raw)
+            if cut <= 0 and chunk:
+                rest = raw
+                continue
+            raw, rest = raw[:cut], raw[cut:]
+            formulas = formulas or _FORMULA.search(raw) is not None
+            for match in _MERGE.finditer(raw):
+                if len(merged) >= MAX_MERGES:
+                    raise UserError(f"Trang «{ws.title}» của {_subject(label, False)} có hơn "
+                                    f"{MAX_MERGES:,} vùng ô gộp; hãy bỏ gộp ô (Merge) rồi tải "
+                                    "lên lại".replace(",", "."))
+                ref = match.group(1).decode().upper()
+                left, top, right, bottom = range_boundaries(ref)
+                merged.append((ref, top, left - 1, bottom, right - 1))
+            if not chunk:
+                return merged, formulas
+
+
+def _entries(book, data: bytes, ws, label: str | None, formulas: bool):
+    """(row number, values, formulas with no cached value) of the non-empty rows of `ws`,
+    read as they are asked for. data_only hides a formula with no cached value as an
+    empty cell: when the sheet has formulas, the formula view is read in step with it."""
+    cached = _rows(ws, label, book=book)
+    if not formulas:
+        for number, values in cached:
+            yield number, values, ()
         return
-    raw = archive.read(path)
-    for match in _MERGE.finditer(raw):
-        if len(sheet.merged) >= MAX_MERGES:
-            raise UserError(f"Trang «{ws.title}» của {_subject(label, False)} có hơn "
-                            f"{MAX_MERGES:,} vùng ô gộp; hãy bỏ gộp ô (Merge) rồi tải lên "
-                            "lại".replace(",", "."))
-        ref = match.group(1).decode().upper()
-        left, top, right, bottom = range_boundaries(ref)
-        sheet.merged.append((ref, top, left - 1, bottom, right - 1))
-    if not _FORMULA.search(raw):
-        return
-    # data_only hides a formula with no cached value as an empty cell; the formula view
-    # tells the two apart.
-    values = dict(sheet.rows)
-    formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    import openpyxl
+    twin_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
-        twin = formulas[ws.title]
+        twin = twin_book[ws.title]
         twin.reset_dimensions()
-        for number, row in _rows(twin, label):
-            cached = values.get(number, ())
-            for pos, value in enumerate(row):
-                if isinstance(value, str) and value.startswith("=") and \
-                        (pos >= len(cached) or cached[pos] is None):
-                    sheet.pending[(number, pos)] = value
-                    if number not in values:   # a row of uncached formulas looked empty
-                        values[number] = (None,) * len(row)
-                        sheet.rows.append((number, values[number]))
-        sheet.rows.sort(key=lambda item: item[0])
+        view = _rows(twin, label)
+        ahead = next(view, None)
+        for number, values in cached:
+            while ahead is not None and ahead[0] < number:
+                lone = _uncached(ahead[1], ())
+                if lone:   # a row of uncached formulas looked empty
+                    yield ahead[0], (None,) * len(ahead[1]), lone
+                ahead = next(view, None)
+            found: tuple = ()
+            if ahead is not None and ahead[0] == number:
+                found, ahead = _uncached(ahead[1], values), next(view, None)
+            yield number, values, found
+        while ahead is not None:
+            lone = _uncached(ahead[1], ())
+            if lone:
+                yield ahead[0], (None,) * len(ahead[1]), lone
+            ahead = next(view, None)
     finally:
-        formulas.close()
+        twin_book.close()
 
 
+def _uncached(row: tuple, cached: tuple) -> tuple[tuple[int, str], ...]:
+    return tuple((pos, value) for pos, value in enumerate(row)
+                 if isinstance(value, str) and value.startswith("=")
+                 and (pos >= len(cached) or cached[pos] is None))

@@ -64,9 +64,11 @@ def write_json(tmp_path):
 @pytest.fixture
 def app(tmp_path):
     from webform import create_app
-    return create_app({"TESTING": True, "WTF_CSRF_ENABLED": True,
-                       "INSTANCE_PATH": str(tmp_path / "instance"),
-                       "ADMIN_PASSWORD": ADMIN_PASSWORD})
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": True,
+                      "INSTANCE_PATH": str(tmp_path / "instance"),
+                      "ADMIN_PASSWORD": ADMIN_PASSWORD})
+    yield app
+    app.extensions["docgen_jobs"].stop(30)  # its worker thread, started with a first job
 
 
 @pytest.fixture

@@ -169,8 +169,8 @@ def test_the_web_page_records_the_share_and_prints_a_communes_lists(client, db, 
     data = job_download(client, done).data
     assert "Số hộ đã ký đăng ký tham gia: 5/5 hộ, đạt 100%./." in texts(data)
     # The job's file holds people's names: the purge of that list erases it too.
-    folders = q.households.job_folders(app.instance_path, 2022, {na_meo})
-    assert len(folders) == 1
+    with db.session(readonly=True) as s:
+        assert len(q.households.marked_jobs(s, 2022, {na_meo})) == 1
     with db.session(readonly=True) as s:
         entry = next(e for e in q.list_audit(s) if e.action.startswith("tải"))
     assert entry.action == "tải danh sách hộ hàng loạt"

@@ -6,6 +6,7 @@ lists (page and CLI) for real; downloads holding people's data are audited."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import time
 import zipfile
@@ -15,10 +16,11 @@ from urllib.parse import urljoin, urlsplit
 
 import openpyxl
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select
 
 from docgen import render_document, store as q
 from docgen.cli import main
+from docgen.store.models import JobChunk, JobRow
 from docgen.privacy import mask_cccd, mask_text
 from helpers import full_text, have, login
 
@@ -278,8 +280,9 @@ def test_the_district_purges_a_years_lists_after_a_confirmation(app, client, db)
     na_meo = unit_id(db, "Bản Na Mèo")
     job = run_job(client, "/cam-ket/", {"unit_id": str(na_meo), "year": str(YEAR), "fmt": "docx"})
     kept = run_job(client, "/cam-ket/", {"unit_id": str(na_meo), "year": "2022", "fmt": "docx"})
-    folders = sorted((Path(app.instance_path) / "tmp").glob("docgen-batch-*"))
-    assert len(folders) == 2
+    with db.session(readonly=True) as s:
+        assert len(q.households.marked_jobs(s, YEAR, {na_meo})) == 1
+        assert len(q.households.marked_jobs(s, 2022, {na_meo})) == 1
     page = html(client.get(f"/ho-gia-dinh/xoa?year={YEAR}"))
     assert ("Sẽ xóa vĩnh viễn 3 hộ của 1 khu dân cư năm 2024:" in page
             and "Bản Na Mèo — Xã Na Mèo (3 hộ)" in page
@@ -298,7 +301,11 @@ def test_the_district_purges_a_years_lists_after_a_confirmation(app, client, db)
     assert (entry.username, entry.target) == ("admin", "năm 2024")
     assert entry.detail == "3 hộ của 1 khu dân cư năm 2024: Bản Na Mèo — Xã Na Mèo (3 hộ); " \
                            "1 tệp in hàng loạt"
-    assert [f.exists() for f in folders].count(False) == 1  # the job's file is erased
+    with db.session(readonly=True) as s:  # the job's file (in the database) is erased
+        assert q.households.marked_jobs(s, YEAR, {na_meo}) == []
+        assert len(q.households.marked_jobs(s, 2022, {na_meo})) == 1
+        assert s.scalar(select(func.count()).select_from(JobChunk)
+                        .where(JobChunk.job_id == job.rsplit("/", 1)[1])) == 0
     assert client.get(job).status_code == 404 and client.get(job + "/tai-ve").status_code == 404
     assert client.get(kept).status_code == 200
 
@@ -332,13 +339,13 @@ def test_cli_purge_erases_the_rows_from_the_database_files(runner, tmp_path, mon
     store.seed_sample_if_empty()
     with store.session(readonly=True) as s:
         units = {u.name: u.id for u in q.list_units(s)}
-    marked = instance / "tmp" / "docgen-batch-x"
-    marked.mkdir(parents=True)
-    q.mark_job_folder(marked, unit_id=units["Bản Na Mèo"], year=2022)
-    (marked / "forms.docx").write_bytes(b"forms")
-    other = instance / "tmp" / "docgen-batch-y"
-    other.mkdir()
-    q.mark_job_folder(other, unit_id=units["Khu phố Sơn Lư 1"], year=2022)
+    for job_id, unit in (("marked", "Bản Na Mèo"), ("other", "Khu phố Sơn Lư 1")):
+        with store.session() as s:  # finished batch jobs whose files hold two areas' lists
+            s.add(JobRow(id=job_id, owner_id=1, title="Bản cam kết", kind="bulk_fill",
+                         payload=b"{}", state="done", mark=json.dumps(
+                             {"unit_id": units[unit], "year": 2022})))
+        with store.session() as s:
+            s.add(JobChunk(job_id=job_id, seq=0, data=f"forms of {unit}".encode()))
     store.dispose()
     listed = runner.invoke(main, ["households", "list"])
     assert f"2022\t{units['Bản Na Mèo']}\tBản Na Mèo — Xã Na Mèo (5 hộ)" in listed.output
@@ -350,7 +357,11 @@ def test_cli_purge_erases_the_rows_from_the_database_files(runner, tmp_path, mon
                                   str(units["Bản Na Mèo"]), "--yes"])
     assert result.exit_code == 0, result.output
     assert "Đã xóa 5 hộ của 1 khu dân cư năm 2022 và 1 tệp in hàng loạt." in result.output
-    assert not marked.exists() and other.exists()
+    store = q.Store(instance_path=instance)
+    with store.session(readonly=True) as s:
+        assert [r.id for r in s.scalars(select(JobRow))] == ["other"]
+        assert [c.job_id for c in s.scalars(select(JobChunk))] == ["other"]
+    store.dispose()
     result = runner.invoke(main, ["households", "purge", "--year", "2022", "--yes"])
     assert "Đã xóa 4 hộ của 1 khu dân cư năm 2022 và 1 tệp in hàng loạt." in result.output
     files = b"".join(p.read_bytes() for p in instance.glob("docgen.sqlite3*"))
@@ -454,15 +465,23 @@ def test_errors_in_the_service_log_mask_the_number(app, caplog):
 
 
 def test_a_failed_job_logs_the_number_masked(tmp_path, capfd):
-    from webform.jobs import Jobs
+    from docgen.jobs import Queue, handler
 
+    @handler("test.leaks_a_number")
     def work(job) -> None:
         raise RuntimeError("dòng 7: 038070111111")
 
-    job = Jobs(tmp_path).start(1, "Việc thử", work)
-    for _ in range(200):
-        if job.state == "failed":
+    database = q.Store(instance_path=tmp_path)
+    database.create_schema()
+    jobs = Queue(database, tmp_path, broker="")
+    job = jobs.start(1, "Việc thử", "test.leaks_a_number", {})
+    jobs.run_workers(1)
+    for _ in range(500):
+        if jobs.get(job.id, 1).state == "failed":
             break
         time.sleep(0.02)
+    jobs.stop(5)
+    database.dispose()
     err = capfd.readouterr().err
-    assert job.state == "failed" and "dòng 7: 038•••••••11" in err and not leaked(err)
+    assert "dòng 7: 038•••••••11" in err and not leaked(err)
+    assert jobs.get(job.id, 1).state == "failed"

@@ -132,7 +132,8 @@ def test_database_wal_shm_and_working_folders_are_the_owners_only(tmp_path, umas
     app = app_for(instance)
     client = app.test_client()
     assert login(client).status_code == 302   # writes: the -wal and -shm files exist now
-    for name in ("docgen.sqlite3", "docgen.sqlite3-wal", "docgen.sqlite3-shm", "secret_key"):
+    for name in ("docgen.sqlite3", "docgen.sqlite3-wal", "docgen.sqlite3-shm", "secret_key",
+                 "queue.sqlite3"):
         assert mode(instance / name) == 0o600, name
     for name in ("uploads", "tmp", "previews"):
         assert mode(instance / name) == 0o700, name

@@ -7,11 +7,13 @@ import re
 import threading
 import time
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
 
 from docgen import store as q
+from docgen.jobs import handler
 from helpers import login, table_rows, texts
 
 
@@ -451,17 +453,21 @@ def test_a_batch_job_is_only_its_owners(client, app, db):
     assert client.get("/viec/khong-co-viec-nay").status_code == 404
 
 
+RELEASE = threading.Event()
+
+
+@handler("test.progress_then_fail")
+def _progress_then_fail(job) -> None:
+    job.progress(2, 5, "Đang điền bản cam kết")
+    RELEASE.wait(30)
+    raise RuntimeError("the worker failed")
+
+
 def test_a_batch_job_shows_its_progress_while_it_runs(client, app, db):
-    release = threading.Event()
-
-    def work(job) -> None:
-        job.progress(2, 5, "Đang điền bản cam kết")
-        release.wait(30)
-        raise RuntimeError("the worker failed")
-
+    RELEASE.clear()
     with db.session(readonly=True) as s:
         admin = next(u for u in q.list_users(s) if u.username == "admin")
-    job = app.extensions["docgen_jobs"].start(admin.id, "Việc thử", work)
+    job = app.extensions["docgen_jobs"].start(admin.id, "Việc thử", "test.progress_then_fail", {})
     url = f"/viec/{job.id}"
     for _ in range(100):
         page = html(client.get(url))
@@ -470,14 +476,14 @@ def test_a_batch_job_shows_its_progress_while_it_runs(client, app, db):
         time.sleep(0.05)
     assert "Đang điền bản cam kết: 2/5 bản" in page and 'value="40"' in page
     assert '<meta http-equiv="refresh" content="1">' in page
-    release.set()
+    RELEASE.set()
     for _ in range(100):
         page = html(client.get(url))
         if 'data-state="failed"' in page:
             break
         time.sleep(0.05)
     assert "Đã có lỗi ngoài dự kiến" in page and "refresh" not in page
-    assert not job.folder.exists()
+    assert list(Path(app.instance_path).glob("tmp/*/docgen-batch-*")) == []
 
 
 def test_batch_of_an_area_without_households_says_so(client, db):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -174,7 +175,7 @@ def test_a_bad_upload_is_refused_in_vietnamese_and_starts_no_job(client, app, da
     page = html(response)
     assert "Bản đăng ký hàng loạt" in page and message in page
     assert "Traceback" not in page
-    assert not list((app.extensions["docgen_jobs"].folder).glob("docgen-batch-*"))
+    assert not list(Path(app.instance_path).glob("tmp/*/docgen-batch-*"))
 
 
 def test_the_batch_pages_are_tabs_of_one_menu_entry(client):
@@ -252,7 +253,7 @@ def test_a_bad_shared_value_is_refused_before_any_job(client, app, field, value,
         "file": (io.BytesIO(workbook(rows)), "don-vi.xlsx")},
         content_type="multipart/form-data", follow_redirects=True)
     assert message in html(response)
-    assert not list(app.extensions["docgen_jobs"].folder.glob("docgen-batch-*"))
+    assert not list(Path(app.instance_path).glob("tmp/*/docgen-batch-*"))
 
 
 def test_the_plan_is_suggested_from_the_register(client, db):

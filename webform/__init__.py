@@ -7,7 +7,6 @@ The database is SQLite in the instance folder unless `DOCGEN_DATABASE_URL` says 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,13 +41,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_REFRESH_EACH_REQUEST=False,
         ADMIN_PASSWORD=settings.ADMIN_PASSWORD.value(),
         WTF_CSRF_TIME_LIMIT=None,
+        JOB_WORKERS=1,  # worker threads started here with the first job; 0: other processes
+        JOB_STALE=None,  # seconds without a heartbeat before a job's worker counts as dead
+        BROKER=None,  # None: DOCGEN_BROKER, else the SQLite queue in the instance folder
     )
     if test_config:
         app.config.update(test_config)
     from docgen.store.startup import private_folder
     private_folder(Path(app.instance_path))
-    # Work files of jobs a previous run did not finish (it was killed): never needed again.
-    shutil.rmtree(Path(app.instance_path) / "tmp", ignore_errors=True)
     for work in ("tmp", "uploads", "previews"):  # personal data: the owner's only (0700)
         private_folder(Path(app.instance_path) / work, tighten=True)
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or \
@@ -66,8 +66,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         store.seed_sample_if_empty()
     _first_admin(app, store)
     app.extensions["docgen_store"] = store
-    from .jobs import Jobs
-    app.extensions["docgen_jobs"] = Jobs(Path(app.instance_path) / "tmp")
+    from docgen.jobs import Queue
+    # The instance folder may be shared by several processes: each works in a folder of its
+    # own under tmp/, and only the folders of processes that are gone are swept.
+    queue = Queue(store, app.instance_path, broker=app.config["BROKER"],
+                  stale=app.config["JOB_STALE"], autostart=app.config["JOB_WORKERS"])
+    queue.folders.sweep()
+    app.extensions["docgen_jobs"] = queue
 
     from .views import IdConverter
     app.url_map.converters["int"] = IdConverter  # an id beyond the database's answers 404

@@ -29,14 +29,25 @@ def _warm_pdf_converter() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-sample", is_flag=True,
               help="Không nạp huyện mẫu vào cơ sở dữ liệu trống (bắt đầu với dữ liệu của mình).")
-def serve(host: str, port: int, no_sample: bool) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(0, 32),
+              help="Số việc in hàng loạt, chuyển PDF chạy cùng lúc ngay trong tiến trình này; "
+                   "0: chỉ xếp việc vào hàng đợi cho các máy chạy «docgen worker».")
+def serve(host: str, port: int, no_sample: bool, workers: int) -> None:
     """Chạy biểu mẫu web (cơ sở dữ liệu SQLite nhúng, tạo ở lần chạy đầu)."""
     import waitress  # a production WSGI server: threads, timeouts, no debugger
 
     from . import create_app
     # Refuses (exit status 2, the Group prints why) a damaged SQLite file and a schema older
     # or newer than the code: `docgen db upgrade` is the only way a schema changes.
-    app = create_app({"SEED": False} if no_sample else None)
+    config = {"JOB_WORKERS": workers, **({"SEED": False} if no_sample else {})}
+    app = create_app(config)
+    if workers:
+        from docgen import pdf
+        if workers > 1:
+            pdf.configure(workers=min(workers, pdf.MAX_WORKERS))  # a LibreOffice per worker
+        queue = app.extensions["docgen_jobs"]
+        queue.recover()  # jobs of workers that died while this service was down
+        queue.run_workers(workers)
     _warm_pdf_converter()
     click.echo(f"docgen đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
     # systemd and `kill` stop a service with SIGTERM: exit normally so clean-up runs

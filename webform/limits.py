@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 from flask import Flask, current_app, g, render_template, request
@@ -87,6 +88,8 @@ def _disk_full(exc: BaseException) -> bool:
     if isinstance(exc, OSError):
         from .views.uploads import is_disk_full
         return is_disk_full(exc)
+    if isinstance(exc, sqlite3.OperationalError):  # the job queue's SQLite file (Huey)
+        return "disk is full" in str(exc)
     return isinstance(exc, OperationalError) and "disk is full" in str(exc.orig)
 
 
@@ -104,6 +107,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OSError)
     @app.errorhandler(OperationalError)
+    @app.errorhandler(sqlite3.OperationalError)
     def maybe_disk_full(exc):
         if not _disk_full(exc):
             raise exc

@@ -5,6 +5,7 @@ a citizen's form is not a document of the agency."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -163,14 +164,20 @@ def summary(data: CommitmentInput) -> str:
     return f"Bản cam kết thực hiện tiêu chuẩn “An toàn về an ninh, trật tự” năm {data.year}"
 
 
+@functools.lru_cache(maxsize=64)
+def _numbered(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """The commitments as printed, "1. …;": the same on most forms of a list, made once."""
+    return tuple(f"{i}. {line}" for i, line in enumerate(common.sentence_list(list(lines)), 1))
+
+
 def context(data: CommitmentInput) -> dict:
     staff = bool(data.unit)
     family = data.household and not staff
     who = "tôi và các thành viên trong hộ gia đình" if family else "tôi"
     closing = data.closing or (f"Nếu vi phạm, {who} xin hoàn toàn chịu trách nhiệm trước pháp "
                                "luật và chịu sự xử lý theo quy định")
-    items = common.sentence_list(data.commitments or
-                                 (STAFF_COMMITMENTS if staff else DEFAULT_COMMITMENTS))
+    items = _numbered(tuple(data.commitments or
+                            (STAFF_COMMITMENTS if staff else DEFAULT_COMMITMENTS)))
     return {
         "subtitle": f"Thực hiện tiêu chuẩn “An toàn về an ninh, trật tự” năm {data.year}",
         "recipient": f"Kính gửi: {data.recipient}" if data.recipient else "",
@@ -182,7 +189,7 @@ def context(data: CommitmentInput) -> dict:
         "details": _details(data, staff),
         "intro": (f"Sau khi được quán triệt {CIRCULAR_124}, {who} xin cam kết thực hiện tốt "
                   "các nội dung sau:"),
-        "commitments": [f"{i}. {line}" for i, line in enumerate(items, 1)],
+        "commitments": list(items),
         "closing": closing.rstrip(" ./") + "./.",
         "place_date": nd30_date(data.date, place_name(data), year=None if data.date else data.year),
         "confirmer_heading": "XÁC NHẬN CỦA " + upper(confirmer_title(data)),

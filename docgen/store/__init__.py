@@ -50,7 +50,7 @@ from .numbering import (create_document, delete_document, document_input, downlo
 from .prefill import (Prefill, commitment_inputs, decision_input, issuer_input, plan_reference,
                       proposal_input, registration_rows, report_input)
 from .households import (HouseholdList, PurgePlan, delete_household, household_lists,
-                         household_years, latest_counts, list_households, mark_job_folder,
+                         household_years, latest_counts, list_households, marked_jobs,
                          purge, purge_plan, save_household)
 from .queries import (check_unit, delete_body, delete_signer, delete_unit, documents_citing,
                       find_unit, get_body, get_signer, get_unit, list_bodies, list_signers,
@@ -79,6 +79,6 @@ __all__ = [
     "registration_rows", "report_input", "sample_year", "save_assessment", "save_body",
     "save_household", "save_signer", "save_unit", "summary", "update_document",
     "HouseholdList", "PurgePlan", "household_lists", "household_years", "latest_counts",
-    "mark_job_folder", "purge", "purge_plan",
+    "marked_jobs", "purge", "purge_plan",
     "ROLE_ORGANISATION", "ROLE_PERSON", "BodySeal", "DocumentSignature", "SignerImage",
 ]

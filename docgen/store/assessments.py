@@ -7,7 +7,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import domain, records, schema
@@ -178,24 +178,30 @@ def grid_of(session: Session, units: list[Unit], year: int) -> list[GridRow]:
 
 
 def summary(session: Session, body_id: int, year: int) -> list[SummaryRow]:
-    """Decided classes counted per unit kind (every kind, in domain order), then a total row."""
+    """Decided classes counted per unit kind (every kind, in domain order), then a total row:
+    one SQL aggregate by kind, category, class and flag (a province's body assesses hundreds
+    of units); the rules' exclusions apply per (kind, category)."""
     rows = {k.code: SummaryRow(k, k.label, {c.code: 0 for c in domain.UNIT_CLASSES})
             for k in domain.UNIT_KINDS}
     total = SummaryRow(None, "Tổng cộng", {c.code: 0 for c in domain.UNIT_CLASSES})
-    for line in assessment_grid(session, body_id, year):
-        if line.excluded is not None:  # never classed, never in a denominator
-            continue
-        row = rows.get(line.unit.kind)
-        decided = line.assessment.decided if line.assessment else None
-        safe = bool(line.assessment and line.assessment.safe) and line.excluded_safe is None
-        for target in (row, total):
+    rules = load_rules()
+    counted = session.execute(
+        select(Unit.kind, Unit.category, Assessment.decided, Assessment.safe, func.count())
+        .outerjoin(Assessment, (Assessment.unit_id == Unit.id) & (Assessment.year == year))
+        .where(Unit.body_id == body_id)
+        .group_by(Unit.kind, Unit.category, Assessment.decided, Assessment.safe))
+    for kind, category, decided, safe, count in counted:
+        if rules.excluded(kind, category, "phan_loai") is not None:
+            continue  # never classed, never in a denominator
+        safe = bool(safe) and rules.excluded(kind, category, "an_toan") is None
+        for target in (rows.get(kind), total):
             if target is None:
                 continue
             if decided in target.counts:
-                target.counts[decided] += 1
+                target.counts[decided] += count
             else:
-                target.undecided += 1
-            target.safe += safe
+                target.undecided += count
+            target.safe += count if safe else 0
     return [*rows.values(), total]
 
 

@@ -54,6 +54,9 @@ class _Bodies:
             if self.tier[b.id] == "xa" and b.commune:
                 self.communes.setdefault(fold(b.commune), []).append(b)
         self.by_id = {b.id: b for b in self.all}
+        self.places: dict[str, list[Body]] = {}  # place name → its bodies (166 in a province)
+        for b in self.all:
+            self.places.setdefault(b.place, []).append(b)
         self.found: dict[tuple, Body | None] = {}  # (unit's body, commune, rule) → body
         self.decided: dict[tuple, Decider] = {}
         self.allowed: dict[tuple, bool] = {}
@@ -64,7 +67,7 @@ class _Bodies:
 
     def in_place(self, anchor: Body, tier: str, organ: str) -> Body | None:
         """The body of `tier` and `organ` sharing `anchor`'s place (itself first)."""
-        for body in [anchor, *(b for b in self.all if b.place == anchor.place)]:
+        for body in [anchor, *self.places.get(anchor.place, ())]:
             if self.tier[body.id] == tier and self.organ[body.id] == organ:
                 return body
         return None

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,15 +17,8 @@ from .. import records, schema
 from ..errors import UserError
 from ..vietnamese import format_number
 from .accounts import audit
-from .models import Household, Unit
+from .models import Household, JobChunk, JobRow, Unit
 from .queries import _get
-
-# The web app's batch jobs keep their files in a folder docgen-batch-<id> of the instance's
-# `tmp` folder; a job that filled commitment forms leaves this file there, naming the list
-# it printed.
-JOBS_FOLDER = "tmp"
-JOB_MARK = "personal.json"
-
 
 def list_households(session: Session, unit_id: int, year: int | None = None) -> list[Household]:
     """The households of a residential area in entry order: of `year`'s list, or of every
@@ -110,39 +102,29 @@ def latest_counts(session: Session, unit_ids: list[int]) -> dict[int, tuple[int,
     return out
 
 
-def mark_job_folder(folder: Path, *, unit_id: int, year: int,
-                    unit_ids: list[int] | None = None) -> None:
-    """Note in a batch job's folder which list its forms were printed from (`unit_ids`: the
-    lists of several areas), so that the purge of any of them also erases the files."""
-    mark = {"unit_id": unit_id, "year": year}
-    if unit_ids:
-        mark["unit_ids"] = list(unit_ids)
-    (Path(folder) / JOB_MARK).write_text(json.dumps(mark), encoding="utf-8")
-
-
-def job_folders(instance_path: str | Path | None, year: int, unit_ids: set[int]) -> list[Path]:
-    """The batch job folders holding forms printed from the lists of `year` of `unit_ids`."""
-    if instance_path is None:
-        return []
+def marked_jobs(session: Session, year: int, unit_ids: set[int]) -> list[str]:
+    """The batch jobs (ids) whose output holds forms printed from the lists of `year` of
+    `unit_ids` (their `mark`, written by docgen.jobs.handlers)."""
     found = []
-    for mark in sorted((Path(instance_path) / JOBS_FOLDER).glob(f"docgen-batch-*/{JOB_MARK}")):
+    for job_id, mark in session.execute(select(JobRow.id, JobRow.mark).where(
+            JobRow.mark != "", JobRow.parent_id.is_(None)).order_by(JobRow.created)):
         try:
-            data = json.loads(mark.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(mark)
+        except ValueError:
             continue
         listed = set(data.get("unit_ids") or ()) | {data.get("unit_id")}
         if data.get("year") == year and listed & unit_ids:
-            found.append(mark.parent)
+            found.append(job_id)
     return found
 
 
 @dataclass
 class PurgePlan:
-    """What a purge of `year` erases: the lists, and the batch job folders printed from them."""
+    """What a purge of `year` erases: the lists, and the batch jobs printed from them."""
 
     year: int
     lists: list[HouseholdList]
-    folders: list[Path] = field(default_factory=list)
+    jobs: list[str] = field(default_factory=list)  # ids of jobs whose file holds the lists
 
     @property
     def people(self) -> int:
@@ -168,7 +150,7 @@ def purge_plan(session: Session, year: int, unit_ids: list[int] | None = None, *
         where = "" if not unit_ids else " của khu dân cư đã chọn"
         raise UserError(f"Không có danh sách hộ nào năm {year}{where} để xóa")
     plan = PurgePlan(year, lists)
-    plan.folders = job_folders(instance_path, year, plan.unit_ids)
+    plan.jobs = marked_jobs(session, year, plan.unit_ids)
     return plan
 
 
@@ -193,10 +175,11 @@ def purge(store, year: int, unit_ids: list[int] | None = None, *, username: str,
                             "nhận lần nữa")
         s.execute(delete(Household).where(Household.year == year,
                                           Household.unit_id.in_(plan.unit_ids)))
-        files = f"; {len(plan.folders)} tệp in hàng loạt" if plan.folders else ""
+        files = f"; {len(plan.jobs)} tệp in hàng loạt" if plan.jobs else ""
+        if plan.jobs:  # their files (in job_chunk) hold the people's names
+            s.execute(delete(JobChunk).where(JobChunk.job_id.in_(plan.jobs)))
+            s.execute(delete(JobRow).where(JobRow.id.in_(plan.jobs)))
         audit(s, username, "xóa danh sách hộ", f"năm {year}", plan.describe() + files, address)
-    for folder in plan.folders:
-        shutil.rmtree(folder, ignore_errors=True)
     if store.is_sqlite:
         _empty_wal(store)
     return plan

@@ -90,7 +90,8 @@ class Unit(Base):
     # fold(name): lower case without diacritics, for search and for refusing duplicates.
     name_key: Mapped[str] = mapped_column(String(300), index=True)
     kind: Mapped[str] = mapped_column(String(30))  # a code of domain.UNIT_KINDS
-    commune: Mapped[str] = mapped_column(String(100), default="")
+    # Indexed: the lists filter and scope by commune (store.listing).
+    commune: Mapped[str] = mapped_column(String(100), default="", index=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
     note: Mapped[str] = mapped_column(String(300), default="")
     # A category code of docgen.rules (kind of school, size of enterprise…); "" not recorded.
@@ -122,7 +123,7 @@ class Assessment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
-    year: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int] = mapped_column(Integer, index=True)  # the default year: max(year)
     self_score: Mapped[float | None] = mapped_column(Float)
     reviewed_score: Mapped[float | None] = mapped_column(Float)
     safe: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -189,6 +190,9 @@ class Document(Base):
         # ND30: a number is unique within the body's year; NULL (drafts) never collides.
         UniqueConstraint("body_id", "year", "number", name="uq_document_number"),
         Index("ix_document_body_year", "body_id", "year"),
+        # The register of every body, a year at a time, and the lists of one kind.
+        Index("ix_document_year_number", "year", "number"),
+        Index("ix_document_kind_status", "kind", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -339,3 +343,52 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     address: Mapped[str] = mapped_column(String(60), default="")
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# ---- durable jobs (docgen.jobs): input, state and progress; the output in 1 MiB chunks
+
+class JobRow(Base):
+    """A job: `kind` names its handler (docgen.jobs.handlers), `payload` its JSON input;
+    a PDF batch's parts are jobs with `parent_id` set (`part` their order)."""
+
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_state_created", "state", "created"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(Integer, index=True)
+    parent_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    part: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    kind: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    state: Mapped[str] = mapped_column(String(10), default="waiting")
+    stage: Mapped[str] = mapped_column(String(300), default="")
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    problems: Mapped[str] = mapped_column(Text, default="[]")  # [[row, column, message], …]
+    notes: Mapped[str] = mapped_column(Text, default="[]")  # ["…", …]
+    mark: Mapped[str] = mapped_column(Text, default="")  # JSON: the household lists printed
+    back: Mapped[str] = mapped_column(String(300), default="")
+    download_name: Mapped[str] = mapped_column(String(300), default="")
+    mimetype: Mapped[str] = mapped_column(String(120), default="application/octet-stream")
+    size: Mapped[int] = mapped_column(Integer, default=0)  # bytes of the output
+    parts: Mapped[int] = mapped_column(Integer, default=0)  # parts handed to other workers
+    parts_done: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    started: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    heartbeat: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str] = mapped_column(String(120), default="")
+
+
+class JobChunk(Base):
+    """One piece (at most 1 MiB) of a job's output file, in order of `seq`."""
+
+    __tablename__ = "job_chunk"
+
+    job_id: Mapped[str] = mapped_column(String(32), ForeignKey("job.id", ondelete="CASCADE"),
+                                        primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from .. import domain, rules as law
 from ..errors import UserError
@@ -98,7 +98,7 @@ def _carry_over(session: Session, body_id: int) -> dict:
 def _latest(session: Session, body_id: int, year: int | None, kind: str) -> Document | None:
     """The body's latest document of `kind` for the assessment of `year` (None: any year):
     the latest issued one, else the latest draft."""
-    docs = list(session.scalars(select(Document).where(
+    docs = list(session.scalars(select(Document).options(undefer(Document.input_json)).where(
         Document.body_id == body_id, Document.kind == kind)
         .order_by(Document.issued_on.desc().nulls_last(), Document.id.desc())))
     if year is not None:

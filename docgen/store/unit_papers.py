@@ -14,7 +14,7 @@ import json
 from typing import NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from ..documents.commitment import bare_name
 from ..documents.minutes import roles
@@ -199,7 +199,7 @@ def sheet_disagreements(session: Session, body_id: int, year: int) -> list[str]:
     ids = [b.id for b in bodies_in_place(session, body)]
     sheets: dict[str, tuple[Document, dict]] = {}
     proposal: tuple[Document, dict] | None = None
-    for doc in session.scalars(select(Document).where(
+    for doc in session.scalars(select(Document).options(undefer(Document.input_json)).where(
             Document.kind.in_(("score_sheet", "proposal")), Document.body_id.in_(ids))
             .order_by(Document.id)):
         # A draft is registered in the year it was made: the assessment year is the input's.
@@ -212,7 +212,8 @@ def sheet_disagreements(session: Session, body_id: int, year: int) -> list[str]:
                 proposal[0].status != STATUS_ISSUED:
             proposal = (doc, data)      # the latest, an issued one before any draft
     listed = {fold(u.get("name", "")): u for u in proposal[1].get("units", [])} if proposal else {}
-    units = {fold(u.name): u for b in ids for u in list_units(session, body_id=b)}
+    units = {fold(u.name): u for b in ids for u in list_units(session, body_id=b)} \
+        if sheets else {}
     out = []
     for key, (doc, data) in sheets.items():
         name = data.get("unit", "")

@@ -26,7 +26,7 @@ def store() -> Store:
 
 
 def jobs():
-    """The app's long jobs (webform.jobs.Jobs)."""
+    """The app's long jobs (docgen.jobs.Queue)."""
     return current_app.extensions["docgen_jobs"]
 
 

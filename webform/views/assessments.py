@@ -11,10 +11,12 @@ from flask_wtf.file import FileField
 from docgen import domain, exchange, store as q
 from docgen.errors import InputError, UserError
 from docgen.policy import load_policy
-from docgen.store.assessments import adopt_suggestions, shown_changes
+from docgen.store.assessments import adopt_suggestions, grid_of, shown_changes
+from docgen.store import listing
 from docgen.store.competence import outcome_refusals
 
 from . import file_label, log, or_404, row_id, scope, store, uploads, year_param
+from .paging import page_arg, size_arg
 from .units import XLSX
 
 bp = Blueprint("assessments", __name__, url_prefix="/danh-gia",
@@ -35,7 +37,7 @@ def _year() -> int:
 
 def _bodies():
     with store().session(readonly=True) as s:
-        return [b for b in q.list_bodies(s) if scope().body(b.id)]
+        return listing.bodies_seen(s, scope())
 
 
 def _body_id(bodies) -> int | None:
@@ -44,9 +46,8 @@ def _body_id(bodies) -> int | None:
         return wanted
     if wanted:
         or_404(None)
-    with store().session(readonly=True) as s:  # the body that assesses the most units
-        counts = {b.id: len(q.list_units(s, body_id=b.id)) for b in bodies}
-    return max(counts, key=counts.get) if counts else None
+    with store().session(readonly=True) as s:
+        return listing.busiest_body(s, bodies)
 
 
 @bp.get("/")
@@ -57,13 +58,26 @@ def index():
     return _grid(bodies, body_id, year, typed=None, problems={})
 
 
+GRID_SIZE = 50  # units a grid page shows unless `?size=` asks for another
+
+
 def _grid(bodies, body_id, year, *, typed, problems, status=200):
+    """The grid of one body's units, a page at a time (`?page=`, `?size=`, `?kind=`; a
+    posted grid comes back on the page it was posted from)."""
     policy = load_policy()
+    source = request.args if request.method == "GET" else request.form
+    kind = source.get("kind") if domain.unit_kind(source.get("kind") or "") else None
+    page = page_arg() if request.method == "GET" else (source.get("page", type=int) or 1)
     with store().session(readonly=True) as s:
         body = q.get_body(s, body_id) if body_id else None
-        rows = q.assessment_grid(s, body_id, year) if body else []
+        window = listing.paged(s, listing.grid_units(body_id, kind), page,
+                               size_arg(GRID_SIZE)) if body else None
+        rows = grid_of(s, window.rows, year) if body else []
         summary = q.summary(s, body_id, year) if body else []
+        ready, blank = listing.adopt_counts(s, body_id, year) if body else (0, 0)
         return render_template("grid.html", bodies=bodies, body=body, year=year, rows=rows,
+                               window=window, kind=kind, kinds=domain.UNIT_KINDS,
+                               ready=ready, blank=blank,
                                summary=summary, classes=domain.UNIT_CLASSES, policy=policy,
                                typed=typed or {}, problems=problems,
                                import_form=ImportForm()), status
@@ -110,7 +124,9 @@ def save():
             q.save_assessment(s, unit_id, year, policy=policy, **values)
         log("lưu kết quả đánh giá", f"năm {year}", f"{len(typed)} đơn vị", tx=s)
     flash(f"Đã lưu kết quả đánh giá năm {year}.", "success")
-    return redirect(url_for(".index", body=body_id, year=year))
+    return redirect(url_for(".index", body=body_id, year=year,
+                            kind=request.form.get("kind") or None,
+                            page=request.form.get("page", type=int) or None))
 
 
 @bp.post("/lay-de-xuat")

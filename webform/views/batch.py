@@ -6,16 +6,18 @@ a background job the clerk watches."""
 from __future__ import annotations
 
 import io
-import json
-from collections.abc import Callable
+import unicodedata
+from urllib.parse import quote
 
-from flask import (Blueprint, abort, flash, g, redirect, render_template, request, send_file,
-                   url_for)
+from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
+                   send_file, stream_with_context, url_for)
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField
 
-from docgen import batch as bulk, documents, importers, schema, store as q
+from docgen import documents, importers, schema, store as q
+from docgen.jobs import JobView
+from docgen.jobs.handlers import MIMES, plain, rows_payload
 from docgen.schema import YEAR_MAX, YEAR_MIN
 from docgen.errors import InputError, UserError
 from docgen.privacy import personal_detail
@@ -23,12 +25,9 @@ from docgen.store.prefill_safe import certificate_inputs
 from docgen.vietnamese import format_number, slug
 
 from ..forms import choices
-from ..jobs import Job
 from . import as_id, file_label, jobs, log, row_id, scope, store, year_param
 
 bp = Blueprint("batch", __name__, template_folder="../templates/batch")
-MIMES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         "zip": "application/zip", "pdf": "application/pdf"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -362,10 +361,6 @@ def make_certificates():
                   file_name=f"giay-cong-nhan-{slug(symbol)}.{fmt}")
 
 
-# What the job pages say of each kind: (noun, what a list's row is).
-NOUNS = {"registration": ("bản đăng ký", "đơn vị"), "commitment": ("bản cam kết", "hộ"),
-         "minutes": ("biên bản", "đơn vị"), "score_sheet": ("phiếu chấm điểm", "đơn vị"),
-         "certificate": ("giấy công nhận", "đơn vị")}
 BULK_PAGES = {"registration": "batch.registrations", "commitment": "batch.index",
               "minutes": "batch.minutes", "score_sheet": "batch.minutes",
               "certificate": "batch.certificates", "household_list": "batch.household_lists",
@@ -374,47 +369,18 @@ BULK_PAGES = {"registration": "batch.registrations", "commitment": "batch.index"
 
 def _start(kind: str, rows, defaults, fmt: str, title: str, *, target: str, file_name: str,
            printed_from: tuple[int, int] | None = None):
-    """Queue the job that fills `kind`'s forms, and send the clerk to its page;
-    `printed_from` (area id, year) names the household list the forms hold."""
-    back = url_for(BULK_PAGES[kind])
-    work = _work(kind, rows, defaults, fmt, target, file_name, user=g.user.username,
-                 address=request.remote_addr or "", database=store(),
-                 printed_from=printed_from)
-    job = jobs().start(g.user.id, title, work, back=back)
+    """Queue the job that fills `kind`'s forms (docgen.jobs.handlers.bulk_fill), and send
+    the clerk to its page; `printed_from` (area id, year) names the household list the
+    forms hold."""
+    payload = {"kind": kind, "list": rows_payload(rows), "defaults": plain(defaults),
+               "fmt": fmt, "target": target, "file_name": file_name, "user": g.user.username,
+               "address": request.remote_addr or "",
+               "printed_from": list(printed_from) if printed_from else None}
+    job = jobs().start(g.user.id, title, "bulk_fill", payload, back=url_for(BULK_PAGES[kind]))
     return redirect(url_for(".job", job_id=job.id))
 
 
-def _work(kind: str, rows, defaults, fmt: str, target: str, file_name: str, *, user: str,
-          address: str, database, printed_from=None) -> Callable[[Job], None]:
-    """The job: fill the forms into the job's folder, then record it in the audit trail."""
-    noun, each = NOUNS[kind]
-
-    def work(job: Job) -> None:
-        path = job.folder / f"forms.{fmt}"
-        if printed_from is not None:  # the purge of that list erases this folder too
-            q.mark_job_folder(job.folder, unit_id=printed_from[0], year=printed_from[1])
-        job.stage = f"Đang kiểm tra danh sách {each}"
-
-        def progress(done: int, total: int) -> None:
-            last = fmt == "pdf" and done == total
-            job.progress(done, total, "Đang chuyển sang PDF (LibreOffice)" if last
-                         else f"Đang điền {noun}")
-
-        result = bulk.fill(kind, rows, path, fmt=fmt, defaults=defaults, progress=progress)
-        job.problems, job.notes = tuple(result.skipped), tuple(result.notes)
-        job.progress(result.written, result.written,
-                     f"Đã tạo {format_number(result.written)} {noun}")
-        with database.session() as s:
-            q.audit(s, user, f"tạo {noun} hàng loạt", target, f"{result.written} mẫu, {fmt}"
-                    + (f", bỏ qua {len(result.skipped_rows)} dòng lỗi" if result.skipped else ""),
-                    address)
-        job.mimetype = MIMES[fmt]
-        job.download_name = file_name
-        job.file = path  # last: the page offers the file only now
-    return work
-
-
-def _job(job_id: str) -> Job:
+def _job(job_id: str) -> JobView:
     job = jobs().get(job_id, g.user.id)
     if job is None:
         abort(404)
@@ -431,29 +397,29 @@ def job(job_id: str):
 
 @bp.get("/viec/<job_id>/tai-ve")
 def download(job_id: str):
+    """The job's file, streamed from the database (any worker may have made it)."""
     job = _job(job_id)
-    if job.file is None or not job.file.exists():
+    if job.state != "done":
         abort(404)
-    mark = job.folder / q.households.JOB_MARK
-    if mark.exists():  # commitment forms or households' lists: people's data
-        what, people = _marked(mark, job.done)
-        log(f"tải {what} hàng loạt", job.download_name, personal_detail(people))
-    response = send_file(job.file, mimetype=job.mimetype, as_attachment=True,
-                         download_name=job.download_name, max_age=0)
+    if job.mark:  # commitment forms or households' lists: people's data
+        log(f"tải {job.mark.get('what', 'bản cam kết')} hàng loạt", job.download_name,
+            personal_detail(int(job.mark.get("people", job.done))))
+    response = Response(stream_with_context(jobs().output(job.id)), mimetype=job.mimetype)
+    _attachment(response, job.download_name)
+    response.headers["Content-Length"] = str(job.size)
+    response.headers["Cache-Control"] = "no-cache"
     response.headers["X-Docgen-Forms"] = str(job.done)
     if job.problems:
         response.headers["X-Docgen-Skipped"] = str(len({p.row for p in job.problems}))
     return response
 
 
-def _marked(mark, done: int) -> tuple[str, int]:
-    """What a job holding people's data printed, and for how many people: a households'
-    list job notes both in its mark; a commitment job prints one person per form."""
-    try:
-        data = json.loads(mark.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = {}
-    return data.get("what", "bản cam kết"), int(data.get("people", done))
+def _attachment(response, name: str) -> None:
+    """Content-Disposition as send_file writes it (an ASCII name, and the UTF-8 one)."""
+    simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    value = {"filename": name} if simple == name else {
+        "filename": simple, "filename*": f"UTF-8''{quote(name, safe='!#$&+^`|~')}"}
+    response.headers.set("Content-Disposition", "attachment", **value)
 
 
 @bp.get("/cam-ket/danh-sach-mau.xlsx")

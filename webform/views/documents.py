@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from docgen import documents, render_document, schema, store as q
 from docgen.errors import InputError, UserError
 from docgen.samples import load_sample, sample_path
-from docgen.store import own_templates
+from docgen.store import listing, own_templates
 from docgen.store.plan_prefill import plan_input
 from docgen.store.prefill import second_proposal_warning
 from docgen.store.prefill_safe import safe_decision_input
@@ -42,10 +42,21 @@ def _kind(name: str):
 
 @bp.get("/")
 def index():
+    """The kinds to draft; the unit list holds the units of the body chosen (`?body=`; by
+    default the user's own, else the first), not a province's thousands."""
+    bodies = _bodies()
+    body_id = request.args.get("body", type=row_id)
+    if body_id is not None and not any(b.id == body_id for b in bodies):
+        or_404(None)
+    own = getattr(g.user, "body_id", None)
+    body_id = body_id or (own if any(b.id == own for b in bodies) else
+                          bodies[0].id if bodies else None)
     with store().session(readonly=True) as s:
-        units = [u for u in q.list_units(s) if scope().unit(u)]
-    return render_template("documents_index.html", kinds=documents.KINDS.values(), bodies=_bodies(),
-                           units=units, unit_kinds=UNIT_PREFILL, year=latest_year())
+        units = list(s.scalars(listing.units_query(s, scope(), body_id=body_id))) \
+            if body_id is not None else []
+    return render_template("documents_index.html", kinds=documents.KINDS.values(), bodies=bodies,
+                           units=units, unit_kinds=UNIT_PREFILL, year=latest_year(),
+                           body_id=body_id)
 
 
 def _prefill(kind, body_id: int | None, year: int,
@@ -153,7 +164,7 @@ def _author() -> str:
 
 def _bodies():
     with store().session(readonly=True) as s:
-        return [b for b in q.list_bodies(s) if scope().body(b.id)]
+        return listing.bodies_seen(s, scope())
 
 
 def _page(kind, form, body_id, status: int = 200):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from docgen import documents, store as q
+from docgen import documents
+from docgen.store import listing
 
 from . import latest_year, scope, store
 
@@ -13,14 +14,9 @@ bp = Blueprint("home", __name__, template_folder="../templates/home")
 
 @bp.get("/")
 def index():
-    see = scope()
-    with store().session(readonly=True) as s:
-        bodies = [b for b in q.list_bodies(s) if see.body(b.id)]
-        overview = {"bodies": len(bodies),
-                    "units": sum(1 for u in q.list_units(s) if see.unit(u)),
-                    "documents": sum(1 for d in q.list_documents(s) if see.document(d)),
-                    "year": latest_year()}
-        overview["assessed"] = sum(len([r for r in q.assessment_grid(s, b.id, overview["year"])
-                                        if r.assessment]) for b in bodies)
+    year = latest_year()
+    with store().session(readonly=True) as s:  # counts in SQL: nothing listed is loaded
+        counts = listing.overview(s, scope(), year)
+    overview = {"bodies": counts.bodies, "units": counts.units, "documents": counts.documents,
+                "assessed": counts.assessed, "year": year}
     return render_template("home.html", kinds=documents.KINDS.values(), overview=overview)
-

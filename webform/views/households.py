@@ -11,7 +11,10 @@ from docgen import store as q
 from docgen.errors import UserError
 from docgen.privacy import mask_cccd
 
-from . import jobs, row_id, scope, store, visible, year_arg
+from docgen.store import listing
+
+from . import bad_year, row_id, scope, store, visible, year_arg
+from .paging import page_and_size
 
 bp = Blueprint("households", __name__, url_prefix="/ho-gia-dinh",
                template_folder="../templates/households")
@@ -19,12 +22,23 @@ bp = Blueprint("households", __name__, url_prefix="/ho-gia-dinh",
 
 @bp.get("/")
 def index():
+    """One year's stored lists a page at a time (`?year=`: the latest by default;
+    `?commune=`), with the other years as links."""
+    page, size = page_and_size()
+    commune = request.args.get("commune", "").strip()[:100]
     with store().session(readonly=True) as s:
-        lists = [item for item in q.household_lists(s) if scope().unit(item)]
-    years: dict[int, list] = {}
-    for item in lists:
-        years.setdefault(item.year, []).append(item)
-    return render_template("households.html", years=years)
+        years = listing.household_years(s, scope())
+        year = years[0] if years else None
+        if "year" in request.args:
+            raw = request.args["year"]
+            try:
+                year = year_arg(raw)
+            except ValueError:
+                bad_year(raw)
+        window, people = (listing.household_page(s, scope(), year, page, size, commune or None)
+                          if year is not None else (None, 0))
+    return render_template("households.html", years=years, year=year, window=window,
+                           people=people, commune=commune)
 
 
 @bp.get("/<int:unit_id>/<int:year>")
@@ -82,9 +96,8 @@ def purge():
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".index"))
-    jobs().forget_erased()
     flash(f"Đã xóa vĩnh viễn {plan.describe()}"
-          + (f"; cùng {len(plan.folders)} tệp in hàng loạt." if plan.folders else "."), "success")
+          + (f"; cùng {len(plan.jobs)} tệp in hàng loạt." if plan.jobs else "."), "success")
     return redirect(url_for(".index"))
 
 

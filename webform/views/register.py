@@ -17,9 +17,11 @@ from docgen.errors import UserError
 from docgen.privacy import personal_detail
 from docgen.store import signatures
 from docgen.schema import parse_date
+from docgen.store import STATUS_DRAFT, STATUS_ISSUED, listing
 
 from . import (ALL_YEARS, Deletion, confirm_delete, dry_run, log, or_404, row_id, scope, store,
                visible, year_param)
+from .paging import page_and_size
 from .uploads import DiskFull, is_disk_full, write_atomic
 from .units import XLSX
 
@@ -42,15 +44,22 @@ def index():
     body_id = request.args.get("body", type=row_id)
     if body_id is not None and not scope().body(body_id):
         or_404(None)
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    page, size = page_and_size()
     with store().session(readonly=True) as s:
-        bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
-        every = [d for d in q.list_documents(s, body_id=body_id) if scope().document(d)]
-        years = sorted({d.year for d in every} | ({year} if year else set()), reverse=True)
-        docs = [d for d in every if (year is None or d.year == year)
-                and (kind is None or d.kind == kind)]
-        return render_template("register.html", docs=docs, bodies=bodies, year=year,
-                               years=years, all_years=ALL_YEARS, kind=kind,
-                               body_id=body_id, kinds=documents.KINDS)
+        bodies = listing.bodies_seen(s, scope())
+        years = sorted(set(listing.document_years(s, scope(), body_id))
+                       | ({year} if year else set()), reverse=True)
+        window = listing.paged(s, listing.documents_query(
+            scope(), body_id=body_id, year=year, kind=kind, status=status), page, size)
+        return render_template("register.html", docs=window.rows, window=window, bodies=bodies,
+                               year=year, years=years, all_years=ALL_YEARS, kind=kind,
+                               body_id=body_id, kinds=documents.KINDS, status=status,
+                               statuses=STATUSES)
+
+
+# The register's status filter (`?status=`): its values and labels.
+STATUSES = {STATUS_ISSUED: "Đã cấp số", STATUS_DRAFT: "Dự thảo"}
 
 
 def _issue_date(value) -> dt.date:

@@ -4,20 +4,18 @@ records how many households signed. Routes of the `batch` blueprint (see batch.p
 
 from __future__ import annotations
 
-import json
-
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
-from docgen import batch as bulk, store as q
+from docgen import store as q
+from docgen.jobs.handlers import plain
 from docgen.errors import InputError, UserError
 from docgen.store import unit_prefill
 from docgen.store.household_share import household_shares, record_share
-from docgen.vietnamese import fold, format_number, slug
+from docgen.vietnamese import fold, slug
 
 from ..forms import choices
-from ..jobs import Job
 from . import as_id, jobs, log, scope, store, year_param
 from .batch import MIMES, _formats, _year, bp
 
@@ -175,37 +173,17 @@ def record_household_share():
 
 def _start_store(kind: str, papers, fmt: str, title: str, *, target: str, label: str,
                  file_name: str, printed_from: tuple[list[int], int] | None = None):
-    """Queue the job that fills `kind` from inputs made from the store, and show its page."""
-    user, address, database = g.user.username, request.remote_addr or "", store()
-    inputs, warnings = papers.inputs, tuple(papers.warnings)
+    """Queue the job that fills `kind` from inputs made from the store
+    (docgen.jobs.handlers.bulk_inputs), and show its page."""
+    inputs = plain(papers.inputs)
     people = (sum(len(d["households"]) for d in inputs) if kind == "household_list" else 0)
     noun = {"household_list": "danh sách hộ"}.get(kind) or UNIT_PAPERS[kind][0]
-
-    def work(job: Job) -> None:
-        path = job.folder / f"forms.{fmt}"
-        if printed_from is not None:  # the purge of those lists erases this folder too
-            q.mark_job_folder(job.folder, unit_id=printed_from[0][0] if printed_from[0] else 0,
-                              year=printed_from[1], unit_ids=printed_from[0])
-            mark = job.folder / q.households.JOB_MARK
-            mark.write_text(json.dumps({**json.loads(mark.read_text(encoding="utf-8")),
-                                        "what": noun, "people": people}), encoding="utf-8")
-        job.stage = f"Đang điền {noun}"
-
-        def progress(done: int, total: int) -> None:
-            job.progress(done, total, "Đang chuyển sang PDF (LibreOffice)"
-                         if fmt == "pdf" and done == total else f"Đang điền {noun}")
-
-        result = bulk.fill_inputs(kind, inputs, path, fmt=fmt, label=label, progress=progress)
-        job.problems, job.notes = tuple(result.skipped), warnings
-        job.progress(result.written, result.written,
-                     f"Đã tạo {format_number(result.written)} {noun}")
-        with database.session() as s:
-            q.audit(s, user, f"tạo {noun} hàng loạt", target, f"{result.written} văn bản, {fmt}",
-                    address)
-        job.mimetype = MIMES[fmt]
-        job.download_name = file_name
-        job.file = path
-
+    payload = {"kind": kind, "inputs": inputs, "warnings": list(papers.warnings), "fmt": fmt,
+               "label": label, "noun": noun, "people": people, "target": target,
+               "file_name": file_name, "user": g.user.username,
+               "address": request.remote_addr or "",
+               "printed_from": [list(printed_from[0]), printed_from[1]] if printed_from
+               else None}
     back = url_for(".household_lists" if kind == "household_list" else ".unit_papers")
-    job = jobs().start(g.user.id, title, work, back=back)
+    job = jobs().start(g.user.id, title, "bulk_inputs", payload, back=back)
     return redirect(url_for(".job", job_id=job.id))

@@ -13,12 +13,13 @@ from wtforms import SelectField, StringField
 
 from docgen import domain, exchange, rules, store as q
 from docgen.errors import InputError, UserError
-from docgen.store import Assessment, competence
+from docgen.store import Assessment, Unit, competence, listing
 from docgen.vietnamese import format_number
 
 from ..forms import SelectChoice, choices
 from . import (Deletion, as_id, confirm_delete, dry_run, file_label, form_page, log, or_404, row_id,
                save_from_form, scope, store, uploads, visible, year_param)
+from .paging import page_and_size
 
 bp = Blueprint("units", __name__, url_prefix="/don-vi", template_folder="../templates/units")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,36 +71,45 @@ def _bodies(form, bodies) -> None:
     form.body_id.choices = choices((str(b.id), b.name) for b in bodies)
 
 
-def _filters() -> tuple[str, str | None, int | None]:
-    """The units page's search, kind and body (a body outside the user's scope: 404)."""
-    search = request.args.get("q", "").strip()[:100]
-    kind = request.args.get("kind") or None
+def _filters() -> dict:
+    """The units page's search, kind, body and commune (a body outside the user's scope:
+    404; a commune only narrows what the scope shows)."""
     body_id = request.args.get("body", type=row_id)
     if body_id is not None and not scope().body(body_id):
         or_404(None)
-    return search, kind, body_id
+    kind = request.args.get("kind") or None
+    return {"search": request.args.get("q", "").strip()[:100],
+            "kind": kind if domain.unit_kind(kind or "") else None, "body_id": body_id,
+            "commune": request.args.get("commune", "").strip()[:100]}
 
 
-def _listed(s, search: str, kind: str | None, body_id: int | None) -> list:
+def _query(s, wanted: dict):
     """The units the page lists, and its export holds: those matching, within the scope."""
-    return [u for u in q.list_units(s, search=search or None, body_id=body_id, kind=kind)
-            if scope().unit(u)]
+    return listing.units_query(s, scope(), search=wanted["search"] or None, kind=wanted["kind"],
+                               body_id=wanted["body_id"], commune=wanted["commune"] or None)
 
 
 @bp.get("/")
 def index():
     year = year_param()  # the year whose period decides who is competent
-    search, kind, body_id = _filters()
+    wanted = _filters()
+    page, size = page_and_size()
     with store().session(readonly=True) as s:  # render inside: the page reads unit.body
-        bodies = [b for b in q.list_bodies(s) if scope().body(b.id)]
-        units = _listed(s, search, kind, body_id)
+        bodies = listing.bodies_seen(s, scope())
+        window = listing.paged(s, _query(s, wanted), page, size)
+        communes = listing.communes(s) if scope().body_ids is None else sorted(
+            {c for c in s.scalars(_query(s, {**wanted, "commune": "", "search": ""})
+                                  .with_only_columns(Unit.commune).distinct().order_by(None))
+             if c})
         form = ImportForm()
         _bodies(form, bodies)
         on = competence.year_date(year)
-        deciders = competence.deciders_for(s, units, on)
-        recognisers = competence.deciders_for(s, units, on, "an_toan")
-        return render_template("units.html", units=units, bodies=bodies, kinds=domain.UNIT_KINDS,
-                               search=search, kind=kind, body_id=body_id, import_form=form,
+        deciders = competence.deciders_for(s, window.rows, on)
+        recognisers = competence.deciders_for(s, window.rows, on, "an_toan")
+        return render_template("units.html", units=window.rows, window=window, bodies=bodies,
+                               kinds=domain.UNIT_KINDS, search=wanted["search"],
+                               kind=wanted["kind"], body_id=wanted["body_id"],
+                               commune=wanted["commune"], communes=communes, import_form=form,
                                year=year, deciders=deciders, recognisers=recognisers,
                                categories=_category_labels())
 
@@ -197,9 +207,9 @@ def _dependents(s, unit_id: int) -> list[str]:
 @bp.get("/xuat.xlsx")
 def export():
     """The units the units page lists with the same filters: never more than the user sees."""
-    search, kind, body_id = _filters()
+    wanted = _filters()
     with store().session(readonly=True) as s:
-        data = exchange.export_units(s, units=_listed(s, search, kind, body_id))
+        data = exchange.export_units(s, units=list(s.scalars(_query(s, wanted))))
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
                      download_name="danh-sach-don-vi.xlsx")
 
