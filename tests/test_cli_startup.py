@@ -60,6 +60,7 @@ def test_importing_docgen_loads_no_heavy_library():
     pytest.param(["db", "--help"], id="docgen db --help"),
     pytest.param(["dossier", "--help"], id="docgen dossier --help"),
     pytest.param(["register", "--help"], id="docgen register --help"),
+    pytest.param(["worker", "--help"], id="docgen worker --help (entry point in docgen.jobs)"),
     pytest.param(["render", "--help"], id="docgen render --help"),
     pytest.param(["batch", "--help"], id="docgen batch --help"),
 ])
