@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask, render_template, request
-from flask_wtf.csrf import CSRFError, CSRFProtect
+if TYPE_CHECKING:
+    from flask import Flask
 
 MAX_UPLOAD_MB = 10
-
-csrf = CSRFProtect()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The application; `test_config` overrides settings (tests pass INSTANCE_PATH, SEED…)."""
+    # Flask is imported here, not with the package: `docgen --help` loads `webform.cli`.
+    from flask import Flask
+    from flask_wtf.csrf import CSRFProtect
+
     from docgen import settings
     instance = (test_config or {}).get("INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True,
@@ -54,7 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         private_folder(Path(app.instance_path) / work, tighten=True)
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or \
         settings.SECRET_KEY.value() or _instance_secret(Path(app.instance_path))
-    csrf.init_app(app)
+    CSRFProtect(app)
     from docgen.privacy import MaskingFilter
     app.logger.addFilter(MaskingFilter())  # an error logged with a row's values: numbers masked
 
@@ -146,6 +148,7 @@ def _instance_secret(folder: Path) -> str:
     once all read the same secret and none reads a half-written one; an empty file (left by
     a kill during the first start of an older version: no cookie was ever signed with it)
     is replaced."""
+    import secrets  # loads OpenSSL: here, not when `docgen --help` lists `serve`
     path = folder / "secret_key"
     for _ in range(3):
         with contextlib.suppress(FileNotFoundError):
@@ -168,6 +171,9 @@ def _instance_secret(folder: Path) -> str:
 
 
 def _error_pages(app: Flask) -> None:
+    from flask import render_template, request
+    from flask_wtf.csrf import CSRFError
+
     def page(status: int, title: str, message: str):
         return render_template("error.html", title=title, message=message), status
 
