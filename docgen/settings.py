@@ -65,10 +65,13 @@ BROKER = Setting(
 JOB_STALE = Setting(
     "DOCGEN_JOB_STALE", "30",
     "seconds without a heartbeat after which a running job's worker counts as dead")
+JOB_WAIT = Setting(
+    "DOCGEN_JOB_WAIT", "120",
+    "seconds a page waits for a worker to make a document's PDF or preview before answering 503")
 
 SETTINGS: tuple[Setting, ...] = (INSTANCE, DATABASE_URL, SECRET_KEY, POLICY, SCORING, RULES,
                                  SOFFICE, ADMIN_PASSWORD, KEY_PASSWORD, PROXIES, BROKER,
-                                 JOB_STALE)
+                                 JOB_STALE, JOB_WAIT)
 
 
 def _source_checkout() -> Path | None:

@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         PROXIES=settings.PROXIES.value() or "0",
         JOB_WORKERS=1,  # worker threads started here with the first job; 0: other processes
         JOB_STALE=None,  # seconds without a heartbeat before a job's worker counts as dead
+        JOB_WAIT=None,  # seconds a page waits for a PDF or preview job; None: DOCGEN_JOB_WAIT
         BROKER=None,  # None: DOCGEN_BROKER, else the SQLite queue in the instance folder
     )
     if test_config:
@@ -202,6 +203,10 @@ def _error_pages(app: Flask) -> None:
     @app.errorhandler(405)
     def not_allowed(exc):
         return page(405, "Thao tác không hợp lệ", "Trang này không nhận thao tác vừa gửi.")
+
+    from docgen.jobs import NoWorker
+    from .views.previews import no_worker
+    app.register_error_handler(NoWorker, no_worker)  # no worker made a PDF or preview in time
 
     @app.errorhandler(500)
     def server_error(exc):

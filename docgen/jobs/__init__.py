@@ -16,17 +16,17 @@ from typing import TYPE_CHECKING
 # shipped kinds): `docgen --help` lists `docgen worker` without loading SQLAlchemy or Huey.
 _HOMES = {**dict.fromkeys(("DONE", "FAILED", "KEEP_SECONDS", "RUNNING", "WAITING",
                            "WORKER_DIED", "Board", "JobView"), "board"),
-          **dict.fromkeys(("Queue", "make_huey"), "queue"),
+          **dict.fromkeys(("NoWorker", "Queue", "make_huey"), "queue"),
           **dict.fromkeys(("DISK_FULL_MESSAGE", "HANDLERS", "UNEXPECTED", "Work", "handler"),
                           "runner")}
 
 if TYPE_CHECKING:
     from .board import DONE, FAILED, KEEP_SECONDS, RUNNING, WAITING, WORKER_DIED, Board, JobView
-    from .queue import Queue, make_huey
+    from .queue import NoWorker, Queue, make_huey
     from .runner import DISK_FULL_MESSAGE, HANDLERS, UNEXPECTED, Work, handler
 
 __all__ = ["DONE", "FAILED", "KEEP_SECONDS", "RUNNING", "WAITING", "WORKER_DIED", "Board",
-           "JobView", "Queue", "make_huey", "DISK_FULL_MESSAGE", "HANDLERS", "UNEXPECTED",
+           "JobView", "NoWorker", "Queue", "make_huey", "DISK_FULL_MESSAGE", "HANDLERS", "UNEXPECTED",
            "Work", "handler"]
 
 

@@ -129,3 +129,6 @@ def _audit(work: Work, action: str, detail: str) -> None:
     p = work.input
     with work.board.store.session() as s:
         q.audit(s, p.get("user", ""), action, p.get("target", ""), detail, p.get("address", ""))
+
+
+from . import preview as _preview  # noqa: E402,F401  registers document_pdf, preview_pages

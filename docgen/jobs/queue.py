@@ -20,13 +20,28 @@ import time
 import traceback
 from pathlib import Path
 
+from sqlalchemy import delete
+
 from .. import settings
-from .board import KEEP_SECONDS, Board, JobView
+from ..errors import UserError
+from ..store.models import JobChunk, JobRow
+from .board import DONE, FAILED, KEEP_SECONDS, RUNNING, WAITING, Board, JobView
 from .folders import WorkFolders
 from . import runner
 
 QUEUE_NAME = "docgen"
 STALE_SECONDS = 30.0
+WAIT_SECONDS = 120.0  # how long a request waits for a job it runs (DOCGEN_JOB_WAIT)
+URGENT = 10  # the queue priority of a job a request waits for: ahead of batches
+NO_WORKER = ("Chưa có máy xử lý nào nhận việc tạo PDF/xem trước; hãy thử lại sau hoặc báo "
+             "quản trị.")
+
+
+class NoWorker(UserError):
+    """No worker took (or finished) a job a request waited for within its time."""
+
+    def __init__(self, message: str = NO_WORKER):
+        super().__init__(message)
 
 
 def make_huey(instance_path: str | os.PathLike, broker: str | None = None):
@@ -90,9 +105,62 @@ class Queue:
         except OSError:
             return False
 
-    def enqueue(self, job_id: str) -> None:
-        self._task(job_id)
+    def enqueue(self, job_id: str, priority: int | None = None) -> None:
+        if priority is not None and self.huey.storage.priority:  # Redis: first in, first out
+            self._task(job_id, priority=priority)
+        else:
+            self._task(job_id)
         self._wake.set()
+
+    def run_and_wait(self, owner: int, kind: str, payload: dict, *,
+                     timeout: float | None = None, title: str = "") -> bytes:
+        """Run a short job for a request and return its output bytes. A process with
+        workers of its own runs it in the calling thread (no wait behind batches); otherwise
+        it is queued ahead of batches for `docgen worker` and its row polled. UserError with
+        the job's message when it failed; NoWorker when no worker ended it in `timeout`
+        seconds (DOCGEN_JOB_WAIT, 120) — a job still waiting then is withdrawn."""
+        if timeout is None:
+            timeout = float(settings.JOB_WAIT.value() or WAIT_SECONDS)
+        job_id = self.board.create(owner, title or kind, kind, payload)
+        try:
+            if self.autostart:
+                self._run(job_id)
+            else:
+                self.enqueue(job_id, priority=URGENT)
+                self._wait(job_id, timeout)
+            row = self.board.row(job_id)
+            if row is None or row.state != DONE:
+                raise UserError(row.message if row is not None and row.message
+                                else runner.UNEXPECTED)
+            return b"".join(self.board.output(job_id))
+        finally:
+            self._withdraw(job_id)
+
+    def _wait(self, job_id: str, timeout: float) -> None:
+        """Poll the job's row (short, growing pauses) until it ends; NoWorker at `timeout`."""
+        deadline = time.monotonic() + timeout
+        pause = 0.02
+        while True:
+            row = self.board.row(job_id)
+            if row is None or row.state in (DONE, FAILED):
+                return
+            if time.monotonic() >= deadline:
+                if row.state == RUNNING:
+                    raise NoWorker(f"Máy xử lý chưa tạo xong PDF/xem trước sau {timeout:g} "
+                                   "giây; hãy thử lại sau hoặc báo quản trị.")
+                raise NoWorker()
+            self.recover(every=self.heartbeat)  # a worker that died: the job is run again
+            time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+            pause = min(pause * 1.5, 0.25)
+
+    def _withdraw(self, job_id: str) -> None:
+        """Delete a request's job once answered: its output was read, or nobody waits for
+        it any more (a running one is left to end; the sweep takes it)."""
+        with self.board.store.session() as s:  # one statement: a worker's claim races it
+            gone = s.execute(delete(JobRow).where(JobRow.id == job_id,
+                                                  JobRow.state.in_((WAITING, DONE, FAILED))))
+            if gone.rowcount:
+                s.execute(delete(JobChunk).where(JobChunk.job_id == job_id))
 
     def get(self, job_id: str, owner: int) -> JobView | None:
         """The job if it exists and is `owner`'s (jobs of dead workers are taken care of

@@ -10,11 +10,13 @@ from flask_wtf import FlaskForm
 
 from docgen import documents, store as q
 from docgen.errors import UserError
+from docgen.jobs import NoWorker
 from docgen.store import own_templates as own
 
 from . import file_label, latest_year, log, or_404, row_id, store
 from .auth import district_only
-from .register import DOCX, _pdf_available, _previews
+from .previews import available as _pdf_available, previews as _previews
+from .register import DOCX
 
 bp = Blueprint("own_templates", __name__, url_prefix="/mau-rieng",
                template_folder="../templates/own_templates")
@@ -122,6 +124,8 @@ def show(version_id: int):
 def page_image(version_id: int, page: int):
     try:
         pages = _previews(_preview_docx(version_id)[0])
+    except NoWorker:
+        raise  # the 503 page, not a missing image
     except UserError:
         pages = []
     if not 1 <= page <= len(pages):

@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from docgen import documents, exchange, render_document, store as q
 from docgen.dossier import issue_findings
 from docgen.errors import UserError
+from docgen.jobs import NoWorker
 from docgen.privacy import personal_detail
 from docgen.store import signatures
 from docgen.schema import parse_date
@@ -21,8 +22,8 @@ from docgen.store import STATUS_DRAFT, STATUS_ISSUED, listing
 
 from . import (ALL_YEARS, Deletion, confirm_delete, dry_run, log, or_404, row_id, scope, store,
                visible, year_param)
+from . import previews
 from .paging import page_and_size
-from .uploads import DiskFull, is_disk_full, write_atomic
 from .units import XLSX
 
 bp = Blueprint("register", __name__, url_prefix="/so-van-ban",
@@ -143,8 +144,10 @@ def download(doc_id: int):
 @bp.get("/<int:doc_id>/tai-ve.pdf")
 def download_pdf(doc_id: int):
     data, (_, name), personal, signed = _files(doc_id)
-    try:
-        pdf = signed or _pdf(data)  # a signed document: byte for byte as signed
+    try:  # a signed document: byte for byte as signed; else made by a job
+        pdf = signed or previews.document_pdf(doc_id)
+    except NoWorker:
+        raise  # the 503 page (webform.views.previews.no_worker)
     except UserError as exc:
         flash(exc.message + " Bạn vẫn tải được bản DOCX.", "error")
         return redirect(url_for(".show", doc_id=doc_id))
@@ -159,6 +162,8 @@ def preview(doc_id: int, page: int):
     data, (name, _), personal, signed = _files(doc_id)
     try:
         pages = _previews(signed or data, pdf=signed is not None)
+    except NoWorker:
+        raise  # the 503 page, not a missing image
     except UserError:
         pages = []
     if not 1 <= page <= len(pages):
@@ -168,38 +173,8 @@ def preview(doc_id: int, page: int):
     return send_file(pages[page - 1], mimetype="image/png", max_age=3600)
 
 
-def _previews(docx: bytes, count: int = 2, *, pdf: bool = False) -> list[Path]:
-    """PNG images of the first pages (pdftoppm), cached per content in the instance folder;
-    UserError when LibreOffice or poppler is missing or fails. `pdf`: `docx` is a PDF
-    already (a signed document's, stamps included)."""
-    digest = hashlib.sha256(docx).hexdigest()[:24]
-    folder = Path(current_app.instance_path) / "previews"
-    done = folder / f"{digest}.done"
-    if not done.exists():
-        from docgen import pdf as pdfmod
-        pages = pdfmod.preview_pngs(docx if pdf else _pdf(docx), pages=count, dpi=60)
-        # Each image through a temporary name, the marker last: a full disk leaves no
-        # truncated image and no marker, and says so on the page instead of a 500.
-        try:
-            folder.mkdir(exist_ok=True)
-            for i, png in enumerate(pages, 1):
-                write_atomic(folder / f"{digest}-{i}.png", png, "ảnh xem trước")
-            write_atomic(done, str(len(pages)).encode(), "ảnh xem trước")
-        except OSError as exc:
-            if is_disk_full(exc):
-                raise DiskFull("ảnh xem trước") from None
-            raise
-    return [folder / f"{digest}-{i}.png" for i in range(1, int(done.read_text()) + 1)]
-
-
-def _pdf(docx: bytes) -> bytes:
-    from docgen.pdf import to_pdf
-    return to_pdf(docx)
-
-
-def _pdf_available() -> bool:
-    from docgen import pdf as pdfmod
-    return pdfmod.available()
+_previews = previews.previews
+_pdf_available = previews.available
 
 
 @bp.post("/<int:doc_id>/cap-so")
