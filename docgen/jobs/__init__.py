@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from .runner import DISK_FULL_MESSAGE, HANDLERS, UNEXPECTED, Work, handler
 
 __all__ = ["DONE", "FAILED", "KEEP_SECONDS", "RUNNING", "WAITING", "WORKER_DIED", "Board",
-           "JobView", "NoWorker", "Queue", "make_huey", "DISK_FULL_MESSAGE", "HANDLERS", "UNEXPECTED",
-           "Work", "handler"]
+           "JobView", "NoWorker", "Queue", "make_huey", "DISK_FULL_MESSAGE", "HANDLERS",
+           "UNEXPECTED", "Work", "handler"]
 
 
 def __getattr__(name: str):

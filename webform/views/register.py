@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-from pathlib import Path
 
-from flask import (Blueprint, current_app, flash, g, redirect, render_template, request, send_file,
+from flask import (Blueprint, flash, g, redirect, render_template, request, send_file,
                    url_for)
 from flask_wtf import FlaskForm
 
