@@ -137,3 +137,20 @@ def test_the_certificates_page_lists_one_years_decisions(client, db):
     none = page(client, "/giay-cong-nhan/?year=2023")
     assert "Năm 2023 chưa có quyết định công nhận" in none
     assert "Năm «abc» không hợp lệ" in page(client, "/giay-cong-nhan/?year=abc", 400)
+
+
+def test_a_year_of_many_decisions_is_listed_a_body_at_a_time(client, db):
+    with db.session() as s:
+        bodies = [b.id for b in q.list_bodies(s)][:2]
+        s.execute(insert(models.Document), [dict(
+            body_id=bodies[n % 2], kind="safe_decision", year=2024, number=n,
+            symbol=f"{n}/QĐ-CN", issued_on=dt.date(2024, 12, 1), summary="Về việc công nhận",
+            created_at=dt.datetime(2024, 12, 1), status="issued", input_json="{}", docx=b"")
+            for n in range(1, batch_choices.DECISIONS_AT_ONCE + 2)])
+    html = page(client, "/giay-cong-nhan/")
+    assert selected(html, "decision-body-select") == str(bodies[0])
+    assert "" not in [v for v, _ in options(html, "decision-body-select")]
+    assert len(options(html, "document_id")) == (batch_choices.DECISIONS_AT_ONCE + 1) // 2
+    other = page(client, f"/giay-cong-nhan/?year=2024&body={bodies[1]}")
+    assert len(options(other, "document_id")) == (batch_choices.DECISIONS_AT_ONCE + 2) // 2
+    assert all(t.startswith("Quyết định số ") for _, t in options(other, "document_id"))

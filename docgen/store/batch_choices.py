@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from ..vietnamese import fold
 from .listing import _where, body_scope, unit_scope, units_query
@@ -70,13 +70,29 @@ def issued_decision_years(session: Session, scope: Scope | None) -> list[int]:
     return sorted(session.scalars(query), reverse=True)
 
 
+DECISIONS_AT_ONCE = 200  # up to this many decisions a year, the certificates page lists them all
+
+
 def issued_decisions(session: Session, scope: Scope | None, year: int | None
-                     ) -> list[tuple[str, str]]:
-    """(id, label) of the issued recognition decisions of `year` (every year: None) of the
-    bodies `scope` sees, newest first; each with its body in the same query."""
-    query = _where(select(Document).options(joinedload(Document.body)).where(
+                     ) -> list[tuple[int, str, str, str]]:
+    """(body id, body name, document id, label) of the issued recognition decisions of `year` (every
+    year: None) of the bodies `scope` sees, newest first: columns of one join."""
+    query = _where(select(Body.id, Document.id, Document.symbol, Body.name)
+                   .join(Body, Body.id == Document.body_id).where(
         Document.kind == "safe_decision", Document.status == STATUS_ISSUED).order_by(
         Document.year.desc(), Document.number.desc().nulls_first(), Document.id.desc()),
         body_scope(scope), Document.year == year if year is not None else None)
-    return [(str(d.id), f"Quyết định số {d.symbol} — {d.body.name}")
-            for d in session.scalars(query)]
+    return [(body, name, str(i), f"Quyết định số {symbol} — {name}")
+            for body, i, symbol, name in session.execute(query)]
+
+
+def decision_bodies(decisions: list[tuple[int, str, str, str]], asked: int | None
+                    ) -> tuple[list[tuple[int, str, str, str]], int | None, bool]:
+    """Of `issued_decisions`: those the page lists (of body `asked` when given, of the
+    first body when there are more than DECISIONS_AT_ONCE), that body, and whether every
+    body's may be listed at once."""
+    every = len(decisions) <= DECISIONS_AT_ONCE
+    bodies = {d[0] for d in decisions}
+    if asked not in bodies:
+        asked = None if every or not bodies else min(bodies)
+    return [d for d in decisions if asked is None or d[0] == asked], asked, every

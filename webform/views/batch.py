@@ -327,7 +327,8 @@ def make_sheets():
 @bp.get("/giay-cong-nhan/")
 def certificates():
     """The issued recognition decisions of one year (`?year=`; the year of `?document=`,
-    else the latest year with one) of the bodies the user may see, newest first."""
+    else the latest year with one) of the bodies the user may see, newest first; of one
+    body (`?body=`, the document's; the first when a year has too many to list)."""
     form = CertificateForm()
     asked = request.args.get("document", type=row_id)
     with store().session(readonly=True) as s:
@@ -335,11 +336,15 @@ def certificates():
         doc = q.get_document(s, asked) if asked else None
         doc = doc if doc is not None and scope().body(doc.body_id) else None
         year = year_param(default=lambda: doc.year if doc else (years[0] if years else None))
-        decisions = batch_choices.issued_decisions(s, scope(), year) if year in years else []
+        found = batch_choices.issued_decisions(s, scope(), year) if year in years else []
+    bodies = sorted({(body, name) for body, name, _, _ in found})
+    wanted = doc.body_id if doc else request.args.get("body", type=row_id)
+    shown, body_id, every = batch_choices.decision_bodies(found, wanted)
+    decisions = [(i, label) for _, _, i, label in shown]
     form.document_id.choices = choices(decisions)
     form.document_id.data = str(asked) if asked else form.document_id.data
     return render_template("certificates.html", form=form, decisions=decisions, years=years,
-                           year=year)
+                           year=year, bodies=bodies, body_id=body_id, every=every)
 
 
 @bp.post("/giay-cong-nhan/")
