@@ -13,7 +13,10 @@ from docgen import store as q
 from docgen.store import batch_choices, models
 from docgen.vietnamese import fold
 
-from test_pages import build, clerk, page, world  # noqa: F401  (fixtures)
+import test_pages
+from test_pages import build, page
+
+world, clerk = test_pages.world, test_pages.clerk  # the fixtures of test_pages, shared
 
 
 def options(html: str, select_id: str) -> list[tuple[str, str]]:
