@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from . import documents, render as _render, schema
-
 __all__ = ["render_document", "prepare"]
 
 
 def prepare(kind: str, data: dict[str, Any]):
     """Validate `data` for `kind`; returns (kind record, parsed input) or raises InputError."""
+    from . import documents, schema  # imported on use: `import docgen.cli` stays light
     record = documents.get(kind)
     return record, schema.parse(record.input, data)
 
@@ -27,7 +26,9 @@ def render_document(kind: str, data: dict[str, Any], *,
     if parsed is None:
         record, parsed = prepare(kind, data)
     else:
+        from . import documents
         record = documents.get(kind)
         if not isinstance(parsed, record.input):
             raise TypeError(f"parsed must be a {record.input.__name__}, the input of {kind!r}")
-    return _render.render(template or record.template, record.context(parsed))
+    from .render import render  # docxtpl and Jinja: on the first render, not on `import docgen`
+    return render(template or record.template, record.context(parsed))

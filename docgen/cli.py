@@ -3,18 +3,18 @@
 
 from __future__ import annotations
 
-import importlib.metadata
+import functools
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from . import documents, render_document
 from .errors import InputError, UserError
-from .output import write_atomic
-from .schema import describe
 
+if TYPE_CHECKING:
+    import importlib.metadata
 
 PLUGINS = "docgen.commands"  # entry point group of commands other packages add (`serve`)
 
@@ -49,7 +49,11 @@ class Group(click.Group):
             sys.exit(130)
 
 
+@functools.cache
 def _plugins() -> dict[str, importlib.metadata.EntryPoint]:
+    # Read once, and only to list the commands or run a plugin's: it scans every installed
+    # package's metadata (about 30 ms), which `docgen kinds` and the like need not pay.
+    import importlib.metadata
     return {ep.name: ep for ep in importlib.metadata.entry_points(group=PLUGINS)}
 
 
@@ -87,6 +91,8 @@ def _register_signing() -> None:
 @main.command()
 def kinds() -> None:
     """Liệt kê các loại văn bản và dữ liệu đầu vào của chúng."""
+    from . import documents
+    from .schema import describe
     for kind in documents.KINDS.values():
         abbr = f", ký hiệu {kind.abbreviation}" if kind.abbreviation else ""
         click.echo(f"{kind.name}: {kind.label}{abbr} (mẫu {kind.template})")
@@ -127,6 +133,8 @@ def load_json(path: Path) -> dict:
 @click.option("--pdf", is_flag=True, help="Xuất PDF (cần LibreOffice).")
 def render(kind: str, data: Path, output: Path, template: Path | None, pdf: bool) -> None:
     """Tạo một văn bản loại KIND từ tệp dữ liệu JSON."""
+    from . import documents, render_document
+    from .output import write_atomic
     documents.get(kind)
     if template is not None:
         from . import nd30
@@ -175,7 +183,7 @@ def check(file: Path) -> None:
 def batch(kind: str, data: Path, output: Path, strict: bool, defaults: Path | None) -> None:
     """Điền hàng loạt mẫu KIND, mỗi dòng của danh sách Excel (.xlsx) hoặc CSV một mẫu."""
     from . import batch as batch_core
-    from . import importers
+    from . import documents, importers
 
     if kind not in importers.batch_kinds():
         documents.get(kind)

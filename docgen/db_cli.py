@@ -1,25 +1,26 @@
-"""`docgen db upgrade | current | check`: the database's schema version, for administrators."""
+"""`docgen db upgrade | current | check`: the database's schema version, for administrators.
+
+The store (SQLAlchemy, Alembic) is imported when a command runs, not when `docgen` starts."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from . import settings
-from .errors import UserError
-from .store import Store, migrate, startup
-from .store.engine import DB_FILE
+if TYPE_CHECKING:
+    from .store import Store
 
 
 def _open(*, create: bool = False) -> Store:
     """The service's database; without `create`, UserError when its SQLite file is missing
     (a mistyped DOCGEN_INSTANCE must not leave an empty database behind)."""
-    url = settings.database_url()
-    if url is None and not create:
-        path = settings.instance_path() / DB_FILE
-        if not path.is_file():
-            raise UserError(f"Chưa có cơ sở dữ liệu «{path}» (sai DOCGEN_INSTANCE? docgen "
-                            "serve hoặc docgen db upgrade tạo mới)")
-    return Store(url, instance_path=settings.instance_path())
+    from . import settings
+    from .store import Store
+    from .store.configured import existing_store
+    if not create:
+        return existing_store()
+    return Store(settings.database_url(), instance_path=settings.instance_path())
 
 
 @click.group()
@@ -30,6 +31,7 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Nâng cấp cơ sở dữ liệu lên phiên bản lược đồ của chương trình (sao lưu trước!)."""
+    from .store import migrate, startup
     store = _open(create=True)
     try:
         startup.check_integrity(store.engine)
@@ -54,6 +56,7 @@ def upgrade() -> None:
 @db.command()
 def current() -> None:
     """In phiên bản lược đồ của cơ sở dữ liệu và phiên bản của chương trình."""
+    from .store import migrate
     store = _open()
     try:
         found = migrate.state(store.engine)
@@ -78,6 +81,7 @@ def current() -> None:
 @db.command()
 def check() -> None:
     """Kiểm tra tệp cơ sở dữ liệu còn nguyên vẹn và lược đồ khớp chương trình; lỗi: mã 2."""
+    from .store import migrate, startup
     store = _open()
     try:
         startup.check_integrity(store.engine)

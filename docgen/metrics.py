@@ -8,7 +8,6 @@ Regenerate them with ``python -m docgen.metrics --regenerate``.
 
 from __future__ import annotations
 
-import argparse
 import unicodedata
 from functools import lru_cache
 
@@ -172,6 +171,7 @@ def _literal(char: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: `--regenerate [--font-dir DIR]` prints the width table to paste above."""
+    import argparse  # only when the tables are regenerated, not when docgen starts
     parser = argparse.ArgumentParser(prog="python -m docgen.metrics", description=__doc__)
     parser.add_argument("--regenerate", action="store_true",
                         help="print the width table extracted from the Liberation Serif fonts")

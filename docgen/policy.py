@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import math
 import os
-import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import domain
-from .errors import UserError
+from . import domain, tomlfile
 from .settings import POLICY
 from .shipped import data_file
 
@@ -77,57 +74,25 @@ def _number(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-_cache: dict[tuple[str, int, int], Policy] = {}
-
-
 def load_policy(path: str | os.PathLike | None = None) -> Policy:
     """The policy in `path`; None reads `DOCGEN_POLICY`, else the shipped example.
 
     Raises UserError naming the file and the key for a broken or inconsistent file.
     """
-    if path is None:
-        path = POLICY.value() or SHIPPED
-    path = Path(path)
-    try:
-        stat = path.stat()
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-        if key in _cache:
-            return _cache[key]
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"Không đọc được tệp chính sách xếp loại «{path}»: "
-                        f"{exc.strerror or exc}") from None
-    policy = parse_policy(raw, path)
-    _cache[key] = policy
-    return policy
+    return tomlfile.load(POLICY.value() or SHIPPED if path is None else path,
+                         "chính sách xếp loại", parse_policy)
 
 
 def parse_policy(raw: bytes | str, path: str | os.PathLike = "<chính sách>") -> Policy:
     """A Policy from TOML text; UserError naming `path` and the key when it is wrong."""
     path = Path(path)
     where = f"Tệp chính sách xếp loại «{path}»"
-    try:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        data = tomllib.loads(text)
-    except UnicodeDecodeError:
-        raise UserError(f"{where} không phải văn bản UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
-        at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        spot = f" ở dòng {at[1]}, cột {at[2]}" if at else ""
-        raise UserError(f"{where} sai cú pháp TOML{spot} ({exc})") from None
+    data = tomlfile.parse(raw, where)
 
-    def fail(key: str, message: str):
-        raise UserError(f"{where}, khóa «{key}»: {message}")
-
-    for key in data:
-        if key not in _TOP_KEYS:
-            fail(key, "không phải khóa hợp lệ; các khóa hợp lệ: " + ", ".join(sorted(_TOP_KEYS)))
-    for key in ("name", "warning"):
-        if not isinstance(data.get(key, ""), str):
-            fail(key, "phải là chuỗi văn bản")
-    entries = data.get("class")
-    if not isinstance(entries, list) or not entries:
-        fail("class", "cần ít nhất một mục [[class]]")
+    fail = tomlfile.failing(where)
+    tomlfile.check_keys(data, _TOP_KEYS, fail)
+    tomlfile.texts(data, ("name", "warning"), fail)
+    entries = tomlfile.entries(data, "class", fail)
     rules: list[Rule] = []
     seen: set[str] = set()
     codes = ", ".join(c.code for c in domain.UNIT_CLASSES)
@@ -135,10 +100,7 @@ def parse_policy(raw: bytes | str, path: str | os.PathLike = "<chính sách>") -
         at = f"class[{i}]"
         if not isinstance(entry, dict):
             fail(at, "phải là một bảng [[class]]")
-        for key in entry:
-            if key not in _RULE_KEYS:
-                fail(f"{at}.{key}", "không phải khóa hợp lệ; các khóa hợp lệ: "
-                     + ", ".join(sorted(_RULE_KEYS)))
+        tomlfile.check_keys(entry, _RULE_KEYS, fail, at)
         code = entry.get("code")
         grade = domain.unit_class(code) if isinstance(code, str) else None
         if grade is None or grade.code != code:

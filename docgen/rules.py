@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import domain
+from . import domain, tomlfile
 from .errors import UserError
 from .settings import RULES
 from .shipped import data_file
@@ -215,21 +213,10 @@ def may_decide(rule: Competence | None, body_level: str, body_abbreviation: str)
 
 # --- loading -----------------------------------------------------------------------------
 
-_cache: dict[tuple[str, int, int], Rules] = {}
-
-
 def load_rules(path: str | os.PathLike | None = None) -> Rules:
     """The rules in `path`; None reads `DOCGEN_RULES`, else the shipped file. UserError
     naming the file and the entry for a broken file."""
-    path = Path(path or RULES.value() or SHIPPED)
-    try:
-        stat = path.stat()
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-        if key not in _cache:
-            _cache[key] = parse_rules(path.read_bytes(), path)
-        return _cache[key]
-    except OSError as exc:
-        raise UserError(f"Không đọc được tệp quy tắc «{path}»: {exc.strerror or exc}") from None
+    return tomlfile.load(path or RULES.value() or SHIPPED, "quy tắc", parse_rules)
 
 
 class _Reader:
@@ -240,10 +227,7 @@ class _Reader:
         if not isinstance(entry, dict):
             self.fail("", "phải là một bảng")
         self.entry = entry
-        for key in entry:
-            if key not in allowed:
-                self.fail(key, "không phải khóa hợp lệ; các khóa hợp lệ: "
-                          + ", ".join(sorted(allowed)))
+        tomlfile.check_keys(entry, allowed, self.fail)
 
     def fail(self, key: str, message: str):
         raise UserError(f"{self.spot}{f', khóa «{key}»' if key else ''}: {message}")
@@ -288,34 +272,18 @@ class _Reader:
         return value
 
 
-def _entries(data: dict, table: str, where: str) -> list:
-    value = data.get(table, [])
-    if not isinstance(value, list) or not value:
-        raise UserError(f"{where}: cần ít nhất một mục [[{table}]]")
-    return value
-
-
 def parse_rules(raw: bytes | str, path: str | os.PathLike = "<quy tắc>") -> Rules:
     """Rules from TOML text; UserError naming `path`, the entry and the key when wrong."""
     path = Path(path)
     where = f"Tệp quy tắc «{path}»"
-    try:
-        data = tomllib.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-    except UnicodeDecodeError:
-        raise UserError(f"{where} không phải văn bản UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
-        at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        raise UserError(f"{where} sai cú pháp TOML{f' ở dòng {at[1]}, cột {at[2]}' if at else ''}"
-                        f" ({exc})") from None
-    tables = {"name", "period", "category", "exclusion", "competence", "deadline"}
-    for key in data:
-        if key not in tables:
-            raise UserError(f"{where}, khóa «{key}» không hợp lệ; các khóa hợp lệ: "
-                            + ", ".join(sorted(tables)))
+    data = tomlfile.parse(raw, where)
+    fail = tomlfile.failing(where)
+    tomlfile.check_keys(data, {"name", "period", "category", "exclusion", "competence",
+                               "deadline"}, fail)
     kinds, tiers, matters = sorted(_KINDS), list(TIERS), list(MATTERS)
 
     periods = []
-    for i, entry in enumerate(_entries(data, "period", where)):
+    for i, entry in enumerate(tomlfile.entries(data, "period", fail)):
         r = _Reader(where, "period", i, entry, {"code", "name", "start", "end", "source"})
         periods.append(Period(r.text("code"), r.text("name"), r.date("start", dt.date.min),
                               r.date("end", dt.date.max), r.text("source", required=False)))
@@ -344,7 +312,7 @@ def parse_rules(raw: bytes | str, path: str | os.PathLike = "<quy tắc>") -> Ru
     competences = []
     allowed = {"periods", "matters", "kind", "kinds", "category", "managed_by", "decider",
                "organ", "source", "confirmed"}
-    for i, entry in enumerate(_entries(data, "competence", where)):
+    for i, entry in enumerate(tomlfile.entries(data, "competence", fail)):
         r = _Reader(where, "competence", i, entry, allowed)
         competences.append(Competence(
             r.texts("periods", period_codes, required=True),
@@ -358,7 +326,7 @@ def parse_rules(raw: bytes | str, path: str | os.PathLike = "<quy tắc>") -> Ru
     deadlines = []
     allowed = {"document", "kinds", "years", "periods", "month", "day", "label", "source",
                "confirmed"}
-    for i, entry in enumerate(_entries(data, "deadline", where)):
+    for i, entry in enumerate(tomlfile.entries(data, "deadline", fail)):
         r = _Reader(where, "deadline", i, entry, allowed)
         years = entry.get("years", []) if isinstance(entry, dict) else []
         if not isinstance(years, list) or not all(isinstance(y, int) for y in years):
@@ -372,8 +340,7 @@ def parse_rules(raw: bytes | str, path: str | os.PathLike = "<quy tắc>") -> Ru
                                   r.text("label"), r.text("source"),
                                   r.texts("kinds", kinds), tuple(years),
                                   r.texts("periods", period_codes), r.flag("confirmed")))
+    tomlfile.texts(data, ("name",), fail)
     name = data.get("name", "")
-    if not isinstance(name, str):
-        raise UserError(f"{where}, khóa «name»: phải là chuỗi văn bản")
     return Rules(path, name, tuple(periods), tuple(categories), tuple(exclusions),
                  tuple(competences), tuple(deadlines))

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import math
 import os
-import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import domain
-from .errors import UserError
+from . import domain, tomlfile
 from .settings import SCORING
 from .shipped import data_file
 
@@ -68,63 +65,33 @@ class Scoring:
         return self.sheets[kind]
 
 
-_cache: dict[tuple[str, int, int], Scoring] = {}
-
-
 def load_scoring(path: str | os.PathLike | None = None) -> Scoring:
     """The criteria in `path`; None reads `DOCGEN_SCORING`, else the shipped example.
 
     Raises UserError naming the file, the entry and the key of a broken file.
     """
-    path = Path(path or SCORING.value() or SHIPPED)
-    try:
-        stat = path.stat()
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-        if key in _cache:
-            return _cache[key]
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"Không đọc được tệp tiêu chí chấm điểm «{path}»: "
-                        f"{exc.strerror or exc}") from None
-    scoring = parse_scoring(raw, path)
-    _cache[key] = scoring
-    return scoring
+    return tomlfile.load(path or SCORING.value() or SHIPPED, "tiêu chí chấm điểm",
+                         parse_scoring)
 
 
 def parse_scoring(raw: bytes | str, path: str | os.PathLike = "<tiêu chí chấm điểm>") -> Scoring:
     """A Scoring from TOML text; UserError naming `path`, the entry and the key."""
     path = Path(path)
     where = f"Tệp tiêu chí chấm điểm «{path}»"
-    try:
-        data = tomllib.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-    except UnicodeDecodeError:
-        raise UserError(f"{where} không phải văn bản UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
-        at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        spot = f" ở dòng {at[1]}, cột {at[2]}" if at else ""
-        raise UserError(f"{where} sai cú pháp TOML{spot} ({exc})") from None
+    data = tomlfile.parse(raw, where)
 
-    def fail(key: str, message: str):
-        raise UserError(f"{where}, khóa «{key}»: {message}")
+    fail = tomlfile.failing(where)
 
     def keys(table, allowed: set[str], at: str) -> None:
         if not isinstance(table, dict):
             fail(at, "phải là một bảng [[…]]")
-        for key in table:
-            if key not in allowed:
-                fail(f"{at}.{key}" if at else key, "không phải khóa hợp lệ; các khóa hợp lệ: "
-                     + ", ".join(sorted(allowed)))
+        tomlfile.check_keys(table, allowed, fail, at)
 
     def entries(table: dict, key: str, at: str) -> list:
-        found = table.get(key)
-        if not isinstance(found, list) or not found:
-            fail(f"{at}.{key}" if at else key, f"cần ít nhất một mục [[{key}]]")
-        return found
+        return tomlfile.entries(table, key, fail, at)
 
     keys(data, _TOP_KEYS, "")
-    for key in ("name", "warning"):
-        if not isinstance(data.get(key, ""), str):
-            fail(key, "phải là chuỗi văn bản")
+    tomlfile.texts(data, ("name", "warning"), fail)
     codes = ", ".join(k.code for k in domain.UNIT_KINDS)
     sheets: dict[str, Sheet] = {}
     for s, raw_sheet in enumerate(entries(data, "sheet", ""), 1):

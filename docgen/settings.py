@@ -53,6 +53,12 @@ KEY_PASSWORD = Setting(
     "password of the PKCS#12 key file, or PIN of the PKCS#11 token, for `docgen sign` "
     "(never stored)")
 
+PROXIES = Setting(
+    "DOCGEN_PROXIES", "0",
+    "number of reverse proxies in front of `docgen serve` whose X-Forwarded-For, "
+    "-Proto and -Host headers are trusted (the client's address in sign-in limits and "
+    "the audit trail)")
+
 BROKER = Setting(
     "DOCGEN_BROKER", "SQLite queue file `queue.sqlite3` in the instance folder",
     "Redis URL of the job queue shared by several machines (`redis://host:6379/0`)")
@@ -61,7 +67,8 @@ JOB_STALE = Setting(
     "seconds without a heartbeat after which a running job's worker counts as dead")
 
 SETTINGS: tuple[Setting, ...] = (INSTANCE, DATABASE_URL, SECRET_KEY, POLICY, SCORING, RULES,
-                                 SOFFICE, ADMIN_PASSWORD, KEY_PASSWORD, BROKER, JOB_STALE)
+                                 SOFFICE, ADMIN_PASSWORD, KEY_PASSWORD, PROXIES, BROKER,
+                                 JOB_STALE)
 
 
 def _source_checkout() -> Path | None:

@@ -1,6 +1,6 @@
 """Shared fixtures: sample data, the CLI runner, the Flask app, its store and clients, the
-throw-away PostgreSQL server and its stores; the `--screenshots DIR` option of the browser
-tests (tests/e2e/conftest.py)."""
+throw-away PostgreSQL server and its stores, a throw-away redis-server; the `--screenshots
+DIR` option of the browser tests (tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 
@@ -187,3 +187,57 @@ def postgres_database(postgres_url):
             for name in made:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _redis_answers(port: int) -> bool:
+    import socket
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A throw-away redis-server on a free loopback port, its files in a temporary folder,
+    nothing saved to disk (skips the test when Debian's redis-server is not installed)."""
+    import shutil
+    import subprocess
+    import tempfile
+    import time
+
+    binary = shutil.which("redis-server") or shutil.which("redis-server", path="/usr/bin")
+    if binary is None:
+        pytest.skip("no redis-server on this machine (Debian package redis-server)")
+    folder = tempfile.mkdtemp(prefix="docgen-redis-")
+    port = _free_port()
+    with open(f"{folder}/log", "wb") as log:
+        proc = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", folder,
+             "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes"],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not _redis_answers(port):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log = Path(folder, "log").read_text(encoding="utf-8", errors="replace")
+                pytest.fail(f"redis-server did not start:\n{log}")
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(folder, ignore_errors=True)

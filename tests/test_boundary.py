@@ -52,6 +52,7 @@ def any_app(request, tmp_path):
         else None
     app = make_app(tmp_path, url)
     yield app
+    app.extensions["docgen_jobs"].stop(30)  # its job worker, before its database is dropped
     app.extensions["docgen_store"].dispose()
 
 

@@ -38,7 +38,7 @@ from helpers import texts
 
 PASSWORD = "Mat-khau-thu-nghiem-2025"
 INSTANCE_FILES = {"docgen.sqlite3", "docgen.sqlite3-wal", "docgen.sqlite3-shm", "secret_key",
-                  "previews", "uploads", "tmp", "queue.sqlite3", "queue.sqlite3-wal",
+                  "previews", "uploads", "tmp", "locks", "queue.sqlite3", "queue.sqlite3-wal",
                   "queue.sqlite3-shm"}
 needs_office = pytest.mark.skipif(not pdf.available(), reason="LibreOffice is not installed")
 pytestmark = pytest.mark.slow  # kills the service, a batch or LibreOffice: `make test` runs them

@@ -154,6 +154,19 @@ def test_bad_input_is_refused_naming_the_field(sample, mutate, field, words):
     assert words in " ".join(m for p, m in err.value.problems if p == field)
 
 
+@pytest.mark.parametrize("kind", ["safe_decision", "decision"])
+@pytest.mark.parametrize("proposer", [".", " ; ", "..."])
+def test_a_proposer_of_only_punctuation_is_refused_by_both_decisions(sample, kind, proposer):
+    """Both recognition decisions share their checks: «Theo đề nghị của .» would print an
+    empty line, so a proposer that is only punctuation is refused, naming the field."""
+    data = sample(kind)
+    data["proposer"] = proposer
+    with pytest.raises(InputError) as err:
+        docgen.render_document(kind, data)
+    assert "không phải chức danh người đề nghị" in " ".join(
+        m for p, m in err.value.problems if p == "proposer")
+
+
 # ---- from the store -------------------------------------------------------------------------
 
 def _names(data: dict) -> set[str]:

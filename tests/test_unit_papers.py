@@ -100,7 +100,9 @@ def test_an_unsafe_units_report_marks_the_unmet_criteria(sample, unmet, expected
     ("unit_report", {"safe": False, "unmet": "9"}, "unmet", "Tiêu chí số 9 không có"),
     ("unit_report", {"safe": False, "unmet": "hai"}, "unmet", "chỉ ghi số thứ tự"),
     ("unit_proposal", {"kind": "xa", "unit": "Xã Na Mèo"}, "", "Ban Chỉ đạo cấp xã"),
-    ("unit_proposal", {"households": 5, "signed": 6}, "", "nhiều hơn số hộ"),
+    # Both papers share the check, and name the field (the Tờ trình did not, before).
+    ("unit_proposal", {"households": 5, "signed": 6}, "signed", "nhiều hơn số hộ"),
+    ("unit_report", {"households": 5, "signed": 6}, "signed", "nhiều hơn số hộ"),
 ])
 def test_input_mistakes_are_named(sample, kind, change, field, words):
     with pytest.raises(InputError) as caught:

@@ -6,20 +6,23 @@ The database is SQLite in the instance folder unless `DOCGEN_DATABASE_URL` says 
 
 from __future__ import annotations
 
+import contextlib
 import os
-import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask, render_template, request
-from flask_wtf.csrf import CSRFError, CSRFProtect
+if TYPE_CHECKING:
+    from flask import Flask
 
 MAX_UPLOAD_MB = 10
-
-csrf = CSRFProtect()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """The application; `test_config` overrides settings (tests pass INSTANCE_PATH, SEED…)."""
+    # Flask is imported here, not with the package: `docgen --help` loads `webform.cli`.
+    from flask import Flask
+    from flask_wtf.csrf import CSRFProtect
+
     from docgen import settings
     instance = (test_config or {}).get("INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True,
@@ -39,19 +42,21 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_REFRESH_EACH_REQUEST=False,
         ADMIN_PASSWORD=settings.ADMIN_PASSWORD.value(),
         WTF_CSRF_TIME_LIMIT=None,
+        PROXIES=settings.PROXIES.value() or "0",
         JOB_WORKERS=1,  # worker threads started here with the first job; 0: other processes
         JOB_STALE=None,  # seconds without a heartbeat before a job's worker counts as dead
         BROKER=None,  # None: DOCGEN_BROKER, else the SQLite queue in the instance folder
     )
     if test_config:
         app.config.update(test_config)
+    _behind_proxies(app)
     from docgen.store.startup import private_folder
     private_folder(Path(app.instance_path))
     for work in ("tmp", "uploads", "previews"):  # personal data: the owner's only (0700)
         private_folder(Path(app.instance_path) / work, tighten=True)
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or \
         settings.SECRET_KEY.value() or _instance_secret(Path(app.instance_path))
-    csrf.init_app(app)
+    CSRFProtect(app)
     from docgen.privacy import MaskingFilter
     app.logger.addFilter(MaskingFilter())  # an error logged with a row's values: numbers masked
 
@@ -95,6 +100,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _behind_proxies(app: Flask) -> None:
+    """Trust the X-Forwarded-* headers of the PROXIES reverse proxies in front (nginx…),
+    so each client's own address counts in the sign-in limits and the audit trail; with
+    none (the default) the headers are ignored: a client cannot forge its address."""
+    from docgen.errors import UserError
+    raw = str(app.config["PROXIES"]).strip()
+    if not raw.isdigit() or int(raw) > 5:
+        raise UserError(f"DOCGEN_PROXIES «{raw}» không hợp lệ: phải là số máy chủ trung gian "
+                        "(reverse proxy) đứng trước docgen, từ 0 đến 5.")
+    if int(raw):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(raw), x_proto=int(raw),
+                                x_host=int(raw))
+
+
 def _first_admin(app: Flask, store) -> None:
     """On first run, create the district administrator and print its one-time password."""
     from docgen import store as q
@@ -122,16 +142,38 @@ def _security_headers(response):
 
 
 def _instance_secret(folder: Path) -> str:
-    """A random secret kept in the instance folder, created on first run (mode 0600)."""
+    """A random secret kept in the instance folder, created on first run (mode 0600).
+
+    Written whole under a temporary name and linked into place, so processes starting at
+    once all read the same secret and none reads a half-written one; an empty file (left by
+    a kill during the first start of an older version: no cookie was ever signed with it)
+    is replaced."""
+    import secrets  # loads OpenSSL: here, not when `docgen --help` lists `serve`
     path = folder / "secret_key"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    for _ in range(3):
+        with contextlib.suppress(FileNotFoundError):
+            secret = path.read_text().strip()
+            if secret:
+                return secret
+            path.unlink(missing_ok=True)
+        part = folder / f".secret_key.{secrets.token_hex(8)}"
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            with contextlib.suppress(FileExistsError):  # another process was first: theirs
+                os.link(part, path)
+        finally:
+            part.unlink()
+    raise RuntimeError(f"the secret key file {path} stays empty")
 
 
 def _error_pages(app: Flask) -> None:
+    from flask import render_template, request
+    from flask_wtf.csrf import CSRFError
+
     def page(status: int, title: str, message: str):
         return render_template("error.html", title=title, message=message), status
 

@@ -5,19 +5,28 @@
   (default 1: Python runs one thread at a time, so a second import at once would not end
   sooner and would slow every page twice as much). A request that finds no slot is
   answered at once with 429 and a Vietnamese page; it never waits on a worker thread, so
-  the other threads stay free for everyone else (the sign-in page, the lists). The slots
-  live in the process: they protect its threads, which is all they are for.
+  the other threads stay free for everyone else (the sign-in page, the lists). The total
+  lives in the process: it protects the process's threads. A user's own slot is also a
+  lock file in the instance folder's locks/ (flock), so with several web processes on one
+  instance (`docgen serve --processes N`) a user still runs one import at a time.
 - A write refused for want of space (ENOSPC, EDQUOT, SQLite's "database or disk is
   full") answers 507 with a page saying what could not be saved, instead of a 500.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
+from pathlib import Path
 
 from flask import Flask, current_app, g, render_template, request
 from sqlalchemy.exc import OperationalError
+
+try:
+    import fcntl
+except ImportError:  # Windows: one process (waitress), the in-memory slots suffice
+    fcntl = None
 
 HEAVY = frozenset({
     "units.import_preview", "units.import_apply",
@@ -29,27 +38,48 @@ RETRY_SECONDS = 30
 
 
 class Slots:
-    """Non-blocking slots: at most one per user, at most `total` in all."""
+    """Non-blocking slots: at most one per user (in every process sharing `folder`, when
+    given), at most `total` in all in this process."""
 
-    def __init__(self, total: int):
+    def __init__(self, total: int, folder: Path | None = None):
         self.total = total
+        self.folder = folder
         self._lock = threading.Lock()
-        self._users: set[int] = set()
+        self._users: dict[int, int | None] = {}  # user id → its lock file's descriptor
 
     def take(self, user_id: int) -> str | None:
         """None when a slot is taken for `user_id`; else why not: "own" (the user already
-        holds one) or "full" (every slot is held)."""
+        holds one, here or in another process) or "full" (every slot is held)."""
         with self._lock:
             if user_id in self._users:
                 return "own"
             if len(self._users) >= self.total:
                 return "full"
-            self._users.add(user_id)
+            fd = self._lock_file(user_id)
+            if fd == -1:
+                return "own"
+            self._users[user_id] = fd
             return None
 
     def give_back(self, user_id: int) -> None:
         with self._lock:
-            self._users.discard(user_id)
+            fd = self._users.pop(user_id, None)
+            if fd is not None:
+                os.close(fd)  # closing releases the flock
+
+    def _lock_file(self, user_id: int) -> int | None:
+        """The descriptor of the user's lock file, locked; -1 when another process holds
+        it; None without a folder or flock (Windows: the slot is this process's only)."""
+        if self.folder is None or fcntl is None:
+            return None
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(self.folder / f"import-{int(user_id)}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return -1
+        return fd
 
 
 BUSY = {
@@ -95,7 +125,8 @@ def _disk_full(exc: BaseException) -> bool:
 
 def init_app(app: Flask) -> None:
     """Register the slots (after the sign-in check) and the full-disk page."""
-    app.extensions["docgen_slots"] = Slots(int(app.config.get("IMPORT_SLOTS", IMPORT_SLOTS)))
+    app.extensions["docgen_slots"] = Slots(int(app.config.get("IMPORT_SLOTS", IMPORT_SLOTS)),
+                                           Path(app.instance_path) / "locks")
     app.before_request(_take_slot)
     app.teardown_request(_give_back)
     from .views.uploads import DiskFull

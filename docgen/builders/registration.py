@@ -16,7 +16,7 @@ TO_HANG = 1247              # width of "Kính gửi: " at 14 pt, a little rounde
 def build(path) -> None:
     doc = b.new_document()
     b.page_numbers(doc.sections[0])
-    _header(doc)
+    unit_header(doc)
     b.title_block(doc, "BẢN ĐĂNG KÝ", "Phấn đấu đạt tiêu chuẩn “An toàn về an ninh, trật tự” năm "
                                     "{{ year }}")
     to = b.paragraph(doc, "{%p for line in to_lines %}", b.Style(align=b.LEFT, indent=False))
@@ -43,9 +43,10 @@ def build(path) -> None:
     b.save(doc, path)
 
 
-def _header(doc) -> None:
-    """ND30 header: the unit (its superior above) with a line fitted to its name, Quốc
-    hiệu and Tiêu ngữ; the second row holds only the place and date (no number)."""
+def unit_header(doc) -> None:
+    """ND30 header of a unit's own paper (also the score sheet's): the unit (its superior
+    above) with a line fitted to its name, Quốc hiệu and Tiêu ngữ; the second row holds only
+    the place and date (no number)."""
     table = b.borderless_table(doc, [b.HEADER_LEFT, b.HEADER_RIGHT], rows=2)
     left, right = table.rows[0].cells
     b.agency(left)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import blocks as b
 from .lists import TAG
+from .registration import unit_header
 
 TEMPLATE = "score_sheet.docx"
 WIDTHS = (650, 5504, 1050, 1050, 1100)
@@ -34,19 +35,6 @@ def build(path) -> None:
     doc.core_properties.title = "Phiếu chấm điểm đánh giá, phân loại phong trào"
     doc.core_properties.author = "docgen"
     b.save(doc, path)
-
-
-def unit_header(doc) -> None:
-    """ND30 header of a unit's own paper: the unit (its superior above) with its line, Quốc
-    hiệu and Tiêu ngữ; the second row holds only the place and date (no number)."""
-    table = b.borderless_table(doc, [b.HEADER_LEFT, b.HEADER_RIGHT], rows=2)
-    left, right = table.rows[0].cells
-    b.agency(left)
-    b.national_title(right)
-    left, right = table.rows[1].cells
-    b.paragraph(left, "", b.Style(size=13, align=b.CENTER, indent=False, after=0, before=6))
-    b.paragraph(right, "{{ place_date }}", b.Style(size=14, italic=True, align=b.CENTER,
-                                                   indent=False, after=0, before=6))
 
 
 def _table(doc) -> None:

@@ -1,13 +1,14 @@
 """The registry of document kinds; every entry point finds a kind here by its name.
 
-Each module in this package that defines `KIND` (a `Kind` record) is a document kind;
-the order of `ORDER` is the order users see them in.
+Each kind is the module of this package named after it, which defines `KIND` (a `Kind`
+record); `ORDER` names them in the order users see them. A kind's module is imported the
+first time the kind is asked for, so that naming or listing kinds costs no import.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
+from collections.abc import Iterator, Mapping
 
 from ..errors import UserError
 from .kinds import Kind
@@ -21,22 +22,41 @@ ORDER = ("plan", "registration", "commitment", "household_list", "minutes", "sco
          "report")
 
 
-def _discover() -> dict[str, Kind]:
-    found: dict[str, Kind] = {}
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
+class Registry(Mapping[str, Kind]):
+    """The kinds by name, in `ORDER`: iterating and `in` import nothing; reading a kind
+    imports its module (once) and checks that the module's `KIND` carries that name."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self._names = names
+        self._loaded: dict[str, Kind] = {}
+
+    def __getitem__(self, name: str) -> Kind:
+        kind = self._loaded.get(name)
+        if kind is None:
+            if name not in self._names:
+                raise KeyError(name)
+            kind = self._load(name)  # importlib makes a concurrent first import wait
+        return kind
+
+    def _load(self, name: str) -> Kind:
+        module = importlib.import_module(f"{__name__}.{name}")
         kind = getattr(module, "KIND", None)
-        if isinstance(kind, Kind):
-            if kind.name in found:
-                raise RuntimeError(f"two document kinds are called {kind.name!r}")
-            found[kind.name] = kind
-    rank = {name: i for i, name in enumerate(ORDER)}
-    return dict(sorted(found.items(), key=lambda item: (rank.get(item[0], len(ORDER)), item[0])))
+        if not isinstance(kind, Kind) or kind.name != name:
+            raise RuntimeError(f"{module.__name__} must define KIND, a Kind called {name!r}")
+        self._loaded[name] = kind
+        return kind
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
-KINDS: dict[str, Kind] = _discover()
+KINDS: Registry = Registry(ORDER)
 
 
 def get(name: str) -> Kind:

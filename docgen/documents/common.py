@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import domain
 from ..metrics import ruler_choice
-from ..schema import FieldError, choice, day, integer, text, text_list
+from ..schema import Column, FieldError, choice, day, integer, text, text_list
 from ..vietnamese import doc_symbol, fold, keep_symbols, nd30_date, upper
 
 AUTHORITY_OPTIONS = tuple((a.code, a.label) for a in domain.AUTHORITIES)
@@ -175,3 +175,19 @@ def keep_symbols_in(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(keep_symbols_in(v) for v in value)
     return value
+
+
+def unit_columns(paper: str) -> tuple[Column, ...]:
+    """The first columns of a list of units whose `paper` («biên bản», «phiếu») is printed
+    in bulk: the unit, its kind, its commune and the body above it."""
+    return (
+        Column("unit", "Tên đơn vị", ("Đơn vị", "Tên khu dân cư", "Tên cơ quan, đơn vị"),
+               required=True, width=34, example="Bản Na Mèo",
+               help="Tên khu dân cư, xã, cơ quan, doanh nghiệp, cơ sở giáo dục"),
+        Column("kind", "Loại hình", ("Loại", "Loại đơn vị"), width=16, example="Khu dân cư",
+               help="Khu dân cư, Xã, Cơ quan, Doanh nghiệp hoặc Cơ sở giáo dục"),
+        Column("commune", "Xã", ("Xã, thị trấn", "Xã, phường, thị trấn"), width=16,
+               example="Xã Na Mèo", help="Xã nơi có đơn vị (ghi cả chữ «Xã»)"),
+        Column("superior", "Cơ quan cấp trên", ("Cấp trên",), width=24,
+               example="UBND xã Na Mèo", help=f"In phía trên tên đơn vị ở đầu {paper}"),
+    )

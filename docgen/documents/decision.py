@@ -36,14 +36,16 @@ class Unit:
 
 
 @dataclass
-class DecisionInput:
-    """Everything the recognition decision prints; optional fields have sensible defaults."""
+class Recognition:
+    """The fields and checks both recognition decisions share: this kind's and
+    `safe_decision`'s. Each declares its own `units` (and may give a field other help); a
+    field declared again keeps its place, so the forms list the fields in this order."""
 
     issuer: common.Issuer = record("Cơ quan ban hành")
     year: int = integer("Năm đánh giá", minimum=2000, maximum=2100)
     signer: common.Signer = record("Người ký")
     proposer: str = text("Theo đề nghị của", max_len=200, help="Ví dụ: Trưởng Công an huyện")
-    units: list[Unit] = items("Danh sách đơn vị", min_items=1, max_items=20_000)
+    units: list = items("Danh sách đơn vị", min_items=1, max_items=20_000)
     number: int | None = common.number_field()
     date: dt.date | None = common.date_field()
     authority: str = text("Thẩm quyền ban hành", required=False, max_len=200,
@@ -67,10 +69,6 @@ class DecisionInput:
     archive: str = common.archive_field("VT")
 
     def __post_init__(self) -> None:
-        # A draft stored before `proposal` existed carries the Tờ trình in `proposer`.
-        head, sep, tail = self.proposer.partition(" tại Tờ trình")
-        if sep and not self.proposal:
-            self.proposer, self.proposal = head.strip(), "Tờ trình" + tail.rstrip(" .")
         if self.proposer and not self.proposer.strip(" .;"):
             raise FieldError("proposer", f"«{self.proposer}» không phải chức danh người đề nghị "
                              "(dòng «Theo đề nghị của …» sẽ trống)")
@@ -79,12 +77,26 @@ class DecisionInput:
                              "định; khi đã ghi «Điều 3 (trách nhiệm thi hành)», hãy ghi chức "
                              "danh ấy vào đó và để trống ô này")
         common.refuse_duplicate_units(self.units)
-        if self.date and self.date.year != self.year and self.date.year != self.year + 1:
+        if self.date and self.date.year not in (self.year, self.year + 1):
             raise ValueError(f"Ngày ban hành {self.date:%d/%m/%Y} không thuộc năm đánh giá "
                              f"{self.year} hoặc năm sau đó")
 
 
-def _authority(data: DecisionInput) -> str:
+@dataclass
+class DecisionInput(Recognition):
+    """Everything the recognition decision prints; optional fields have sensible defaults."""
+
+    units: list[Unit] = items("Danh sách đơn vị", min_items=1, max_items=20_000)
+
+    def __post_init__(self) -> None:
+        # A draft stored before `proposal` existed carries the Tờ trình in `proposer`.
+        head, sep, tail = self.proposer.partition(" tại Tờ trình")
+        if sep and not self.proposal:
+            self.proposer, self.proposal = head.strip(), "Tờ trình" + tail.rstrip(" .")
+        super().__post_init__()
+
+
+def _authority(data: Recognition) -> str:
     if data.authority:
         return data.authority
     if data.signer.authority.code == "TM.":
@@ -92,30 +104,29 @@ def _authority(data: DecisionInput) -> str:
     return f"Chủ tịch {data.issuer.name}"
 
 
-def _bases(data: DecisionInput) -> list[str]:
+def bases(data: Recognition, regulation: str, default_date: dt.date) -> list[str]:
     """The «Căn cứ …;» lines, each ending with ";": the «Theo đề nghị …» line that follows
-    them closes with "." (ND30 Phụ lục III, Mẫu 1.2)."""
-    return [line[:-1] + ";" for line in _base_lines(data)]
-
-
-def _base_lines(data: DecisionInput) -> list[str]:
+    them closes with "." (ND30 Phụ lục III, Mẫu 1.2). Unless given: the law on local
+    government in force on the date (else on `default_date`), `regulation` (a «Căn cứ …»
+    line), and the district's plan when there is one."""
     if data.legal_bases:
-        return common.sentence_list(data.legal_bases)
-    issued = data.date or dt.date(data.year, 12, 31)
-    bases = [LAW_2025 if issued >= dt.date(2025, 7, 1) else LAW_2015, DECISION_510]
-    if data.plan_reference:
-        bases.append(f"Căn cứ {data.plan_reference.removeprefix('Căn cứ ').strip()}")
-    return common.sentence_list(bases)
+        lines = data.legal_bases
+    else:
+        issued = data.date or default_date
+        lines = [LAW_2025 if issued >= dt.date(2025, 7, 1) else LAW_2015, regulation]
+        if data.plan_reference:
+            lines.append(f"Căn cứ {data.plan_reference.removeprefix('Căn cứ ').strip()}")
+    return [line[:-1] + ";" for line in common.sentence_list(lines)]
 
 
-def proposer_line(data: DecisionInput) -> str:
+def proposer_line(data: Recognition) -> str:
     """«Theo đề nghị của Trưởng Công an huyện tại Tờ trình số 05/TTr-CAH ngày …»."""
     proposal = data.proposal.strip().rstrip(".;")
     at = f" tại {proposal}" if proposal else ""
     return f"Theo đề nghị của {data.proposer.rstrip(' .;')}{at}."
 
 
-def article3(data: DecisionInput) -> str:
+def article3(data: Recognition) -> str:
     """Who executes: given, or the Chánh Văn phòng, the proposer and the units of Điều 1."""
     if data.executors:
         return data.executors.rstrip(" ./") + "./."
@@ -134,14 +145,39 @@ def group_units(units: list[Unit]) -> list[tuple[domain.UnitClass, list[Unit]]]:
     return [(grade, [u for u in units if u.grade is grade]) for grade in domain.UNIT_CLASSES]
 
 
-def context(data: DecisionInput) -> dict:
+def recognition_context(data: Recognition, *, summary: str, bases: list[str],
+                        article1: str, counts: list[str], article2: str, list_title: str,
+                        groups: list[dict]) -> dict:
+    """The context of a recognition decision: the header, signature and recipients, the
+    authority, «Theo đề nghị…», Điều 3 and the attached list's lines, with the kind's own
+    text (Điều 1 and its `counts`, Điều 2, the list's title and `groups`)."""
     ctx = common.header_context(data.issuer, kind_abbr="QĐ", number=data.number,
                                 date=data.date, year=data.year)
     ctx.update(common.signature_context(data.signer))
     ctx.update(common.recipient_lines(data.recipients, data.archive))
-    grouped = group_units(data.units)
-    total = len(data.units)
     authority = _authority(data)
+    symbol = ctx["symbol"].strip()
+    ctx.update({
+        "authority": upper(authority),
+        "summary": summary,
+        "bases": bases,
+        "proposer_line": proposer_line(data),
+        "article1": article1,
+        "article1_counts": counts,
+        "article2": article2,
+        "article3": article3(data),
+        "list_title": list_title,
+        "attached_line": (f"(Kèm theo Quyết định số {symbol if data.number else ctx['symbol']} "
+                          f"{ctx['date_text']} của {authority})"),
+        "groups": groups,
+        "total_line": f"Tổng cộng: {len(data.units)} đơn vị",
+        "year": data.year,
+    })
+    return common.keep_symbols_in(ctx)
+
+
+def context(data: DecisionInput) -> dict:
+    grouped = group_units(data.units)
     counts = []
     for i, (grade, units) in enumerate(grouped):
         end = ";" if i < len(grouped) - 1 else "."
@@ -155,27 +191,17 @@ def context(data: DecisionInput) -> dict:
             "units": [{"stt": i, "name": u.name, "kind": u.kind.label, "grade": u.grade.label,
                        "note": u.note} for i, u in enumerate(units, 1)],
         })
-    symbol = ctx["symbol"].strip()
-    ctx.update({
-        "authority": upper(authority),
-        "summary": summary(data),
-        "bases": _bases(data),
-        "proposer_line": proposer_line(data),
-        "article1": (f"Công nhận kết quả đánh giá, phân loại phong trào toàn dân bảo vệ an ninh "
-                     f"Tổ quốc năm {data.year} đối với {total:02d} đơn vị (có danh sách kèm theo), "
-                     "cụ thể như sau:"),
-        "article1_counts": counts,
-        "article2": data.effect or "Quyết định này có hiệu lực kể từ ngày ký.",
-        "article3": article3(data),
-        "list_title": (f"Các đơn vị được công nhận kết quả đánh giá, phân loại phong trào toàn dân "
-                       f"bảo vệ an ninh Tổ quốc năm {data.year}"),
-        "attached_line": (f"(Kèm theo Quyết định số {symbol if data.number else ctx['symbol']} "
-                          f"{ctx['date_text']} của {authority})"),
-        "groups": groups,
-        "total_line": f"Tổng cộng: {total} đơn vị",
-        "year": data.year,
-    })
-    return common.keep_symbols_in(ctx)
+    return recognition_context(
+        data, summary=summary(data),
+        bases=bases(data, DECISION_510, dt.date(data.year, 12, 31)),
+        article1=(f"Công nhận kết quả đánh giá, phân loại phong trào toàn dân bảo vệ an ninh "
+                  f"Tổ quốc năm {data.year} đối với {len(data.units):02d} đơn vị (có danh sách "
+                  "kèm theo), cụ thể như sau:"),
+        counts=counts,
+        article2=data.effect or "Quyết định này có hiệu lực kể từ ngày ký.",
+        list_title=(f"Các đơn vị được công nhận kết quả đánh giá, phân loại phong trào toàn "
+                    f"dân bảo vệ an ninh Tổ quốc năm {data.year}"),
+        groups=groups)
 
 
 KIND = Kind(

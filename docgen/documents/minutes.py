@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from .. import domain
 from ..metrics import ruler_choice
-from ..nd30.header_rules import number_problem
 from ..schema import (Column, FieldError, boolean, choice, day, integer, items, record, text,
                       text_list)
 from ..vietnamese import fold, nd30_date, upper
@@ -128,6 +127,7 @@ class MinutesInput:
     archive: str = common.archive_field("")
 
     def __post_init__(self) -> None:
+        from ..nd30.header_rules import number_problem  # the nd30 package loads lxml: on use
         if self.symbol and (problem := number_problem(f"Số: {self.symbol}")):
             raise FieldError("symbol", problem)
         if self.agreed is not None and self.present is not None and self.agreed > self.present:
@@ -288,15 +288,7 @@ def context(data: MinutesInput) -> dict:
 # The columns of a list of units whose minutes are printed in bulk (docgen batch minutes);
 # the attendees and findings come from the store or are written by hand.
 COLUMNS = (
-    Column("unit", "Tên đơn vị", ("Đơn vị", "Tên khu dân cư", "Tên cơ quan, đơn vị"),
-           required=True, width=34, example="Bản Na Mèo",
-           help="Tên khu dân cư, xã, cơ quan, doanh nghiệp, cơ sở giáo dục"),
-    Column("kind", "Loại hình", ("Loại", "Loại đơn vị"), width=16, example="Khu dân cư",
-           help="Khu dân cư, Xã, Cơ quan, Doanh nghiệp hoặc Cơ sở giáo dục"),
-    Column("commune", "Xã", ("Xã, thị trấn", "Xã, phường, thị trấn"), width=16,
-           example="Xã Na Mèo", help="Xã nơi có đơn vị (ghi cả chữ «Xã»)"),
-    Column("superior", "Cơ quan cấp trên", ("Cấp trên",), width=24, example="UBND xã Na Mèo",
-           help="In phía trên tên đơn vị ở đầu biên bản"),
+    *common.unit_columns("biên bản"),
     Column("location", "Địa điểm", ("Địa điểm họp",), width=24,
            example="Nhà văn hóa bản Na Mèo", help="Nơi họp"),
     Column("chair.name", "Chủ trì", ("Người chủ trì",), personal=True, width=20,

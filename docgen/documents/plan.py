@@ -6,14 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-
-from docxtpl import RichText
+from typing import TYPE_CHECKING
 
 from .. import domain
 from ..schema import boolean, choice, day, integer, items, record, text, text_list
 from ..vietnamese import fold, keep_symbols, text_date, upper
 from . import common
 from .kinds import Kind
+
+if TYPE_CHECKING:
+    from docxtpl import RichText
 
 # Vietnamese alphabet order for điểm a), b), … (ND30: no f, j, w, z).
 LETTERS = ["a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r",
@@ -281,6 +283,7 @@ def spans(value: str) -> list[tuple[str, bool, bool]]:
 
 def rich(prefix: str, value: str, *, bold: bool = False) -> RichText:
     """A paragraph's runs: `prefix` ("1. ", "- ") then `value` with its emphasis marks."""
+    from docxtpl import RichText  # docxtpl (and Jinja) when a plan's context is built, not before
     result = RichText()
     if prefix:
         result.add(prefix, bold=bold)

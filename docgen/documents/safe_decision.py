@@ -9,11 +9,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import domain
-from ..schema import choice, integer, items, record, text, text_list
+from ..schema import choice, items, text
 from ..vietnamese import upper
-from . import common
 from .commitment import CIRCULAR_124, in_sentence
-from .decision import LAW_2015, LAW_2025, _authority, article3, proposer_line
+from .decision import Recognition, bases, recognition_context
 from .kinds import Kind
 
 KIND_OPTIONS = tuple((k.code, k.label) for k in domain.UNIT_KINDS)
@@ -33,22 +32,11 @@ class SafeUnit:
 
 
 @dataclass
-class SafeDecisionInput:
+class SafeDecisionInput(Recognition):
     """Everything the recognition decision prints; optional fields have sensible defaults."""
 
-    issuer: common.Issuer = record("Cơ quan ban hành")
-    year: int = integer("Năm đánh giá", minimum=2000, maximum=2100)
-    signer: common.Signer = record("Người ký")
-    proposer: str = text("Theo đề nghị của", max_len=200, help="Ví dụ: Trưởng Công an huyện")
     units: list[SafeUnit] = items("Danh sách đơn vị đạt tiêu chuẩn", min_items=1,
                                   max_items=20_000)
-    number: int | None = common.number_field()
-    date: dt.date | None = common.date_field()
-    authority: str = text("Thẩm quyền ban hành", required=False, max_len=200,
-                          help="Mặc định: Chủ tịch + tên cơ quan ban hành")
-    summary: str = text("Trích yếu", required=False, max_len=500)
-    legal_bases: list[str] = text_list(
-        "Căn cứ ban hành", help="Mỗi dòng một căn cứ; để trống dùng căn cứ mặc định")
     proposal: str = text("Tờ trình đề nghị", required=False, max_len=200,
                          help="In sau «Theo đề nghị của …», ví dụ: Tờ trình số 41/TTr-CAH ngày "
                               "10 tháng 11 năm 2022")
@@ -60,20 +48,6 @@ class SafeDecisionInput:
     effect: str = text("Điều 2", required=False, max_len=1000, multiline=True,
                        help="Để trống: cấp Giấy công nhận cho các đơn vị tại Điều 1 và hiệu "
                             "lực kể từ ngày ký")
-    executors: str = text("Điều 3 (trách nhiệm thi hành)", required=False, max_len=1000,
-                          multiline=True)
-    recipients: list[str] = common.recipients_field(["Như Điều 3"])
-    archive: str = common.archive_field("VT")
-
-    def __post_init__(self) -> None:
-        if self.executors and self.office_head:
-            raise ValueError("«Chánh Văn phòng (Điều 3)» (office_head) chỉ in trong Điều 3 mặc "
-                             "định; khi đã ghi «Điều 3 (trách nhiệm thi hành)», hãy ghi chức "
-                             "danh ấy vào đó và để trống ô này")
-        common.refuse_duplicate_units(self.units)
-        if self.date and self.date.year not in (self.year, self.year + 1):
-            raise ValueError(f"Ngày ban hành {self.date:%d/%m/%Y} không thuộc năm đánh giá "
-                             f"{self.year} hoặc năm sau đó")
 
 
 def listed(units: list[SafeUnit]) -> list[SafeUnit]:
@@ -85,19 +59,6 @@ def listed(units: list[SafeUnit]) -> list[SafeUnit]:
 
 def summary(data: SafeDecisionInput) -> str:
     return data.summary or f"Về việc công nhận đạt tiêu chuẩn {STANDARD} năm {data.year}"
-
-
-def _bases(data: SafeDecisionInput) -> list[str]:
-    """«Căn cứ …;» lines, each ending with ";" (the «Theo đề nghị …» line closes with ".")."""
-    if data.legal_bases:
-        lines = data.legal_bases
-    else:
-        issued = data.date or dt.date(data.year, 11, 30)
-        lines = [LAW_2025 if issued >= dt.date(2025, 7, 1) else LAW_2015,
-                 f"Căn cứ {CIRCULAR_124}"]
-        if data.plan_reference:
-            lines.append(f"Căn cứ {data.plan_reference.removeprefix('Căn cứ ').strip()}")
-    return [line[:-1] + ";" for line in common.sentence_list(lines)]
 
 
 def article2(data: SafeDecisionInput) -> str:
@@ -113,10 +74,6 @@ def _place(unit: SafeUnit) -> str:
 
 
 def context(data: SafeDecisionInput) -> dict:
-    ctx = common.header_context(data.issuer, kind_abbr="QĐ", number=data.number,
-                                date=data.date, year=data.year)
-    ctx.update(common.signature_context(data.signer))
-    ctx.update(common.recipient_lines(data.recipients, data.archive))
     ordered = listed(data.units)
     kinds = [(k, [u for u in ordered if u.kind is k]) for k in domain.UNIT_KINDS]
     kinds = [(k, us) for k, us in kinds if us]
@@ -131,28 +88,14 @@ def context(data: SafeDecisionInput) -> dict:
                          "note": unit.note})
         groups.append({"heading": f"{ROMAN[n]}. {upper(kind.label)} ({len(units)} đơn vị)",
                        "units": rows})
-    authority = _authority(data)
-    symbol = ctx["symbol"].strip()
-    total = len(data.units)
-    ctx.update({
-        "authority": upper(authority),
-        "summary": summary(data),
-        "bases": _bases(data),
-        "proposer_line": proposer_line(data),
-        "article1": (f"Công nhận {total:02d} đơn vị đạt tiêu chuẩn {STANDARD} năm {data.year} "
-                     "(có danh sách kèm theo), gồm:"),
-        "article1_counts": counts,
-        "article2": article2(data),
-        "article3": article3(data),
-        "list_title": (f"Các đơn vị được công nhận đạt tiêu chuẩn {STANDARD} "
-                       f"năm {data.year}"),
-        "attached_line": (f"(Kèm theo Quyết định số {symbol if data.number else ctx['symbol']} "
-                          f"{ctx['date_text']} của {authority})"),
-        "groups": groups,
-        "total_line": f"Tổng cộng: {total} đơn vị",
-        "year": data.year,
-    })
-    return common.keep_symbols_in(ctx)
+    return recognition_context(
+        data, summary=summary(data),
+        bases=bases(data, f"Căn cứ {CIRCULAR_124}", dt.date(data.year, 11, 30)),
+        article1=(f"Công nhận {len(data.units):02d} đơn vị đạt tiêu chuẩn {STANDARD} năm "
+                  f"{data.year} (có danh sách kèm theo), gồm:"),
+        counts=counts, article2=article2(data),
+        list_title=f"Các đơn vị được công nhận đạt tiêu chuẩn {STANDARD} năm {data.year}",
+        groups=groups)
 
 
 KIND = Kind(

@@ -172,15 +172,7 @@ def context(data: ScoreSheetInput) -> dict:
 
 # The columns of a list of units whose sheets are printed in bulk (docgen batch score_sheet).
 COLUMNS = (
-    Column("unit", "Tên đơn vị", ("Đơn vị", "Tên khu dân cư", "Tên cơ quan, đơn vị"),
-           required=True, width=34, example="Bản Na Mèo",
-           help="Tên khu dân cư, xã, cơ quan, doanh nghiệp, cơ sở giáo dục"),
-    Column("kind", "Loại hình", ("Loại", "Loại đơn vị"), width=16, example="Khu dân cư",
-           help="Khu dân cư, Xã, Cơ quan, Doanh nghiệp hoặc Cơ sở giáo dục"),
-    Column("commune", "Xã", ("Xã, thị trấn", "Xã, phường, thị trấn"), width=16,
-           example="Xã Na Mèo", help="Xã nơi có đơn vị (ghi cả chữ «Xã»)"),
-    Column("superior", "Cơ quan cấp trên", ("Cấp trên",), width=24, example="UBND xã Na Mèo",
-           help="In phía trên tên đơn vị ở đầu phiếu"),
+    *common.unit_columns("phiếu"),
     Column("place", "Địa danh", ("Nơi ký",), width=14, example="Na Mèo",
            help="Địa danh ghi ở dòng ngày tháng"),
     Column("self_score", "Điểm tự chấm", ("Tổng điểm tự chấm",), width=12, example="98",

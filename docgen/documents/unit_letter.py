@@ -11,11 +11,13 @@ symbol («12/TTr-THPT») is typed as it was given, never taken from docgen's reg
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 
 from .. import domain
 from ..metrics import ruler_choice
-from ..schema import Column, FieldError
+from ..schema import Column, FieldError, choice, day, integer, text, text_list
 from ..vietnamese import nd30_date, percent, upper
 from . import common
 from .commitment import CIRCULAR_124, bare_name, in_sentence
@@ -31,6 +33,55 @@ ARTICLE = {"khu_dan_cu": 4, "xa": 5, "co_quan": 6, "doanh_nghiep": 6, "co_so_gia
 NOUN = {"khu_dan_cu": "khu dân cư", "co_quan": "cơ quan", "doanh_nghiep": "doanh nghiệp",
         "co_so_giao_duc": "cơ sở giáo dục"}
 _SYMBOL = re.compile(r"\d{1,6}/[A-ZĐ]{1,5}(-[A-ZĐ0-9]{1,15}){1,3}")
+
+
+@dataclass
+class UnitPaper:
+    """The fields both papers start with: the unit, where its paper goes, its figures.
+
+    A paper's input lists its bases as `(Signature, OwnFields, UnitPaper)`: its fields then
+    run as the forms show them — these, the paper's own, then `Signature`'s."""
+
+    unit: str = text("Tên đơn vị", max_len=200, help="Ví dụ: Bản Na Mèo, Trường THPT Quan Sơn")
+    kind: domain.UnitKind = choice("Loại hình", domain.unit_kind, KIND_OPTIONS)
+    year: int = integer("Năm", minimum=2000, maximum=2100)
+    commune: str = text("Xã, phường, thị trấn", required=False, max_len=100)
+    superior: str = text("Cơ quan cấp trên", required=False, max_len=200,
+                         help="In phía trên tên đơn vị, ví dụ: UBND xã Na Mèo")
+    place: str = text("Địa danh", required=False, max_len=60, help="Để trống là tên xã")
+    symbol: str = text("Số, ký hiệu", required=False, max_len=40,
+                       help="Theo sổ văn bản của cơ quan, doanh nghiệp, trường, ví dụ "
+                            "12/TTr-THPT; khu dân cư để trống (không có sổ, không có dấu)")
+    addressees: list[str] = text_list("Kính gửi", max_len=300, max_items=5,
+                                      help="Cơ quan xét công nhận (Thông tư 124, Điều 10); "
+                                           "khu dân cư để trống là Ủy ban nhân dân xã")
+    through: str = text("Qua", required=False, max_len=300,
+                        help="Thường trực Ban Chỉ đạo thẩm định hồ sơ (Điều 9 khoản 1)")
+    date: dt.date | None = day("Ngày", required=False,
+                               help="Để trống để in «ngày … tháng … năm» cho người ký tự ghi")
+    plan_reference: str = text("Kế hoạch thực hiện", required=False, max_len=300)
+    households: int | None = integer("Số hộ gia đình đang cư trú", minimum=1,
+                                     maximum=100_000, required=False)
+    signed: int | None = integer("Số hộ đã ký đăng ký tham gia", minimum=0, maximum=100_000,
+                                 required=False)
+    people: int | None = integer("Số cán bộ, người lao động, người học", minimum=1,
+                                 maximum=1_000_000, required=False)
+
+    def __post_init__(self) -> None:
+        check(self)
+
+
+@dataclass
+class Signature:
+    """The fields both papers end with: who signs, and where the copies go."""
+
+    head_title: str = text("Chức danh người ký", required=False, max_len=100,
+                           help="Để trống: Trưởng bản, Trưởng thôn… theo tên khu dân cư; Hiệu "
+                                "trưởng, Giám đốc, Thủ trưởng cơ quan theo loại hình")
+    head_name: str = text("Họ và tên người ký", required=False, max_len=100,
+                          help="Để trống để người ký tự ghi")
+    copies: list[str] = common.recipients_field(["Như trên"])
+    archive: str = common.archive_field("")
 
 
 # Who signs for a residential area, by the word its name starts with.
@@ -74,6 +125,9 @@ def check(data) -> None:
         raise ValueError("Cần ghi cơ quan xét công nhận («Kính gửi», Thông tư 124, Điều 10)")
     if data.date and data.date.year not in (data.year, data.year + 1):
         raise ValueError(f"Ngày {data.date:%d/%m/%Y} không thuộc năm {data.year} hoặc năm sau")
+    if data.signed is not None and data.households and data.signed > data.households:
+        raise FieldError("signed", f"Số hộ đã ký ({data.signed}) nhiều hơn số hộ gia đình "
+                                   f"({data.households})")
 
 
 def addressees(data) -> list[str]:

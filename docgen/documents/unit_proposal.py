@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .. import domain
-from ..schema import choice, day, integer, text, text_list
+from ..schema import day, text
 from ..vietnamese import nd30_date
 from . import common, unit_letter as letter
 from .kinds import Kind
@@ -19,48 +18,14 @@ from .registration import STANDARD
 
 
 @dataclass
-class UnitProposalInput:
-    """One unit's Tờ trình: the unit, where it is sent, its figures and who signs."""
-
-    unit: str = text("Tên đơn vị", max_len=200, help="Ví dụ: Bản Na Mèo, Trường THPT Quan Sơn")
-    kind: domain.UnitKind = choice("Loại hình", domain.unit_kind, letter.KIND_OPTIONS)
-    year: int = integer("Năm", minimum=2000, maximum=2100)
-    commune: str = text("Xã, phường, thị trấn", required=False, max_len=100)
-    superior: str = text("Cơ quan cấp trên", required=False, max_len=200,
-                         help="In phía trên tên đơn vị, ví dụ: UBND xã Na Mèo")
-    place: str = text("Địa danh", required=False, max_len=60, help="Để trống là tên xã")
-    symbol: str = text("Số, ký hiệu", required=False, max_len=40,
-                       help="Theo sổ văn bản của cơ quan, doanh nghiệp, trường, ví dụ "
-                            "12/TTr-THPT; khu dân cư để trống (không có sổ, không có dấu)")
-    addressees: list[str] = text_list("Kính gửi", max_len=300, max_items=5,
-                                      help="Cơ quan xét công nhận (Thông tư 124, Điều 10); "
-                                           "khu dân cư để trống là Ủy ban nhân dân xã")
-    through: str = text("Qua", required=False, max_len=300,
-                        help="Thường trực Ban Chỉ đạo thẩm định hồ sơ (Điều 9 khoản 1)")
-    date: dt.date | None = day("Ngày", required=False,
-                               help="Để trống để in «ngày … tháng … năm» cho người ký tự ghi")
-    plan_reference: str = text("Kế hoạch thực hiện", required=False, max_len=300)
-    households: int | None = integer("Số hộ gia đình đang cư trú", minimum=1,
-                                     maximum=100_000, required=False)
-    signed: int | None = integer("Số hộ đã ký đăng ký tham gia", minimum=0, maximum=100_000,
-                                 required=False)
-    people: int | None = integer("Số cán bộ, người lao động, người học", minimum=1,
-                                 maximum=1_000_000, required=False)
+class _Meeting:
     meeting_date: dt.date | None = day("Ngày họp đánh giá", required=False)
     closing: str = text("Câu kết", required=False, max_len=1000)
-    head_title: str = text("Chức danh người ký", required=False, max_len=100,
-                           help="Để trống: Trưởng bản, Trưởng thôn… theo tên khu dân cư; Hiệu "
-                                "trưởng, Giám đốc, Thủ trưởng cơ quan theo loại hình")
-    head_name: str = text("Họ và tên người ký", required=False, max_len=100,
-                          help="Để trống để người ký tự ghi")
-    copies: list[str] = common.recipients_field(["Như trên"])
-    archive: str = common.archive_field("")
 
-    def __post_init__(self) -> None:
-        letter.check(self)
-        if self.signed is not None and self.households and self.signed > self.households:
-            raise ValueError(f"Số hộ đã ký ({self.signed}) nhiều hơn số hộ gia đình "
-                             f"({self.households})")
+
+@dataclass
+class UnitProposalInput(letter.Signature, _Meeting, letter.UnitPaper):
+    """One unit's Tờ trình: the unit, where it is sent, its figures and who signs."""
 
 
 def summary(data: UnitProposalInput) -> str:

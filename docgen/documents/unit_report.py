@@ -7,12 +7,10 @@ not numbered for a residential area (see `unit_letter`).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .. import domain
-from ..schema import Column, FieldError, boolean, choice, day, integer, text, text_list
+from ..schema import Column, FieldError, boolean, text, text_list
 from ..vietnamese import format_number
 from . import common, unit_letter as letter
 from .kinds import Kind
@@ -23,55 +21,28 @@ _NUMBERS = re.compile(r"\d{1,2}")
 
 
 @dataclass
-class UnitReportInput:
-    """One unit's report: the unit, where it is sent, the year's outcome and who signs."""
-
-    unit: str = text("Tên đơn vị", max_len=200, help="Ví dụ: Bản Na Mèo, Trường THPT Quan Sơn")
-    kind: domain.UnitKind = choice("Loại hình", domain.unit_kind, letter.KIND_OPTIONS)
-    year: int = integer("Năm", minimum=2000, maximum=2100)
+class _Outcome:
     safe: bool = boolean("Đạt tiêu chuẩn “An toàn về ANTT”",
                          help="Kết quả tự đánh giá của đơn vị (kết quả năm đã lưu)")
     unmet: str = text("Tiêu chí chưa đạt", required=False, max_len=60,
                       help="Số thứ tự các tiêu chí chưa đạt, ví dụ: 2, 4; để trống khi đạt "
                            "(khi chưa đạt mà để trống, cột kết quả để trống để ghi tay)")
-    commune: str = text("Xã, phường, thị trấn", required=False, max_len=100)
-    superior: str = text("Cơ quan cấp trên", required=False, max_len=200,
-                         help="In phía trên tên đơn vị, ví dụ: UBND xã Na Mèo")
-    place: str = text("Địa danh", required=False, max_len=60, help="Để trống là tên xã")
-    symbol: str = text("Số, ký hiệu", required=False, max_len=40,
-                       help="Theo sổ văn bản của cơ quan, doanh nghiệp, trường, ví dụ "
-                            "15/BC-THPT; khu dân cư để trống (không có sổ, không có dấu)")
-    addressees: list[str] = text_list("Kính gửi", max_len=300, max_items=5,
-                                      help="Cơ quan xét công nhận (Thông tư 124, Điều 10); "
-                                           "khu dân cư để trống là Ủy ban nhân dân xã")
-    through: str = text("Qua", required=False, max_len=300,
-                        help="Thường trực Ban Chỉ đạo thẩm định hồ sơ (Điều 9 khoản 1)")
-    date: dt.date | None = day("Ngày", required=False,
-                               help="Để trống để in «ngày … tháng … năm» cho người ký tự ghi")
-    plan_reference: str = text("Kế hoạch thực hiện", required=False, max_len=300)
-    households: int | None = integer("Số hộ gia đình đang cư trú", minimum=1,
-                                     maximum=100_000, required=False)
-    signed: int | None = integer("Số hộ đã ký đăng ký tham gia", minimum=0, maximum=100_000,
-                                 required=False)
-    people: int | None = integer("Số cán bộ, người lao động, người học", minimum=1,
-                                 maximum=1_000_000, required=False)
     situation: list[str] = text_list("Đặc điểm, tình hình", max_items=20,
                                      help="Mỗi dòng một đoạn; để trống dùng câu chung")
     directions: list[str] = text_list("Phương hướng năm tới", max_items=20,
                                       help="Mỗi dòng một đoạn; để trống dùng câu chung")
-    head_title: str = text("Chức danh người ký", required=False, max_len=100,
-                           help="Để trống: Trưởng bản, Trưởng thôn… theo tên khu dân cư; Hiệu "
-                                "trưởng, Giám đốc, Thủ trưởng cơ quan theo loại hình")
-    head_name: str = text("Họ và tên người ký", required=False, max_len=100,
-                          help="Để trống để người ký tự ghi")
-    copies: list[str] = common.recipients_field(["Như trên"])
-    archive: str = common.archive_field("")
+
+
+@dataclass
+class UnitReportInput(letter.Signature, _Outcome, letter.UnitPaper):
+    """One unit's report: the unit, where it is sent, the year's outcome and who signs."""
+
+    symbol: str = text("Số, ký hiệu", required=False, max_len=40,
+                       help="Theo sổ văn bản của cơ quan, doanh nghiệp, trường, ví dụ "
+                            "15/BC-THPT; khu dân cư để trống (không có sổ, không có dấu)")
 
     def __post_init__(self) -> None:
-        letter.check(self)
-        if self.signed is not None and self.households and self.signed > self.households:
-            raise FieldError("signed", f"Số hộ đã ký ({self.signed}) nhiều hơn số hộ gia đình "
-                                       f"({self.households})")
+        super().__post_init__()
         count = len(letter.criteria(self))
         numbers = unmet_numbers(self.unmet)
         if numbers and self.safe:

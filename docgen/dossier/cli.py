@@ -9,27 +9,11 @@ from pathlib import Path
 import click
 
 from ..errors import UserError
-from ..schema import YEAR_MAX, YEAR_MIN
 
 
 @click.group("dossier")
 def dossier() -> None:
     """Hồ sơ năm: danh mục theo Thông tư 124 (Điều 9 khoản 2) và các điểm không thống nhất."""
-
-
-def _open_store():
-    """The configured database; UserError when its SQLite file does not exist (a check
-    never creates an empty database)."""
-    from .. import settings
-    from ..store import Store
-    from ..store.engine import DB_FILE
-    url = settings.database_url()
-    if url is None:
-        path = settings.instance_path() / DB_FILE
-        if not path.is_file():
-            raise UserError(f"Chưa có cơ sở dữ liệu «{path}» (sai DOCGEN_INSTANCE? docgen "
-                            "serve hoặc docgen db upgrade tạo mới)")
-    return Store(url, instance_path=settings.instance_path())
 
 
 @dossier.command("check")
@@ -41,7 +25,9 @@ def _open_store():
 def check(folder: Path | None, body_id: int | None, year: int | None) -> None:
     """Kiểm tra hồ sơ năm của một cơ quan (--body, --year) hoặc của thư mục FOLDER gồm các
     tệp DOCX; thoát mã 1 nếu có điểm không thống nhất."""
+    from ..schema import YEAR_MAX, YEAR_MIN
     from . import check_folder, check_year, lines
+    from ..store.configured import existing_store  # a check never creates an empty database
     if folder is not None and (body_id is not None or year is not None):
         raise UserError("Chỉ ghi một trong hai: thư mục FOLDER, hoặc --body và --year")
     if folder is None:
@@ -50,7 +36,7 @@ def check(folder: Path | None, body_id: int | None, year: int | None) -> None:
                             "mục FOLDER chứa các tệp DOCX của hồ sơ")
         if not YEAR_MIN <= year <= YEAR_MAX:
             raise UserError(f"Năm đánh giá {year} không hợp lệ (từ {YEAR_MIN} đến {YEAR_MAX})")
-        store = _open_store()
+        store = existing_store()
         try:
             with store.session(readonly=True) as s:
                 found = check_year(s, body_id, year)

@@ -8,8 +8,6 @@ from pathlib import Path
 import click
 
 from ..errors import UserError
-from ..output import write_atomic
-from ..schema import YEAR_MAX, YEAR_MIN
 
 OUT = click.Path(dir_okay=False, path_type=Path)
 
@@ -21,10 +19,11 @@ def register() -> None:
 
 def _read(body_id: int, year: int, work):
     """`work(session)` on the configured database, read-only."""
-    from ..dossier.cli import _open_store
+    from ..schema import YEAR_MAX, YEAR_MIN
+    from ..store.configured import existing_store  # never creates an empty database
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise UserError(f"Năm {year} không hợp lệ (từ {YEAR_MIN} đến {YEAR_MAX})")
-    store = _open_store()
+    store = existing_store()
     try:
         with store.session(readonly=True) as s:
             return work(s)
@@ -47,6 +46,7 @@ def _options(command):
               help="Quyển số.")
 def print_(body_id: int, year: int, output: Path | None, pdf: bool, volume: int) -> None:
     """In sổ đăng ký văn bản đi của một cơ quan trong một năm (mẫu Phụ lục IV)."""
+    from ..output import write_atomic
     from .book import print_book
     data = _read(body_id, year, lambda s: print_book(s, body_id, year, volume=volume))
     if pdf:
@@ -62,6 +62,7 @@ def print_(body_id: int, year: int, output: Path | None, pdf: bool, volume: int)
 @click.option("-o", "--output", type=OUT, required=True, help="Tệp ZIP.")
 def export(body_id: int, year: int, output: Path) -> None:
     """Xuất dữ liệu đặc tả (Phụ lục VI) và tệp PDF của các văn bản đã cấp số thành một gói ZIP."""
+    from ..output import write_atomic
     from .package import export_package
     write_atomic(output, _read(body_id, year, lambda s: export_package(s, body_id, year)))
     click.echo(f"Đã xuất dữ liệu đặc tả văn bản đi năm {year} vào {output}")

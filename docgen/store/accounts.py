@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from ..errors import InputError, UserError
 from ..privacy import mask_text
 from ..vietnamese import fold
+from .startup import first_start_lock
 from .models import (ROLE_COMMUNE, ROLE_DISTRICT, ROLE_VIEWER, ROLES, AuditEntry, Body, User,
                      utcnow)
 from .passwords import burn, hash_password, needs_rehash, verify_password
@@ -208,6 +209,7 @@ def ensure_admin(session: Session, password: str | None = None) -> str | None:
     Returns the one-time password to show once (None when users exist). A given
     `password` (e.g. DOCGEN_ADMIN_PASSWORD) is used as is and need not be changed.
     """
+    first_start_lock(session)  # two processes starting at once make one administrator
     if session.scalar(select(User.id).limit(1)) is not None:
         return None
     chosen = password or new_password()

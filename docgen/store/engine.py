@@ -97,6 +97,7 @@ class Store:
 
         self.create_schema()
         with self.session() as session:
+            startup.first_start_lock(session)  # two processes starting at once seed once
             if session.scalar(select(Body.id).limit(1)) is not None:
                 return False
             load_sample_district(session, **options)

@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import text as sa_text
 from sqlalchemy.engine import Engine
 
 from ..errors import UserError
@@ -95,3 +96,14 @@ def damaged_message(path: Path, finding: str) -> str:
             f"«{path.name}.truoc-khoi-phuc-…» bên cạnh);\n"
             "  3. khôi phục bản sao lưu gần nhất: docgen restore BẢN-SAO-LƯU.zip --force\n"
             "  4. chạy lại docgen serve; các thay đổi sau lần sao lưu đó cần nhập lại.")
+
+
+FIRST_START_LOCK = 0x646F6367  # "docg": the advisory lock of the first start's writes
+
+
+def first_start_lock(session) -> None:
+    """Wait, in `session`'s transaction, for another process's first-start writes (the
+    sample district, the first administrator) to commit. PostgreSQL: a transaction-scoped
+    advisory lock; SQLite's write transactions (BEGIN IMMEDIATE) queue already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa_text("SELECT pg_advisory_xact_lock(:key)"), {"key": FIRST_START_LOCK})

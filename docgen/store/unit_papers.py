@@ -36,7 +36,8 @@ class Papers(NamedTuple):
     warnings: list[str]
 
 
-def _unit(session: Session, unit_id: int) -> Unit:
+def find_unit(session: Session, unit_id: int) -> Unit:
+    """The unit `unit_id`; UserError naming the id when there is none."""
     unit = session.get(Unit, unit_id)
     if unit is None:
         raise UserError(f"Không tìm thấy đơn vị (mã {unit_id})")
@@ -65,7 +66,7 @@ def minutes_input(session: Session, unit_id: int, year: int, *,
                   handwritten: bool = False) -> Papers:
     """The minutes of `unit_id`'s meeting for `year`: who attends by role (Circular 124
     Điều 9 khoản 1), each criterion's result and the conclusion from the stored outcome."""
-    return _minutes(session, [_unit(session, unit_id)], year, handwritten)
+    return _minutes(session, [find_unit(session, unit_id)], year, handwritten)
 
 
 def minutes_inputs(session: Session, commune: str, year: int, *,
@@ -137,7 +138,7 @@ def _names(names: list[str]) -> str:
 
 def score_sheet_input(session: Session, unit_id: int, year: int) -> Papers:
     """`unit_id`'s scoring sheet for `year`: the stored totals, criteria lines blank."""
-    return _sheets(session, [_unit(session, unit_id)], year)
+    return _sheets(session, [find_unit(session, unit_id)], year)
 
 
 def score_sheet_inputs(session: Session, body_id: int, year: int) -> Papers:

@@ -10,7 +10,6 @@ left blank to write by hand, and what was left out is said in `warnings`.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,22 +23,9 @@ from .household_share import household_shares
 from .households import list_households
 from .models import Assessment, Body, Unit
 from .queries import bodies_in_place, list_units
+from .unit_papers import Papers, find_unit
 
 _COMMITTEE = re.compile(r"^(Ban Chỉ đạo(?: \d+)?)\b")
-
-
-class Papers(NamedTuple):
-    """Pre-filled inputs (one per unit) and what the clerk should know about them."""
-
-    inputs: list[dict]
-    warnings: list[str]
-
-
-def _unit(session: Session, unit_id: int) -> Unit:
-    unit = session.get(Unit, unit_id)
-    if unit is None:
-        raise UserError(f"Không tìm thấy đơn vị (mã {unit_id})")
-    return unit
 
 
 def _committee(session: Session, decider: Decider, unit: Unit) -> str:
@@ -130,7 +116,7 @@ def _names(names: list[str]) -> str:
 
 def unit_paper_input(session: Session, unit_id: int, year: int, kind: str) -> Papers:
     """The Tờ trình ("unit_proposal") or Báo cáo ("unit_report") of one unit for `year`."""
-    unit = _unit(session, unit_id)
+    unit = find_unit(session, unit_id)
     if unit.kind not in UNIT_KINDS:
         raise UserError(f"«{unit.name}» là {unit.kind_label.lower()}: chỉ lập cho khu dân cư, "
                         "cơ quan, doanh nghiệp, cơ sở giáo dục")
@@ -148,7 +134,7 @@ def unit_paper_inputs(session: Session, body_id: int, year: int, kind: str) -> P
 
 def household_list_input(session: Session, unit_id: int, year: int) -> Papers:
     """The list of households of one residential area's stored list of `year`."""
-    return _lists(session, [_unit(session, unit_id)], year)
+    return _lists(session, [find_unit(session, unit_id)], year)
 
 
 def household_list_inputs(session: Session, commune: str, year: int,
