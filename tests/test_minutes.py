@@ -196,7 +196,9 @@ def test_bulk_pdf_counted_page_by_page(sqlite_store, tmp_path):
 
 def test_web_form_prefilled_for_a_unit(client, db):
     na_meo = unit_id(db, "Bản Na Mèo")
-    index = html(client.get("/van-ban/"))
+    with db.session(readonly=True) as s:  # the page lists the units of the body chosen
+        body = q.get_unit(s, na_meo).body_id
+    index = html(client.get(f"/van-ban/?body={body}"))
     assert f'<option value="{na_meo}">Bản Na Mèo</option>' in index and 'name="unit"' in index
     page = html(client.get(f"/van-ban/minutes/moi?unit={na_meo}&year=2022"))
     assert 'value="Bản Na Mèo"' in page and "Đại diện Công an xã Na Mèo" in page

@@ -13,7 +13,7 @@ import re
 from typing import NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from .. import domain
 from ..errors import UserError
@@ -104,6 +104,7 @@ def _latest_issued(session: Session, body: Body, year: int, kind: str) -> Docume
     docs = session.scalars(select(Document).where(
         Document.kind == kind, Document.status == STATUS_ISSUED,
         Document.year.in_((year, year + 1)), Document.body_id.in_(ids))
+        .options(undefer(Document.input_json))  # read with each row, not a query each
         .order_by(Document.issued_on.desc(), Document.id.desc()))
     for doc in docs:
         if doc.issued_on and _input_year(doc) == str(year):
@@ -115,7 +116,8 @@ def proposals_of_year(session: Session, body_id: int, year: int) -> list[Documen
     """The proposals (Tờ trình) for the assessment of `year` already in `body_id`'s register,
     drafts included (a draft is registered under the year it was made in), newest first."""
     docs = session.scalars(select(Document).where(
-        Document.kind == "proposal", Document.body_id == body_id).order_by(Document.id.desc()))
+        Document.kind == "proposal", Document.body_id == body_id)
+        .options(undefer(Document.input_json)).order_by(Document.id.desc()))
     return [doc for doc in docs if _input_year(doc) == str(year)]
 
 

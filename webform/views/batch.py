@@ -21,6 +21,7 @@ from docgen.jobs.handlers import MIMES, plain, rows_payload
 from docgen.schema import YEAR_MAX, YEAR_MIN
 from docgen.errors import InputError, UserError
 from docgen.privacy import personal_detail
+from docgen.store import batch_choices
 from docgen.store.prefill_safe import certificate_inputs
 from docgen.vietnamese import format_number, slug
 
@@ -93,10 +94,14 @@ def _year(form) -> int | None:
 
 
 def _areas():
+    """The areas the commitments page offers (those of the commune of `?commune=`, or of the
+    first commune when the user sees too many to list), the communes, and the one chosen."""
     with store().session(readonly=True) as s:
-        areas = [u for u in q.list_units(s, kind="khu_dan_cu") if scope().unit(u)]
+        communes, commune, every = batch_choices.area_commune(s, scope(),
+                                                              request.args.get("commune"))
+        areas = batch_choices.areas(s, scope(), commune)
         counts = q.latest_counts(s, [u.id for u in areas])
-    return areas, counts
+    return areas, counts, communes, commune, every
 
 
 def _stored(counts: dict, unit_id: int) -> str:
@@ -109,19 +114,19 @@ def _stored(counts: dict, unit_id: int) -> str:
 
 @bp.get("/cam-ket/")
 def index():
-    areas, counts = _areas()
+    areas, counts, communes, commune, every = _areas()
     form = BatchForm()
     form.year.data = str(year_param())
     form.unit_id.choices = choices((str(u.id), f"{u.name} — {u.commune} "
                                                f"({_stored(counts, u.id)})") for u in areas)
-    return render_template("batch.html", form=form, areas=areas, counts=counts)
+    return render_template("batch.html", form=form, areas=areas, counts=counts,
+                           communes=communes, commune=commune, every=every)
 
 
 @bp.post("/cam-ket/")
 def make():
-    areas, counts = _areas()
     form = BatchForm()
-    form.unit_id.choices = choices((str(u.id), u.name) for u in areas)
+    form.unit_id.choices = []  # any id: checked below against the user's scope
     if not form.validate_on_submit():
         flash("Phiên làm việc đã hết hạn hoặc lựa chọn không hợp lệ; hãy thử lại.", "error")
         return redirect(url_for(".index"))
@@ -254,16 +259,15 @@ def minutes():
 def _minutes_form() -> MinutesForm:
     form = MinutesForm()
     with store().session(readonly=True) as s:
-        seen = {u.commune for u in q.list_units(s) if u.commune and scope().unit(u)}
-        form.commune.choices = [(c, c) for c in q.communes(s) if c in seen]
+        form.commune.choices = [(c, c) for c in batch_choices.unit_communes(s, scope())]
     return form
 
 
 def _sheets_form() -> SheetsForm:
     form = SheetsForm()
     with store().session(readonly=True) as s:
-        form.body_id.choices = [(str(b.id), b.name) for b in q.list_bodies(s)
-                                if scope().body(b.id) and q.list_units(s, body_id=b.id)]
+        form.body_id.choices = [(str(i), name)
+                                for i, name in batch_choices.bodies_with_units(s, scope())]
     return form
 
 
@@ -320,22 +324,27 @@ def make_sheets():
                   target=name, file_name=f"phieu-cham-diem-{slug(name)}-{year}.{fmt}")
 
 
-def _safe_decisions() -> list[tuple[str, str]]:
-    """(id, label) of the issued recognition decisions of the bodies the user may see,
-    newest first."""
-    with store().session(readonly=True) as s:
-        return [(str(d.id), f"Quyết định số {d.symbol} — {d.body.name}")
-                for d in q.list_documents(s, kind="safe_decision", status=q.STATUS_ISSUED)
-                if scope().body(d.body_id)]
-
-
 @bp.get("/giay-cong-nhan/")
 def certificates():
+    """The issued recognition decisions of one year (`?year=`; the year of `?document=`,
+    else the latest year with one) of the bodies the user may see, newest first; of one
+    body (`?body=`, the document's; the first when a year has too many to list)."""
     form = CertificateForm()
-    decisions = _safe_decisions()
+    asked = request.args.get("document", type=row_id)
+    with store().session(readonly=True) as s:
+        years = batch_choices.issued_decision_years(s, scope())
+        doc = q.get_document(s, asked) if asked else None
+        doc = doc if doc is not None and scope().body(doc.body_id) else None
+        year = year_param(default=lambda: doc.year if doc else (years[0] if years else None))
+        found = batch_choices.issued_decisions(s, scope(), year) if year in years else []
+    bodies = sorted({(body, name) for body, name, _, _ in found})
+    wanted = doc.body_id if doc else request.args.get("body", type=row_id)
+    shown, body_id, every = batch_choices.decision_bodies(found, wanted)
+    decisions = [(i, label) for _, _, i, label in shown]
     form.document_id.choices = choices(decisions)
-    form.document_id.data = request.args.get("document", form.document_id.data)
-    return render_template("certificates.html", form=form, decisions=decisions)
+    form.document_id.data = str(asked) if asked else form.document_id.data
+    return render_template("certificates.html", form=form, decisions=decisions, years=years,
+                           year=year, bodies=bodies, body_id=body_id, every=every)
 
 
 @bp.post("/giay-cong-nhan/")

@@ -10,6 +10,7 @@ from docgen import documents, render_document, schema, store as q
 from docgen.errors import InputError, UserError
 from docgen.samples import load_sample, sample_path
 from docgen.store import listing, own_templates
+from docgen.store.models import Unit
 from docgen.store.plan_prefill import plan_input
 from docgen.store.prefill import second_proposal_warning
 from docgen.store.prefill_safe import safe_decision_input
@@ -52,7 +53,8 @@ def index():
     body_id = body_id or (own if any(b.id == own for b in bodies) else
                           bodies[0].id if bodies else None)
     with store().session(readonly=True) as s:
-        units = list(s.scalars(listing.units_query(s, scope(), body_id=body_id))) \
+        units = list(s.execute(listing.units_query(s, scope(), body_id=body_id)  # 2 columns
+                               .with_only_columns(Unit.id, Unit.name))) \
             if body_id is not None else []
     return render_template("documents_index.html", kinds=documents.KINDS.values(), bodies=bodies,
                            units=units, unit_kinds=UNIT_PREFILL, year=latest_year(),

@@ -11,14 +11,17 @@ from wtforms import SelectField, StringField
 from docgen import store as q
 from docgen.jobs.handlers import plain
 from docgen.errors import InputError, UserError
-from docgen.store import unit_prefill
+from docgen.store import batch_choices, listing, unit_prefill
+from docgen.store.models import Unit
 from docgen.store.household_share import household_shares, record_share
 from docgen.vietnamese import fold, slug
 
 from ..forms import choices
-from . import as_id, jobs, log, scope, store, year_param
+from . import as_id, jobs, log, row_id, scope, store, year_param
 from .batch import MIMES, _formats, _year, bp
+from .paging import page_and_size
 
+PAPER_KINDS = ("khu_dan_cu", "co_quan", "doanh_nghiep", "co_so_giao_duc")
 UNIT_PAPERS = {"unit_proposal": ("tờ trình", "to-trinh"), "unit_report": ("báo cáo", "bao-cao")}
 
 
@@ -51,15 +54,22 @@ def _my_bodies():
 
 @bp.get("/giay-to-don-vi/")
 def unit_papers():
+    """The form for a body's units, and its units a page at a time (of one body with
+    `?body=`; a body outside the user's scope lists nothing)."""
     form = UnitPapersForm()
     bodies = _my_bodies()
     form.body_id.choices = choices((str(b.id), b.name) for b in bodies)
     year = year_param()
     form.year.data = str(year)
+    body_id = request.args.get("body", type=row_id)
+    if body_id is not None and scope().body(body_id):
+        form.body_id.data = str(body_id)
+    page, size = page_and_size()
     with store().session(readonly=True) as s:
-        units = [u for u in q.list_units(s) if scope().unit(u)
-                 and u.kind in ("khu_dan_cu", "co_quan", "doanh_nghiep", "co_so_giao_duc")]
-    return render_template("unit_letters.html", form=form, units=units, year=year)
+        query = listing.units_query(s, scope(), body_id=body_id).where(Unit.kind.in_(PAPER_KINDS))
+        window = listing.paged(s, query, page, size)
+        return render_template("unit_letters.html", form=form, window=window, year=year,
+                               bodies=bodies, body_id=body_id)
 
 
 @bp.post("/giay-to-don-vi/")
@@ -92,26 +102,29 @@ def make_unit_papers():
                         file_name=f"{slug_}-{slug(body.name)}-{year}.{fmt}")
 
 
-def _areas_in_scope(year: int):
+@bp.get("/danh-sach-ho-dang-ky/")
+def household_lists():
+    """The form for a commune's lists, and the areas' signed shares a page at a time (of
+    one commune with `?commune=`)."""
+    year = year_param()
+    commune = request.args.get("commune", "").strip()[:100] or None
+    page, size = page_and_size()
     with store().session(readonly=True) as s:
-        areas = [u for u in q.list_units(s, kind="khu_dan_cu") if scope().unit(u)]
-        ids = [u.id for u in areas]
+        communes = batch_choices.unit_communes(s, scope(), batch_choices.AREA)
+        window = listing.paged(s, listing.units_query(s, scope(), kind=batch_choices.AREA,
+                                                      commune=commune), page, size)
+        ids = [u.id for u in window.rows]
         counts = {item.unit_id: item.count for item in q.household_lists(s, year=year,
                                                                           unit_ids=ids)}
         shares = household_shares(s, ids, year)
-    return areas, counts, shares
-
-
-@bp.get("/danh-sach-ho-dang-ky/")
-def household_lists():
-    year = year_param()
-    areas, counts, shares = _areas_in_scope(year)
     form = HouseholdListsForm()
-    communes = sorted({u.commune for u in areas if u.commune})
     form.commune.choices = choices((c, c) for c in communes)
+    if commune:
+        form.commune.data = next((c for c in communes if fold(c) == fold(commune)), None)
     form.year.data = str(year)
-    return render_template("household_lists.html", form=form, areas=areas, counts=counts,
-                           shares=shares, year=year, share_form=ShareForm())
+    return render_template("household_lists.html", form=form, areas=window.rows, window=window,
+                           counts=counts, shares=shares, year=year, share_form=ShareForm(),
+                           communes=communes, commune=form.commune.data if commune else None)
 
 
 @bp.post("/danh-sach-ho-dang-ky/")
@@ -127,7 +140,7 @@ def make_household_lists():
     commune = (form.commune.data or "").strip()
     try:
         with store().session(readonly=True) as s:
-            units = [u for u in q.list_units(s, kind="khu_dan_cu") if scope().unit(u)]
+            units = batch_choices.areas(s, scope(), commune) if commune else []
             papers = unit_prefill.household_list_inputs(s, commune, year, units)
             ids = [u.id for u in units if u.name in {d["area"] for d in papers.inputs}
                    and fold(u.commune) == fold(commune)]
