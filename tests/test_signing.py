@@ -308,8 +308,9 @@ def token(ca, keys, tmp_path_factory):
     «nguoi-ky», made with softhsm2-util and python-pkcs11."""
     if not (SOFTHSM.is_file() and have("softhsm2-util")):
         pytest.skip("SoftHSM2 is not installed (apt-get install softhsm2)")
-    pkcs11 = pytest.importorskip("pkcs11")
     import os
+
+    import pkcs11  # a dependency of docgen (python-pkcs11): its absence is a failure
 
     from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
     folder = tmp_path_factory.mktemp("softhsm")

@@ -42,27 +42,35 @@ def _upload() -> tuple[bytes, str]:
     return file.read(sig.MAX_IMAGE_BYTES + 1), file_label(file.filename)
 
 
+def _posted(save) -> tuple[dict, int, str | None]:
+    """Check the form's token and run `save(data, filename)`, which stores the image in a
+    transaction and returns the success message: (problems, status, message or None)."""
+    if not FlaskForm().validate_on_submit():
+        return {"": "Phiên làm việc đã hết hạn; hãy tải lại trang."}, 400, None
+    data, name = _upload()
+    try:
+        return {}, 200, save(data, name)
+    except UserError as exc:
+        return _problems(exc), 422, None
+
+
 @bp.route("/<int:body_id>/con-dau", methods=["GET", "POST"])
 def seal(body_id: int):
     _allowed(body_id)
     problems, status = {}, 200
     if request.method == "POST":
-        if not FlaskForm().validate_on_submit():
-            problems, status = {"": "Phiên làm việc đã hết hạn; hãy tải lại trang."}, 400
-        else:
-            data, name = _upload()
-            try:
-                with store().session() as s:
-                    body = or_404(q.get_body(s, body_id))
-                    row = sig.save_body_seal(s, body_id, data, filename=name,
-                                             diameter=request.form.get(sig.DIAMETER_FIELD),
-                                             uploaded_by=g.user.username)
-                    log("tải ảnh con dấu", body.name, f"{name}, {row.diameter_mm:g} mm", tx=s)
-            except UserError as exc:
-                problems, status = _problems(exc), 422
-            else:
-                flash(f"Đã lưu ảnh con dấu của {body.name} ({row.diameter_mm:g} mm).", "success")
-                return redirect(url_for(".seal", body_id=body_id))
+        def save(data: bytes, name: str) -> str:
+            with store().session() as s:
+                body = or_404(q.get_body(s, body_id))
+                row = sig.save_body_seal(s, body_id, data, filename=name,
+                                         diameter=request.form.get(sig.DIAMETER_FIELD),
+                                         uploaded_by=g.user.username)
+                log("tải ảnh con dấu", body.name, f"{name}, {row.diameter_mm:g} mm", tx=s)
+                return f"Đã lưu ảnh con dấu của {body.name} ({row.diameter_mm:g} mm)."
+        problems, status, saved = _posted(save)
+        if saved:
+            flash(saved, "success")
+            return redirect(url_for(".seal", body_id=body_id))
     with store().session(readonly=True) as s:
         body = or_404(q.get_body(s, body_id))
         current = sig.body_seal(s, body_id)
@@ -94,21 +102,17 @@ def signature(body_id: int, signer_id: int):
     _allowed(body_id)
     problems, status = {}, 200
     if request.method == "POST":
-        if not FlaskForm().validate_on_submit():
-            problems, status = {"": "Phiên làm việc đã hết hạn; hãy tải lại trang."}, 400
-        else:
-            data, name = _upload()
-            try:
-                with store().session() as s:
-                    signer = _signer(s, body_id, signer_id)
-                    sig.save_signer_image(s, signer_id, data, filename=name,
-                                          uploaded_by=g.user.username)
-                    log("tải ảnh chữ ký", signer.name, name, tx=s)
-            except UserError as exc:
-                problems, status = _problems(exc), 422
-            else:
-                flash(f"Đã lưu ảnh chữ ký của {signer.name}.", "success")
-                return redirect(url_for(".signature", body_id=body_id, signer_id=signer_id))
+        def save(data: bytes, name: str) -> str:
+            with store().session() as s:
+                signer = _signer(s, body_id, signer_id)
+                sig.save_signer_image(s, signer_id, data, filename=name,
+                                      uploaded_by=g.user.username)
+                log("tải ảnh chữ ký", signer.name, name, tx=s)
+                return f"Đã lưu ảnh chữ ký của {signer.name}."
+        problems, status, saved = _posted(save)
+        if saved:
+            flash(saved, "success")
+            return redirect(url_for(".signature", body_id=body_id, signer_id=signer_id))
     with store().session(readonly=True) as s:
         signer = _signer(s, body_id, signer_id)
         body = signer.body
