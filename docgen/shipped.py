@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 TEMPLATES = "templates_docx"  # the top-level package holding the DOCX templates
@@ -11,6 +10,7 @@ SAMPLES = "samples"           # the top-level package holding the sample distric
 
 
 def _folder(package: str, *parts: str) -> Path:
+    from importlib import resources  # 10 ms of imports (zipfile, tempfile) not every command needs
     ref = resources.files(package).joinpath(*parts)
     # Wheels install unpacked, so files() is a real folder; a zip import is not supported.
     if not isinstance(ref, Path):
@@ -29,5 +29,6 @@ def samples_dir() -> Path:
 
 
 def data_file(name: str) -> Path:
-    """A data file shipped inside the docgen package (docgen/data/NAME)."""
-    return _folder("docgen", "data", name)
+    """A data file shipped inside the docgen package (docgen/data/NAME): this module's own
+    package, whose folder is known without importlib.resources."""
+    return Path(__file__).resolve().with_name("data") / name

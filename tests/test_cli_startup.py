@@ -68,6 +68,15 @@ def test_help_and_kinds_load_no_heavy_library(args):
     assert loaded_after(RUN_CLI.format(args=args)) == []
 
 
+def test_kinds_finds_its_data_without_importlib_resources():
+    """The scoring example is found in docgen's own folder: `kinds` (through the scoring
+    sheet's kind) does not pay for importlib.resources and its zipfile and tempfile."""
+    out = subprocess.run([sys.executable, "-c", "import sys\n" + RUN_CLI.format(args=["kinds"])
+                          + "\nprint('resources' if 'importlib.resources' in sys.modules"
+                          " else 'none')"], capture_output=True, text=True, check=True).stdout
+    assert out.rstrip().endswith("none")
+
+
 def test_rendering_still_loads_the_renderer_it_needs():
     """The lazy imports happen: a render through `docgen.render_document` works in a fresh
     interpreter and loads docxtpl then."""
