@@ -163,9 +163,10 @@ def kept_tokens(page: str) -> str:
     return re.search(r'name="token" value="([0-9a-f]+)"', page)[1]
 
 
-def user_files(app, db, username: str = "admin") -> list[Path]:
-    folder = Path(app.instance_path) / "uploads" / str(user_id(db, username))
-    return sorted(folder.iterdir()) if folder.is_dir() else []
+def user_files(app, db, username: str = "admin") -> list[str]:
+    """The tokens of the user's kept uploads (in the database), oldest first."""
+    from docgen.store import kept_files
+    return [k.key for k in kept_files.owned(db, kept_files.UPLOAD, user_id(db, username))]
 
 
 def test_each_user_keeps_a_bounded_number_of_uploads_oldest_dropped(app, client, db):
@@ -174,7 +175,7 @@ def test_each_user_keeps_a_bounded_number_of_uploads_oldest_dropped(app, client,
               for i in range(uploads.MAX_FILES + 2)]
     files = user_files(app, db)
     assert len(files) == uploads.MAX_FILES
-    assert {p.stem for p in files} == set(tokens[-uploads.MAX_FILES:])
+    assert set(files) == set(tokens[-uploads.MAX_FILES:])
     response = client.post("/don-vi/nhap/xac-nhan", data={
         "csrf_token": token(client, "/don-vi/"), "token": tokens[0], "body_id": str(ubnd(db))},
         follow_redirects=True)
@@ -204,17 +205,17 @@ def test_an_upload_is_only_found_by_its_owner(app, client, db):
         assert uploads.fetch(kept) is not None
 
 
-def test_expired_uploads_and_cut_writes_are_swept(app, client, db):
-    from webform.views import uploads
+def test_expired_uploads_are_swept(app, client, db):
+    from sqlalchemy import update
+
+    from docgen.store.models import KeptFile, utcnow
     kept = kept_tokens(html(post_preview(client, ubnd(db), units_file(2))))
-    folder = user_files(app, db)[0].parent
-    old = time.time() - uploads.KEEP_SECONDS - 60
-    os.utime(folder / f"{kept}.upload", (old, old))
-    cut = folder / ".x.upload.1234.part"
-    cut.write_bytes(b"half")
-    os.utime(cut, (old, old))
+    with db.session() as s:
+        s.execute(update(KeptFile).where(KeptFile.key == kept)
+                  .values(expires=utcnow() - dt.timedelta(seconds=60)))
     post_preview(client, ubnd(db), units_file(2, start=5))   # any upload sweeps
-    assert not (folder / f"{kept}.upload").exists() and not cut.exists()
+    with db.session(readonly=True) as s:
+        assert s.scalar(select(func.count()).where(KeptFile.key == kept)) == 0
     assert len(user_files(app, db)) == 1
 
 
@@ -261,21 +262,19 @@ def full_disk_app(tmp_path, small_disk):
     app.extensions["docgen_store"].dispose()
 
 
-def test_a_full_disk_is_a_clear_message_and_leaves_no_file(full_disk_app):
+def test_a_full_instance_disk_does_not_stop_an_import(full_disk_app):
+    """The upload kept between preview and confirmation is in the database, not on the
+    instance folder's disk (a full database: tests/test_shared_files.py)."""
     app, client, disk = full_disk_app
     db = app.extensions["docgen_store"]
-    data = units_file(300)
-    page = post_preview(client, ubnd(db), data)          # fits: the disk is not full yet
-    assert page.status_code == 200
     fill(disk)
-    response = post_preview(client, ubnd(db), data)
-    assert response.status_code == 507
-    text = html(response)
-    assert "Không lưu được tệp tải lên để xem trước: ổ đĩa của máy chủ đã đầy" in text
-    uploads = disk / "instance" / "uploads"
-    left = [p.name for p in uploads.rglob("*") if p.is_file()]
-    assert len(left) == 1 and left[0].endswith(".upload")    # the first one, whole
-    assert not [n for n in left if n.endswith(".part")]
+    page = post_preview(client, ubnd(db), units_file(300))
+    assert page.status_code == 200
+    response = client.post("/don-vi/nhap/xac-nhan", data={
+        "csrf_token": token(client, "/don-vi/"), "token": kept_tokens(html(page)),
+        "body_id": str(ubnd(db))}, follow_redirects=True)
+    assert "Đã nhập: thêm 300 đơn vị" in html(response)
+    assert not [p for p in (disk / "instance" / "uploads").rglob("*") if p.is_file()]
     for url in ("/don-vi/", "/so-van-ban/", "/danh-gia/", "/"):  # unrelated pages still work
         assert client.get(url).status_code == 200, url
 

@@ -98,18 +98,26 @@ def test_issuing_the_number_gives_new_images_showing_it(client, db):
     assert changed and max(changed) < len(new_rows) / 3, changed[-5:]
 
 
+def kept_previews(db) -> list[tuple]:
+    """The preview images kept in the database: (id, key, seq, created_at) of each row."""
+    from sqlalchemy import select
+
+    from docgen.store.models import KeptFile
+    with db.session(readonly=True) as s:
+        return [tuple(r) for r in s.execute(
+            select(KeptFile.id, KeptFile.key, KeptFile.seq, KeptFile.created_at)
+            .where(KeptFile.kind == "preview").order_by(KeptFile.id))]
+
+
 def test_the_previews_are_cached_by_content(client, db, app):
     doc_id = draft(db, "decision")
     urls = previews(client, doc_id)
-    folder = app.instance_path + "/previews"
-    made = sorted(os.listdir(folder))
-    assert len([n for n in made if n.endswith(".png")]) == 2
-    assert len([n for n in made if n.endswith(".done")]) == 1
-    stamps = {n: os.stat(os.path.join(folder, n)).st_mtime_ns for n in made}
+    made = kept_previews(db)
+    assert len(made) == 1  # both pages, in one file: the output of one job
     assert previews(client, doc_id) == urls  # shown again: from the cache, nothing redone
     assert image(client, urls[0]).status_code == 200
-    assert {n: os.stat(os.path.join(folder, n)).st_mtime_ns
-            for n in sorted(os.listdir(folder))} == stamps
+    assert kept_previews(db) == made  # made again, they would be new rows
+    assert not os.listdir(app.instance_path + "/previews")  # nothing on this machine's disk
 
 
 def test_without_libreoffice_the_page_says_so_and_shows_no_preview(client, db, tmp_path,

@@ -392,3 +392,25 @@ class JobChunk(Base):
                                         primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class KeptFile(Base):
+    """One piece (at most 1 MiB, in order of `seq`) of a file kept for a while where every web
+    process reaches it: an import's upload between its preview and its confirmation
+    (`kind` "upload", `owner_id` its user), or a document's preview images (`kind` "preview",
+    `owner_id` None: reached only through a page that checked the document's access). Every
+    piece of a file carries its whole `size` and `expires`; the sweep deletes expired rows."""
+
+    __tablename__ = "kept_file"
+    __table_args__ = (UniqueConstraint("kind", "key", "seq", name="uq_kept_file_kind_key_seq"),
+                      Index("ix_kept_file_owner_kind", "owner_id", "kind"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer, default=0)  # bytes of the whole file
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

@@ -206,7 +206,12 @@ def import_preview():
         return redirect(back)
     for row in plan.update:  # labels and values as the clerk writes them, not codes
         row.changes = shown_changes(row.changes)
-    return render_template("import_preview.html", plan=plan, token=uploads.keep(data),
+    try:
+        token = uploads.keep(data)
+    except uploads.NotKept as exc:  # a full disk is DiskFull: its own page (507)
+        flash(exc.message, "error")
+        return redirect(back)
+    return render_template("import_preview.html", plan=plan, token=token,
                            body_id=body_id, year=year, filename=file_label(upload.filename),
                            action=url_for(".import_apply"), back=back)
 
@@ -219,7 +224,11 @@ def import_apply():
     year = _year()
     back = url_for(".index", body=body_id, year=year)
     token = request.form.get("token", "")
-    data = uploads.fetch(token)
+    try:
+        data = uploads.fetch(token)
+    except UserError as exc:
+        flash(exc.message, "error")
+        return redirect(back)
     if not FlaskForm().validate_on_submit() or data is None or not body_id:
         flash("Không còn tệp đã tải lên; hãy chọn lại tệp Excel.", "error")
         return redirect(back)

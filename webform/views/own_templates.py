@@ -130,7 +130,7 @@ def page_image(version_id: int, page: int):
         pages = []
     if not 1 <= page <= len(pages):
         or_404(None)
-    return send_file(pages[page - 1], mimetype="image/png", max_age=600)
+    return send_file(io.BytesIO(pages[page - 1]), mimetype="image/png", max_age=600)
 
 
 @bp.get("/<int:version_id>/tai-ve.docx")

@@ -1,18 +1,25 @@
 """Pages and PDFs a request waits for, made by a job (docgen.jobs.preview) where
 LibreOffice is: this process when it runs workers, else a `docgen worker`. Preview images
-are cached per content in the instance folder, in front of the job."""
+are kept per content in the database, in front of the job, so that the page made by one web
+process and its images asked of another find them made once (docgen.store.kept_files)."""
 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from flask import current_app, g, render_template
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from docgen.jobs.preview import content, pages_of
+from docgen.store import kept_files
 
-from . import jobs
-from .uploads import DiskFull, is_disk_full, write_atomic
+from . import jobs, store
+from .uploads import refused, sweep
+
+# Images are made again from the document after this long (the sweep deletes them); the key
+# is the content's digest, so an edited or issued document gets new images at once.
+KEEP_SECONDS = 14 * 24 * 3600
+WHAT = "ảnh xem trước"
 
 
 def _wait() -> float | None:
@@ -25,30 +32,28 @@ def run(kind: str, payload: dict, title: str) -> bytes:
     return jobs().run_and_wait(g.user.id, kind, payload, timeout=_wait(), title=title)
 
 
-def previews(data: bytes, count: int = 2, *, pdf: bool = False) -> list[Path]:
+def previews(data: bytes, count: int = 2, *, pdf: bool = False) -> list[bytes]:
     """PNG images of the first pages of `data` (a DOCX; a PDF when `pdf`: a signed
-    document's, stamps included), from the cache or made by a `preview_pages` job;
-    UserError when LibreOffice or poppler is missing or fails, NoWorker when no worker
-    answered."""
-    digest = hashlib.sha256(data).hexdigest()[:24]
-    folder = Path(current_app.instance_path) / "previews"
-    done = folder / f"{digest}.done"
-    if not done.exists():
-        pages = pages_of(run("preview_pages", {"content": content(data), "pdf": pdf,
-                                               "pages": count, "dpi": 60},
-                             "Ảnh xem trước"))
-        # Each image through a temporary name, the marker last: a full disk leaves no
-        # truncated image and no marker, and says so on the page instead of a 500.
+    document's, stamps included), kept in the database or made by a `preview_pages` job;
+    UserError when LibreOffice or poppler is missing or fails (DiskFull or NotKept when the
+    database refuses to keep or give them), NoWorker when no worker answered."""
+    key = f"{hashlib.sha256(data).hexdigest()[:24]}-{count}{'-pdf' if pdf else ''}"
+    try:
+        archive = kept_files.get(store(), kept_files.PREVIEW, key, owner_id=None)
+    except SQLAlchemyError as exc:
+        raise refused(exc, WHAT, "đọc") from None
+    if archive is None:
+        archive = run("preview_pages", {"content": content(data), "pdf": pdf, "pages": count,
+                                        "dpi": 60}, "Ảnh xem trước")
         try:
-            folder.mkdir(exist_ok=True)
-            for i, png in enumerate(pages, 1):
-                write_atomic(folder / f"{digest}-{i}.png", png, "ảnh xem trước")
-            write_atomic(done, str(len(pages)).encode(), "ảnh xem trước")
-        except OSError as exc:
-            if is_disk_full(exc):
-                raise DiskFull("ảnh xem trước") from None
-            raise
-    return [folder / f"{digest}-{i}.png" for i in range(1, int(done.read_text()) + 1)]
+            sweep()
+            kept_files.put(store(), kept_files.PREVIEW, key, archive, owner_id=None,
+                           keep_seconds=KEEP_SECONDS)
+        except IntegrityError:
+            pass  # another web process kept the same images meanwhile
+        except SQLAlchemyError as exc:
+            raise refused(exc, WHAT) from None
+    return pages_of(archive)
 
 
 def document_pdf(doc_id: int) -> bytes:

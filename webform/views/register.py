@@ -157,7 +157,7 @@ def download_pdf(doc_id: int):
 
 @bp.get("/<int:doc_id>/trang-<int:page>.png")
 def preview(doc_id: int, page: int):
-    """A page of the document as an image, from the preview cache."""
+    """A page of the document as an image, kept in the database (made on a miss)."""
     data, (name, _), personal, signed = _files(doc_id)
     try:
         pages = _previews(signed or data, pdf=signed is not None)
@@ -169,7 +169,7 @@ def preview(doc_id: int, page: int):
         or_404(None)
     if personal:  # the image shows the person's name and CCCD
         log("xem trước văn bản", name, f"trang {page}, {personal}")
-    return send_file(pages[page - 1], mimetype="image/png", max_age=3600)
+    return send_file(io.BytesIO(pages[page - 1]), mimetype="image/png", max_age=3600)
 
 
 _previews = previews.previews

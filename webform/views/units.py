@@ -246,7 +246,11 @@ def import_preview():
     except UserError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".index"))
-    token = uploads.keep(data)
+    try:
+        token = uploads.keep(data)
+    except uploads.NotKept as exc:  # a full disk is DiskFull: its own page (507)
+        flash(exc.message, "error")
+        return redirect(url_for(".index"))
     return render_template("import_preview.html", plan=plan, token=token, body_id=body_id,
                            filename=file_label(upload.filename))
 
@@ -257,10 +261,14 @@ def import_apply():
         flash("Phiên làm việc đã hết hạn; hãy nhập lại tệp.", "error")
         return redirect(url_for(".index"))
     token = request.form.get("token", "")
-    data = uploads.fetch(token)
     body_id = request.form.get("body_id", type=row_id)
     if body_id is not None and not scope().body(body_id):
         or_404(None)
+    try:
+        data = uploads.fetch(token)
+    except UserError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".index"))
     if data is None or body_id is None:
         flash("Không còn tệp đã tải lên; hãy chọn lại tệp Excel.", "error")
         return redirect(url_for(".index"))

@@ -1,32 +1,38 @@
 """Uploaded files kept between an import's preview and its confirmation.
 
-The file is stored under a random token in a folder of the signed-in user's own in the
-instance folder; the token, not a path, travels through the browser, so no user input
-ever names a file on disk, and one user's token finds nothing for another. Each user keeps
-at most MAX_FILES files and MAX_BYTES bytes (the oldest go first); files older than
-KEEP_SECONDS are swept. A file is written under a temporary name and renamed, so a full
-disk leaves no truncated file: it raises `DiskFull`, whose message the page shows.
+The file is kept in the database (docgen.store.kept_files), so the confirmation may reach
+any web process on any machine; it is found by a random token and the signed-in user's id
+together, so the token, not a path, travels through the browser and one user's token finds
+nothing for another. Each user keeps at most MAX_FILES files and MAX_BYTES bytes (the
+oldest go first); files older than KEEP_SECONDS are swept. A file is written in one
+transaction, so a full database keeps no piece of it: it raises `DiskFull`, whose message
+the page shows; any other refusal of the database raises `NotKept`, said on the page too.
 """
 
 from __future__ import annotations
 
 import errno
-import os
 import re
 import secrets
-import time
+import shutil
 from pathlib import Path
 
 from flask import current_app, g
+from sqlalchemy.exc import SQLAlchemyError
 
 from docgen.errors import UserError
+from docgen.store import kept_files
+
+from . import store
 
 KEEP_SECONDS = 6 * 3600
 MAX_FILES = 5                    # per user: previews not yet confirmed
 MAX_BYTES = 30 * 1024 * 1024     # per user, all kept files together
 _TOKEN = re.compile(r"[0-9a-f]{32}")
-SUFFIX, PARTIAL = ".upload", ".part"
 FULL = (errno.ENOSPC, errno.EDQUOT)
+WHAT = "tệp tải lên để xem trước"
+# Where release ≤ 0.x kept them on each machine's disk: emptied once per process.
+OLD_FOLDERS = ("uploads", "previews")
 
 
 class DiskFull(UserError):
@@ -38,102 +44,84 @@ class DiskFull(UserError):
                          "lượng ổ đĩa rồi thử lại.")
 
 
+class NotKept(UserError):
+    """The database refused to keep or give back a file for another reason than a full disk
+    (it is down, unreachable…)."""
+
+    def __init__(self, what: str, action: str = "lưu"):
+        super().__init__(f"Không {action} được {what}: cơ sở dữ liệu của máy chủ đang không "
+                         "trả lời. Chưa có gì được ghi; hãy thử lại sau ít phút, nếu vẫn lỗi "
+                         "hãy báo quản trị.")
+
+
 def is_disk_full(exc: BaseException) -> bool:
-    """Whether `exc` is a write refused for want of space (ENOSPC, EDQUOT)."""
-    return isinstance(exc, OSError) and exc.errno in FULL
+    """Whether `exc` is a write refused for want of space: ENOSPC, EDQUOT, or the database's
+    own full disk."""
+    if isinstance(exc, OSError):
+        return exc.errno in FULL
+    return kept_files.is_full(exc)
 
 
-def write_atomic(path: Path, data: bytes, what: str) -> None:
-    """Write `data` to `path` through a temporary file renamed into place; `DiskFull`
-    (and nothing at `path`, no temporary file left) when the disk is full."""
-    part = path.with_name(f".{path.name}.{secrets.token_hex(4)}{PARTIAL}")
-    try:
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())  # tmpfs and quotas report ENOSPC at write or at close
-        os.replace(part, path)
-    except OSError as exc:
-        part.unlink(missing_ok=True)
-        if is_disk_full(exc):
-            raise DiskFull(what) from None
-        raise
+def refused(exc: SQLAlchemyError, what: str, action: str = "lưu") -> UserError:
+    """The error a page shows for a database that refused to keep or read `what`."""
+    current_app.logger.warning("kept file: %s: %s", what, exc)
+    return DiskFull(what) if is_disk_full(exc) else NotKept(what, action)
 
 
-def _root() -> Path:
-    return Path(current_app.instance_path) / "uploads"
+def _owner() -> int:
+    return int(g.user.id)
 
 
-def _folder() -> Path:
-    """The signed-in user's folder (created owner-only)."""
-    folder = _root() / str(int(g.user.id))
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
-
-
-def sweep(now: float | None = None) -> int:
-    """Delete every user's kept files older than KEEP_SECONDS, and leftovers of writes that
-    were cut short; returns how many files went."""
-    now = time.time() if now is None else now
-    gone = 0
-    root = _root()
-    if not root.is_dir():
-        return 0
-    for path in root.glob("*/*"):
-        try:
-            age = now - path.stat().st_mtime
-        except FileNotFoundError:
-            continue
-        if age > KEEP_SECONDS or (path.name.endswith(PARTIAL) and age > 600):
-            path.unlink(missing_ok=True)
-            gone += 1
-    return gone
-
-
-def _make_room(folder: Path, size: int) -> None:
-    """Drop the user's oldest kept files until one more of `size` bytes fits the quota."""
-    files = []
-    for path in folder.glob(f"*{SUFFIX}"):
-        try:  # another request's sweep may delete an expired file meanwhile
-            stat = path.stat()
-        except FileNotFoundError:
-            continue
-        files.append((stat.st_mtime, stat.st_size, path))
-    files.sort()
-    total = sum(item[1] for item in files)
-    while files and (len(files) + 1 > MAX_FILES or total + size > MAX_BYTES):
-        _, oldest_size, oldest = files.pop(0)
-        total -= oldest_size
-        oldest.unlink(missing_ok=True)
+def sweep() -> int:
+    """Delete every expired kept file (uploads and previews, of every user), and the first
+    time in this process what older releases left in the instance folder; returns how many
+    database rows went."""
+    if not current_app.extensions.get("docgen_old_uploads_gone"):
+        for name in OLD_FOLDERS:  # emptied, not removed: the folder itself is expected
+            folder = Path(current_app.instance_path) / name
+            for path in folder.iterdir() if folder.is_dir() else ():
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+        current_app.extensions["docgen_old_uploads_gone"] = True
+    return kept_files.sweep(store())
 
 
 def keep(data: bytes) -> str:
-    """Store `data` for the signed-in user; returns the token that finds it again. Expired
-    uploads are swept and the user's oldest ones dropped to keep the quota. `DiskFull`
-    when the disk is full (nothing is left behind)."""
-    sweep()
-    folder = _folder()
-    _make_room(folder, len(data))
+    """Keep `data` for the signed-in user; returns the token that finds it again. Expired
+    files are swept and the user's oldest uploads dropped to keep the quota. `DiskFull`
+    when the database's disk is full, `NotKept` for another refusal (nothing is kept)."""
     token = secrets.token_hex(16)
-    write_atomic(folder / f"{token}{SUFFIX}", data, "tệp tải lên để xem trước")
+    try:
+        sweep()
+        kept_files.make_room(store(), kept_files.UPLOAD, _owner(), len(data),
+                             max_files=MAX_FILES, max_bytes=MAX_BYTES)
+        kept_files.put(store(), kept_files.UPLOAD, token, data, owner_id=_owner(),
+                       keep_seconds=KEEP_SECONDS)
+    except SQLAlchemyError as exc:
+        raise refused(exc, WHAT) from None
     return token
 
 
 def fetch(token: str) -> bytes | None:
-    """The signed-in user's stored bytes for `token`, or None when it is unknown, malformed,
-    expired, dropped for the quota, or another user's."""
+    """The signed-in user's kept bytes for `token`, or None when it is unknown, malformed,
+    expired, dropped for the quota, or another user's; `NotKept` (or `DiskFull`) when the
+    database cannot be read."""
     if not _TOKEN.fullmatch(token or ""):
         return None
-    path = _folder() / f"{token}{SUFFIX}"
     try:
-        if time.time() - path.stat().st_mtime > KEEP_SECONDS:
-            return None
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
+        return kept_files.get(store(), kept_files.UPLOAD, token, owner_id=_owner())
+    except SQLAlchemyError as exc:
+        raise refused(exc, "tệp đã tải lên", "đọc") from None
 
 
 def forget(token: str) -> None:
-    if _TOKEN.fullmatch(token or ""):
-        (_folder() / f"{token}{SUFFIX}").unlink(missing_ok=True)
+    """Delete the signed-in user's file `token` (its import is done); a database that refuses
+    leaves it to expire."""
+    if not _TOKEN.fullmatch(token or ""):
+        return
+    try:
+        kept_files.drop(store(), kept_files.UPLOAD, token, owner_id=_owner())
+    except SQLAlchemyError as exc:
+        current_app.logger.warning("kept upload not deleted (it expires): %s", exc)
