@@ -20,7 +20,7 @@ from docgen import render_document, store as q
 from docgen.samples import load_sample
 from docgen.store import kept_files
 from docgen.store.models import KeptFile, Unit, utcnow
-from helpers import ADMIN_PASSWORD, have, login, xlsx
+from helpers import ADMIN_PASSWORD, have, xlsx
 
 PASSWORD = "mat-khau-nguoi-khac-2026"
 
@@ -198,6 +198,26 @@ def test_a_large_file_is_kept_in_pieces_and_read_whole_by_the_other_machine(mach
     assert kept_files.get(db, kept_files.UPLOAD, "lon", owner_id=1) == data
     kept_files.drop(db, kept_files.UPLOAD, "lon", owner_id=1)
     assert kept_rows(db, kept_files.UPLOAD) == 0
+
+
+def test_what_an_older_release_left_on_disk_is_deleted(tmp_path):
+    """Uploads and previews were files in the instance folder: none is read any more, so
+    the first sweep of a process deletes them (an upload may hold a list of people)."""
+    instance = tmp_path / "machine-a"
+    for name in ("uploads/1/0123456789abcdef0123456789abcdef.upload", "previews/abc-1.png",
+                 "previews/abc.done"):
+        (instance / name).parent.mkdir(parents=True, exist_ok=True)
+        (instance / name).write_bytes(b"PK")
+    app = make_app(instance, f"sqlite:///{tmp_path / 'shared.sqlite3'}", secrets.token_hex(32))
+    try:
+        browser = Browser(app)
+        browser.sign_in(0)
+        preview_import(browser, 0, ubnd(app.extensions["docgen_store"]), units_file(["Bản Y"]))
+        assert not list((instance / "uploads").iterdir())
+        assert not list((instance / "previews").iterdir())
+    finally:
+        app.extensions["docgen_jobs"].stop(30)
+        app.extensions["docgen_store"].dispose()
 
 
 # ---- preview images ---------------------------------------------------------------------------
