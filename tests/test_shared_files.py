@@ -311,8 +311,8 @@ def test_a_database_refusing_the_upload_is_a_clear_message(tmp_path):
                                     "body_id": str(ubnd(db)),
                                     "file": (io.BytesIO(units_file(["Bản X"])), "d.xlsx")})
         assert response.status_code == 200
-        assert ("Không lưu được tệp tải lên để xem trước: cơ sở dữ liệu của máy chủ đang không "
-                "trả lời" in html(response))
+        assert ("Không lưu được tệp tải lên để xem trước: cơ sở dữ liệu của máy chủ đang lỗi "
+                "hoặc không trả lời" in html(response))
     finally:
         app.extensions["docgen_jobs"].stop(30)
         db.dispose()

@@ -31,7 +31,7 @@ MAX_BYTES = 30 * 1024 * 1024     # per user, all kept files together
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 FULL = (errno.ENOSPC, errno.EDQUOT)
 WHAT = "tệp tải lên để xem trước"
-# Where release ≤ 0.x kept them on each machine's disk: emptied once per process.
+# Where older releases kept them, on each machine's disk: emptied once per process.
 OLD_FOLDERS = ("uploads", "previews")
 
 
@@ -49,9 +49,9 @@ class NotKept(UserError):
     (it is down, unreachable…)."""
 
     def __init__(self, what: str, action: str = "lưu"):
-        super().__init__(f"Không {action} được {what}: cơ sở dữ liệu của máy chủ đang không "
-                         "trả lời. Chưa có gì được ghi; hãy thử lại sau ít phút, nếu vẫn lỗi "
-                         "hãy báo quản trị.")
+        super().__init__(f"Không {action} được {what}: cơ sở dữ liệu của máy chủ đang lỗi hoặc "
+                         "không trả lời. Chưa có gì được ghi; hãy thử lại sau ít phút, nếu vẫn "
+                         "lỗi hãy báo quản trị.")
 
 
 def is_disk_full(exc: BaseException) -> bool:
