@@ -6,8 +6,8 @@ key and a district's own policy, and `manifest.json` (format, date, counts, the 
 every member). `restore(archive)` checks the manifest and every sha256 before touching
 anything, refuses to overwrite a database holding data unless `force`, keeps the replaced
 database beside the new one, and writes every file through a temporary file renamed into
-place. The preview cache and pending uploads are not backed up: they are rebuilt or
-short-lived. PostgreSQL is refused with a pointer to pg_dump.
+place. Preview images and pending uploads are rows of the database, backed up with it and
+swept when they expire. PostgreSQL is refused with a pointer to pg_dump.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ INSTANCE = Setting(
     "DOCGEN_INSTANCE",
     "`instance/` in a source checkout; `~/.local/share/docgen` (or `$XDG_DATA_HOME/docgen`) "
     "when installed from a wheel",
-    "folder for the database, secret key, uploads and previews")
+    "folder for the SQLite database, the secret key and work files")
 DATABASE_URL = Setting(
     "DOCGEN_DATABASE_URL", "SQLite file in the instance folder",
     "SQLAlchemy URL of another database")

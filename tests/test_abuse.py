@@ -257,7 +257,6 @@ def full_disk_app(tmp_path, small_disk):
                       "ADMIN_PASSWORD": ADMIN_PASSWORD})
     client = app.test_client()
     assert login(client).status_code == 302
-    (small_disk / "instance" / "uploads").mkdir(exist_ok=True)
     yield app, client, small_disk
     app.extensions["docgen_store"].dispose()
 
@@ -274,7 +273,7 @@ def test_a_full_instance_disk_does_not_stop_an_import(full_disk_app):
         "csrf_token": token(client, "/don-vi/"), "token": kept_tokens(html(page)),
         "body_id": str(ubnd(db))}, follow_redirects=True)
     assert "Đã nhập: thêm 300 đơn vị" in html(response)
-    assert not [p for p in (disk / "instance" / "uploads").rglob("*") if p.is_file()]
+    assert not (disk / "instance" / "uploads").exists()
     for url in ("/don-vi/", "/so-van-ban/", "/danh-gia/", "/"):  # unrelated pages still work
         assert client.get(url).status_code == 200, url
 

@@ -38,7 +38,7 @@ from helpers import texts
 
 PASSWORD = "Mat-khau-thu-nghiem-2025"
 INSTANCE_FILES = {"docgen.sqlite3", "docgen.sqlite3-wal", "docgen.sqlite3-shm", "secret_key",
-                  "previews", "uploads", "tmp", "locks", "queue.sqlite3", "queue.sqlite3-wal",
+                  "tmp", "locks", "queue.sqlite3", "queue.sqlite3-wal",
                   "queue.sqlite3-shm"}
 needs_office = pytest.mark.skipif(not pdf.available(), reason="LibreOffice is not installed")
 pytestmark = pytest.mark.slow  # kills the service, a batch or LibreOffice: `make test` runs them
@@ -236,20 +236,11 @@ def check_database(instance: Path) -> dict[tuple[int, int], int]:
 def stray_files(instance: Path) -> list[str]:
     """Files in the instance folder that no finished operation leaves there."""
     stray = [p.name for p in instance.iterdir() if p.name not in INSTANCE_FILES]
-    previews = instance / "previews"
-    if previews.is_dir():
-        stray += [f"previews/{p.name}" for p in previews.iterdir()
-                  if not re.fullmatch(r"[0-9a-f]{24}(-\d+\.png|\.done)", p.name)]
     work = instance / "tmp"  # work files of running jobs, a folder per process
     if work.is_dir():
         stray += [f"tmp/{p.relative_to(work)}" for p in work.glob("*/*")
                   if not re.fullmatch(r"[^/]+-\d+-[0-9a-f]{8}/docgen-batch-[\w-]+",
                                       p.relative_to(work).as_posix())]
-    uploads = instance / "uploads"
-    if uploads.is_dir():  # a folder per user, of files named by their token
-        stray += [f"uploads/{p.relative_to(uploads)}" for p in uploads.rglob("*")
-                  if not re.fullmatch(r"\d+(/[0-9a-f]{32}\.upload)?",
-                                      p.relative_to(uploads).as_posix())]
     return stray
 
 

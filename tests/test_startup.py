@@ -135,8 +135,8 @@ def test_database_wal_shm_and_working_folders_are_the_owners_only(tmp_path, umas
     for name in ("docgen.sqlite3", "docgen.sqlite3-wal", "docgen.sqlite3-shm", "secret_key",
                  "queue.sqlite3"):
         assert mode(instance / name) == 0o600, name
-    for name in ("uploads", "tmp", "previews"):
-        assert mode(instance / name) == 0o700, name
+    assert mode(instance / "tmp") == 0o700
+    assert not (instance / "uploads").exists() and not (instance / "previews").exists()
     assert mode(instance) == 0o700
     app.extensions["docgen_store"].dispose()
 
@@ -149,5 +149,6 @@ def test_release_0_1_files_are_narrowed_at_start(tmp_path, umask_022):
         (instance / name).mkdir(mode=0o755)
     app = app_for(instance)
     assert mode(instance / "docgen.sqlite3") == 0o600
-    assert mode(instance / "uploads") == 0o700 and mode(instance / "tmp") == 0o700
+    assert mode(instance / "tmp") == 0o700
+    assert not (instance / "uploads").exists()   # its files are in the database now
     app.extensions["docgen_store"].dispose()

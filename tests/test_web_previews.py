@@ -117,7 +117,7 @@ def test_the_previews_are_cached_by_content(client, db, app):
     assert previews(client, doc_id) == urls  # shown again: from the cache, nothing redone
     assert image(client, urls[0]).status_code == 200
     assert kept_previews(db) == made  # made again, they would be new rows
-    assert not os.listdir(app.instance_path + "/previews")  # nothing on this machine's disk
+    assert not os.path.exists(app.instance_path + "/previews")  # nothing on this disk
 
 
 def test_without_libreoffice_the_page_says_so_and_shows_no_preview(client, db, tmp_path,

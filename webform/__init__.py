@@ -53,8 +53,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _behind_proxies(app)
     from docgen.store.startup import private_folder
     private_folder(Path(app.instance_path))
-    for work in ("tmp", "uploads", "previews"):  # personal data: the owner's only (0700)
-        private_folder(Path(app.instance_path) / work, tighten=True)
+    private_folder(Path(app.instance_path) / "tmp", tighten=True)  # the owner's only (0700)
+    from .views.uploads import remove_old_folders
+    remove_old_folders(Path(app.instance_path))
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or \
         settings.SECRET_KEY.value() or _instance_secret(Path(app.instance_path))
     CSRFProtect(app)

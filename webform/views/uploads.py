@@ -72,19 +72,16 @@ def _owner() -> int:
     return int(g.user.id)
 
 
+def remove_old_folders(instance: Path) -> None:
+    """Delete what older releases kept in the instance folder (uploads, which may hold a
+    list of people, and previews): nothing reads them since they are in the database."""
+    for name in OLD_FOLDERS:
+        shutil.rmtree(instance / name, ignore_errors=True)
+
+
 def sweep() -> int:
-    """Delete every expired kept file (uploads and previews, of every user), and the first
-    time in this process what older releases left in the instance folder; returns how many
-    database rows went."""
-    if not current_app.extensions.get("docgen_old_uploads_gone"):
-        for name in OLD_FOLDERS:  # emptied, not removed: the folder itself is expected
-            folder = Path(current_app.instance_path) / name
-            for path in folder.iterdir() if folder.is_dir() else ():
-                if path.is_dir():
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    path.unlink(missing_ok=True)
-        current_app.extensions["docgen_old_uploads_gone"] = True
+    """Delete every expired kept file (uploads and previews, of every user); returns how
+    many database rows went."""
     return kept_files.sweep(store())
 
 
