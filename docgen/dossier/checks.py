@@ -312,14 +312,14 @@ def excluded_listed(paper: Paper, is_excluded: Callable[[Listed, str], str | Non
     matter)`: the rule's message, or None when the unit is in scope)."""
     out = []
     for unit in paper.units or ():
-        for matter, claimed, what in (("phan_loai", unit.grade is not None,
-                                       f"xếp loại {_grade(unit.grade)}"),
-                                      ("an_toan", bool(unit.safe),
-                                       "tính là đạt “An toàn về an ninh, trật tự”")):
-            message = is_excluded(unit, matter) if claimed else None
-            if message:
-                out.append(Finding("excluded_unit", f"{paper.ref.label} {what} cho {message}",
-                                   (paper.ref,)))
+        if unit.grade is not None and (message := is_excluded(unit, "phan_loai")):
+            out.append(Finding("excluded_unit", f"{paper.ref.label} xếp loại "
+                                                f"{_grade(unit.grade)} cho {message}",
+                               (paper.ref,)))
+        if unit.safe and (message := is_excluded(unit, "an_toan")):
+            out.append(Finding("excluded_unit", f"{paper.ref.label} tính là đạt “An toàn về "
+                                                f"an ninh, trật tự” cho {message}",
+                               (paper.ref,)))
     return out
 
 
