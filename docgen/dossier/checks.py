@@ -155,6 +155,8 @@ def minutes_results(papers: list[Paper], stored: Paper) -> list[Finding]:
     for paper in papers:
         if paper.kind == "minutes" and paper.units and paper.units[0].safe is not None:
             latest[paper.units[0].key] = paper
+    if not latest:  # no meeting concluded: the stored list (every unit) need not be keyed
+        return []
     outcome = {u.key: u for u in stored.units or ()}
     out = []
     for key, paper in latest.items():

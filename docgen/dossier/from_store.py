@@ -229,9 +229,11 @@ def _excluded_checker(units: dict[str, Row], rules: Rules):
     """is_excluded(listed, matter) for checks.excluded_listed; the rules are read once per
     kind, category and matter (a stored decision lists every unit of the place)."""
     found_rules: dict[tuple[str, str, str], tuple] = {}
+    # Only a unit with a category can be out of scope: without one, no name is folded.
+    categorised = any(unit.category for unit in units.values())
 
     def is_excluded(listed: Listed, matter: str) -> str | None:
-        unit = units.get(listed.key)
+        unit = units.get(listed.key) if categorised else None
         if unit is None or not unit.category:
             return None
         key = (unit.kind, unit.category, matter)
