@@ -155,6 +155,8 @@ def minutes_results(papers: list[Paper], stored: Paper) -> list[Finding]:
     for paper in papers:
         if paper.kind == "minutes" and paper.units and paper.units[0].safe is not None:
             latest[paper.units[0].key] = paper
+    if not latest:  # no meeting concluded: the stored list (every unit) need not be keyed
+        return []
     outcome = {u.key: u for u in stored.units or ()}
     out = []
     for key, paper in latest.items():
@@ -312,14 +314,14 @@ def excluded_listed(paper: Paper, is_excluded: Callable[[Listed, str], str | Non
     matter)`: the rule's message, or None when the unit is in scope)."""
     out = []
     for unit in paper.units or ():
-        for matter, claimed, what in (("phan_loai", unit.grade is not None,
-                                       f"xếp loại {_grade(unit.grade)}"),
-                                      ("an_toan", bool(unit.safe),
-                                       "tính là đạt “An toàn về an ninh, trật tự”")):
-            message = is_excluded(unit, matter) if claimed else None
-            if message:
-                out.append(Finding("excluded_unit", f"{paper.ref.label} {what} cho {message}",
-                                   (paper.ref,)))
+        if unit.grade is not None and (message := is_excluded(unit, "phan_loai")):
+            out.append(Finding("excluded_unit", f"{paper.ref.label} xếp loại "
+                                                f"{_grade(unit.grade)} cho {message}",
+                               (paper.ref,)))
+        if unit.safe and (message := is_excluded(unit, "an_toan")):
+            out.append(Finding("excluded_unit", f"{paper.ref.label} tính là đạt “An toàn về "
+                                                f"an ninh, trật tự” cho {message}",
+                               (paper.ref,)))
     return out
 
 

@@ -1,6 +1,8 @@
 """The year's dossier of a body from the store: the register's documents of the assessment
 year (their stored canonical inputs), the stored outcomes, the rules of competence, scope
-and calendar."""
+and calendar. Rows are read as columns, one query per concern: a province's place has a
+thousand units and hundreds of documents, and ORM objects for each cost more than the
+checks."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy import Row, or_, select
+from sqlalchemy.orm import Session
 
 from .. import documents
 from ..errors import UserError
@@ -17,7 +19,7 @@ from ..rules import Rules, load_rules, may_decide, tier
 from ..store.competence import deciders_for, problem, split_competent, year_date
 from ..store.models import STATUS_DRAFT, STATUS_ISSUED, Assessment, Body, Document, Unit
 from ..store.queries import bodies_in_place
-from ..store.household_share import household_share
+from ..store.household_share import household_shares
 from ..store.prefill_safe import recognition_problems
 from ..store.unit_papers import sheet_disagreements
 from ..vietnamese import fold, short_date
@@ -68,7 +70,8 @@ def _citations(kind: str, data: dict) -> list[Citation]:
     return out
 
 
-def _paper(doc: Document, data: dict, pretend: dict[int, dt.date]) -> Paper:
+def _paper(doc: Row, body: Body, data: dict, pretend: dict[int, dt.date]) -> Paper:
+    """`doc`: the register row's columns (DOCUMENT_COLUMNS); `body` its issuer."""
     record = documents.KINDS.get(doc.kind)
     status = (ISSUED if doc.status == STATUS_ISSUED
               else MADE if record is not None and record.abbreviation is None else DRAFT)
@@ -88,21 +91,29 @@ def _paper(doc: Document, data: dict, pretend: dict[int, dt.date]) -> Paper:
                         conclusion == "dat" if conclusion in ("dat", "chua_dat") else None)]
     kinds = ((str(data.get("kind", "")),) if doc.kind in PER_UNIT
              else tuple(sorted({u.kind for u in units or ()})))
-    paper = Paper(doc.kind, Ref(label, doc.id), doc.body.name, doc.body_id, doc.symbol, date,
+    paper = Paper(doc.kind, Ref(label, doc.id), body.name, doc.body_id, doc.symbol, date,
                   status, _year(data), units, None, _citations(doc.kind, data), kinds,
-                  tier(doc.body.level))
+                  tier(body.level))
     if doc.kind == "proposal":
         paper.addressees = tuple(str(a) for a in data.get("addressees") or ())
     return paper
 
 
-def _papers(session: Session, ids: list[int], year: int, scope: Scope | None,
+# What a paper needs of its register row (no ORM object: a place has hundreds of them).
+DOCUMENT_COLUMNS = (Document.id, Document.kind, Document.status, Document.symbol,
+                    Document.issued_on, Document.body_id, Document.input_json)
+# What the checks need of a stored unit, with its outcome of the year.
+UNIT_COLUMNS = (Unit.id, Unit.name, Unit.name_key, Unit.kind, Unit.category, Unit.managed_by,
+                Unit.body_id, Unit.commune)
+
+
+def _papers(session: Session, place: dict[int, Body], year: int, scope: Scope | None,
             pretend: dict[int, dt.date]) -> list[Paper]:
-    """The register's documents of the assessment `year` by the bodies `ids`, oldest first:
-    issued in the year or the next, and every draft whose input is of that year."""
-    docs = session.scalars(
-        select(Document).options(undefer(Document.input_json))
-        .where(Document.body_id.in_(ids), Document.kind.in_(KINDS),
+    """The register's documents of the assessment `year` by the bodies of `place`, oldest
+    first: issued in the year or the next, and every draft whose input is of that year."""
+    docs = session.execute(
+        select(*DOCUMENT_COLUMNS)
+        .where(Document.body_id.in_(list(place)), Document.kind.in_(KINDS),
                or_(Document.status == STATUS_DRAFT, Document.year.in_((year, year + 1))))
         .order_by(Document.issued_on.is_(None), Document.issued_on, Document.id))
     out = []
@@ -114,25 +125,28 @@ def _papers(session: Session, ids: list[int], year: int, scope: Scope | None,
         except (TypeError, ValueError):
             continue
         if isinstance(data, dict) and _year(data) == year:
-            out.append(_paper(doc, data, pretend))
+            out.append(_paper(doc, place[doc.body_id], data, pretend))
     return out
 
 
 def _stored(session: Session, bodies: list[Body], year: int
-            ) -> tuple[dict[str, Paper], dict[str, Unit]]:
+            ) -> tuple[dict[str, Paper], dict[str, Row]]:
     """The stored outcomes as each document should list them (decided classes; for the
-    Tờ trình the decided class or else the suggested one), and the units by folded name."""
+    Tờ trình the decided class or else the suggested one), and the units by folded name
+    (rows of UNIT_COLUMNS: docgen.store.competence reads a unit's attributes only)."""
     decided, proposed, units = [], [], {}
-    rows = session.execute(  # the outcome's columns only: thousands of rows stay light
-        select(Unit, Assessment.decided, Assessment.suggested, Assessment.safe)
+    rows = session.execute(  # columns only: a province's place has a thousand units
+        select(*UNIT_COLUMNS, Assessment.decided, Assessment.suggested, Assessment.safe)
         .outerjoin(Assessment, (Assessment.unit_id == Unit.id) & (Assessment.year == year))
         .where(Unit.body_id.in_([b.id for b in bodies])).order_by(Unit.id))
-    for unit, chosen, suggested, safe in rows:
-        units.setdefault(unit.name_key, unit)
-        if chosen:
-            decided.append(Listed(unit.name, unit.kind, chosen, bool(safe)))
-        if chosen or suggested:
-            proposed.append(Listed(unit.name, unit.kind, chosen or suggested, bool(safe)))
+    for row in rows:
+        _, name, key, kind, *_, chosen, suggested, safe = row
+        units.setdefault(key, row)
+        if chosen:  # the same unit on both lists (Listed is frozen)
+            decided.append(listed := Listed(name, kind, chosen, bool(safe)))
+            proposed.append(listed)
+        elif suggested:
+            proposed.append(Listed(name, kind, suggested, bool(safe)))
     ref = Ref(f"kết quả đánh giá đã lưu năm {year}")
     stored = {"decision": Paper("decision", ref, units=decided),
               "report": Paper("report", ref, units=decided),
@@ -140,12 +154,12 @@ def _stored(session: Session, bodies: list[Body], year: int
     return stored, units
 
 
-def _unit_problems(session: Session, body: Body, units: list[Unit], on: dt.date,
+def _unit_problems(session: Session, body: Body, units: list[Row], on: dt.date,
                    rules: Rules) -> list[str]:
     """split_competent's messages, asked once per kind of unit: units alike in kind,
     category, managing tier, body and commune have the same decider (a list of thousands
     of residential areas is judged in a few calls)."""
-    groups: dict[tuple, list[Unit]] = {}
+    groups: dict[tuple, list[Row]] = {}
     for unit in units:
         groups.setdefault((unit.kind, unit.category, unit.managed_by, unit.body_id,
                            fold(unit.commune)), []).append(unit)
@@ -160,7 +174,7 @@ def _unit_problems(session: Session, body: Body, units: list[Unit], on: dt.date,
             for members in groups.values() if members[0].id in wrong for unit in members]
 
 
-def _problems(session: Session, body: Body, paper: Paper, units: dict[str, Unit],
+def _problems(session: Session, body: Body, paper: Paper, units: dict[str, Row],
               rules: Rules, on: dt.date, notes: list[str]) -> list[str]:
     """A message per unit `paper` lists that `body` may not decide (docgen.store.competence;
     a unit out of scope is the scope check's); a name the store does not hold is judged by
@@ -181,18 +195,20 @@ def _problems(session: Session, body: Body, paper: Paper, units: dict[str, Unit]
     return problems
 
 
-def _competence(session: Session, papers: list[Paper], units: dict[str, Unit],
+def _competence(session: Session, papers: list[Paper], units: dict[str, Row],
                 bodies: dict[int, Body], rules: Rules, year: int, notes: list[str]
                 ) -> list[Finding]:
     """Units a decision lists that its issuer is not competent for, and units a Tờ trình
     asks a stored body (its «Kính gửi») to recognise that the body may not decide."""
-    by_name = {fold(b.name): b for b in session.scalars(select(Body))}
+    by_name: dict[str, Body] | None = None  # every body, read for the first Tờ trình only
     out = []
     for paper in checks.chosen(papers, "decision") + checks.chosen(papers, "proposal"):
         on = paper.date or year_date(year)
         if paper.kind == "decision":
             deciders = [bodies.get(paper.body_id)]
         else:
+            if by_name is None:
+                by_name = {fold(b.name): b for b in session.scalars(select(Body))}
             deciders = [by_name.get(fold(name.strip().rstrip(".;,"))) for name in paper.addressees]
         for body in filter(None, deciders):
             problems = _problems(session, body, paper, units, rules, on, notes)
@@ -209,16 +225,24 @@ def _competence(session: Session, papers: list[Paper], units: dict[str, Unit],
     return out
 
 
-def _excluded_checker(units: dict[str, Unit], rules: Rules):
+def _excluded_checker(units: dict[str, Row], rules: Rules):
+    """is_excluded(listed, matter) for checks.excluded_listed; the rules are read once per
+    kind, category and matter (a stored decision lists every unit of the place)."""
+    found_rules: dict[tuple[str, str, str], tuple] = {}
+    # Only a unit with a category can be out of scope: without one, no name is folded.
+    categorised = any(unit.category for unit in units.values())
+
     def is_excluded(listed: Listed, matter: str) -> str | None:
-        unit = units.get(listed.key)
-        if unit is None:
+        unit = units.get(listed.key) if categorised else None
+        if unit is None or not unit.category:
             return None
-        rule = rules.excluded(unit.kind, unit.category, matter) if unit.category else None
-        if rule is None:
-            return None
-        found = rules.category(unit.kind, unit.category)
-        return rule.message(unit.name, found.label if found else unit.category)
+        key = (unit.kind, unit.category, matter)
+        if key not in found_rules:
+            rule = rules.excluded(*key)
+            found = rules.category(unit.kind, unit.category) if rule is not None else None
+            found_rules[key] = (rule, found.label if found else unit.category)
+        rule, label = found_rules[key]
+        return None if rule is None else rule.message(unit.name, label)
     return is_excluded
 
 
@@ -226,7 +250,7 @@ def _lookup(session: Session, papers: list[Paper], bodies: list[Body]):
     """Citation → the register's issued documents of that symbol (by the cited issuer when
     named); [] when the register should hold it and does not; None when it cannot say."""
     pretended = {p.ref.doc_id: p for p in papers}
-    names = {fold(b.name) for b in session.scalars(select(Body))}
+    names: set[str] = set()  # every body's folded name, read for the first unknown issuer
 
     def lookup(cited: Citation) -> list[Paper] | None:
         docs = list(session.scalars(select(Document).where(
@@ -237,22 +261,26 @@ def _lookup(session: Session, papers: list[Paper], bodies: list[Body]):
         found = [pretended.get(d.id) or Paper(d.kind, Ref(paper_words(
             d.kind, d.symbol, d.issued_on, ISSUED), d.id), d.body.name, d.body_id, d.symbol,
             d.issued_on, ISSUED) for d in docs]
-        if found or not cited.issuer or fold(cited.issuer) in names:
+        if found or not cited.issuer:
+            return found
+        if not names:
+            names.update(fold(name) for name in session.scalars(select(Body.name)))
+        if fold(cited.issuer) in names:
             return found
         return None if cited.kind == "plan" else found
 
     return lookup
 
 
-def _households(session: Session, units: dict[str, Unit], year: int,
+def _households(session: Session, units: dict[str, Row], year: int,
                 notes: list[str]) -> list[Finding]:
     """Circular 124 Điều 4 khoản 1: 100% of the households of a residential area register.
     A recorded share below it is a finding; an area with no recorded share, a note."""
     findings, unrecorded = [], []
-    for unit in units.values():
-        if unit.kind != "khu_dan_cu":
-            continue
-        share = household_share(session, unit.id, year)
+    areas = [unit for unit in units.values() if unit.kind == "khu_dan_cu"]
+    shares = household_shares(session, [unit.id for unit in areas], year)
+    for unit in areas:
+        share = shares.get(unit.id)
         if share is None:
             unrecorded.append(unit.name)
         elif share[0] < share[1]:
@@ -278,7 +306,7 @@ def check_year(session: Session, body_id: int, year: int, rules: Rules | None = 
     if body is None:
         raise UserError(f"Không tìm thấy cơ quan (mã {body_id})")
     place = bodies_in_place(session, body)
-    papers = _papers(session, [b.id for b in place], year, scope, pretend or {})
+    papers = _papers(session, {b.id: b for b in place}, year, scope, pretend or {})
     stored, units = _stored(session, place, year)
     notes: list[str] = []
     findings: list[Finding] = []
@@ -303,6 +331,13 @@ def check_year(session: Session, body_id: int, year: int, rules: Rules | None = 
     title = f"Hồ sơ năm {year} — " + ", ".join(b.name for b in place)
     return Dossier(title, year, checklist(papers, documents.KINDS), checks.unique(findings),
                    list(dict.fromkeys(notes)), body_id)
+
+
+def body_choices(session: Session, scope: Scope | None) -> list[Row]:
+    """(id, name) of the bodies `scope` sees (None: all), in the order entered: the «Hồ sơ
+    năm» page's choice of body."""
+    rows = session.execute(select(Body.id, Body.name).order_by(Body.id))
+    return [row for row in rows if scope is None or scope.body(row.id)]
 
 
 def issue_findings(session: Session, doc_id: int, issued_on: dt.date,

@@ -12,7 +12,7 @@ import json
 import re
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, undefer
 
 from .. import domain
@@ -69,16 +69,23 @@ def _signer(session: Session, body: Body, signer_id: int | None,
     return signers[0].as_input()
 
 
+def _in_place(body: Body):
+    """The ids of the bodies sharing `body`'s place (queries.bodies_in_place), as a subquery:
+    the look-ups below are one statement each."""
+    return select(Body.id).where(or_(Body.id == body.id, Body.place == body.place))
+
+
 def plan_reference(session: Session, body: Body, year: int) -> str:
     """"Kế hoạch số 45/KH-BCĐ ngày 09 tháng 5 năm 2022 của …": the latest plan issued in
     `year` by a body of the same place, or "" when the register has none."""
-    ids = [b.id for b in bodies_in_place(session, body)]
-    doc = session.scalar(select(Document).where(
+    doc = session.execute(select(Document.symbol, Document.issued_on, Body.name)
+                          .join(Body, Body.id == Document.body_id).where(
         Document.kind == "plan", Document.status == STATUS_ISSUED, Document.year == year,
-        Document.body_id.in_(ids)).order_by(Document.issued_on.desc(), Document.id.desc()))
+        Document.body_id.in_(_in_place(body)))
+        .order_by(Document.issued_on.desc(), Document.id.desc()).limit(1)).first()
     if doc is None or doc.issued_on is None:
         return ""
-    return f"Kế hoạch số {doc.symbol} {nd30_date(doc.issued_on)} của {doc.body.name}"
+    return f"Kế hoạch số {doc.symbol} {nd30_date(doc.issued_on)} của {doc.name}"
 
 
 def proposal_reference(session: Session, body: Body, year: int) -> str:
@@ -100,10 +107,9 @@ def decision_citation(session: Session, body: Body, year: int) -> dict | None:
 def _latest_issued(session: Session, body: Body, year: int, kind: str) -> Document | None:
     """The latest issued document of `kind` for the assessment of `year` by a body of
     `body`'s place (registered in `year` or the year after), or None."""
-    ids = [b.id for b in bodies_in_place(session, body)]
     docs = session.scalars(select(Document).where(
         Document.kind == kind, Document.status == STATUS_ISSUED,
-        Document.year.in_((year, year + 1)), Document.body_id.in_(ids))
+        Document.year.in_((year, year + 1)), Document.body_id.in_(_in_place(body)))
         .options(undefer(Document.input_json))  # read with each row, not a query each
         .order_by(Document.issued_on.desc(), Document.id.desc()))
     for doc in docs:
@@ -142,13 +148,13 @@ def second_proposal_warning(session: Session, body_id: int, year: int) -> str | 
 
 
 def _carry_over(session: Session, body_id: int, kind: str) -> dict:
-    doc = session.scalar(select(Document).where(Document.body_id == body_id,
-                                                Document.kind == kind)
-                         .order_by(Document.id.desc()))
-    if doc is None:
+    found = session.execute(select(Document.input_json).where(Document.body_id == body_id,
+                                                              Document.kind == kind)
+                            .order_by(Document.id.desc()).limit(1)).first()
+    if found is None:
         return {}
     try:
-        stored = json.loads(doc.input_json)
+        stored = json.loads(found.input_json)
     except (TypeError, ValueError):
         return {}
     return {k: stored[k] for k in CARRY_OVER.get(kind, ()) if stored.get(k) not in (None, "", [])}

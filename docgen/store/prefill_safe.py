@@ -97,14 +97,19 @@ def _carry_over(session: Session, body_id: int) -> dict:
 
 def _latest(session: Session, body_id: int, year: int | None, kind: str) -> Document | None:
     """The body's latest document of `kind` for the assessment of `year` (None: any year):
-    the latest issued one, else the latest draft."""
-    docs = list(session.scalars(select(Document).options(undefer(Document.input_json)).where(
+    the latest issued one, else the latest draft. The candidates are read as columns (a
+    province's body has dozens a kind), the one chosen as a Document."""
+    columns = (Document.id, Document.status) + ((Document.input_json,) if year is not None
+                                                 else ())
+    docs = list(session.execute(select(*columns).where(
         Document.body_id == body_id, Document.kind == kind)
         .order_by(Document.issued_on.desc().nulls_last(), Document.id.desc())))
     if year is not None:
         docs = [d for d in docs if json.loads(d.input_json).get("year") == year]
     issued = [d for d in docs if d.status == STATUS_ISSUED]
-    return (issued or docs or [None])[0]
+    chosen = (issued or docs or [None])[0]
+    return None if chosen is None else session.get(Document, chosen.id,
+                                                   options=[undefer(Document.input_json)])
 
 
 def label(doc: Document) -> str:

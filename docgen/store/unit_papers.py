@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from typing import NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
 
 from ..documents.commitment import bare_name
 from ..documents.minutes import roles
@@ -197,9 +197,11 @@ def sheet_disagreements(session: Session, body_id: int, year: int) -> list[str]:
     if body is None:
         raise UserError(f"Không tìm thấy cơ quan (mã {body_id})")
     ids = [b.id for b in bodies_in_place(session, body)]
-    sheets: dict[str, tuple[Document, dict]] = {}
-    proposal: tuple[Document, dict] | None = None
-    for doc in session.scalars(select(Document).options(undefer(Document.input_json)).where(
+    sheets: dict[str, tuple[Row, dict]] = {}
+    proposal: tuple[Row, dict] | None = None
+    for doc in session.execute(select(  # columns, not Documents: every year's are read
+            Document.id, Document.kind, Document.status, Document.symbol, Document.number,
+            Document.input_json).where(
             Document.kind.in_(("score_sheet", "proposal")), Document.body_id.in_(ids))
             .order_by(Document.id)):
         # A draft is registered in the year it was made: the assessment year is the input's.
@@ -241,7 +243,7 @@ def sheet_disagreements(session: Session, body_id: int, year: int) -> list[str]:
     return out
 
 
-def _doc_label(doc: Document) -> str:
+def _doc_label(doc: Document | Row) -> str:
     return f"văn bản số {doc.symbol}" if doc.number else f"dự thảo số {doc.id}"
 
 

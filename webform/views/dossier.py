@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, render_template, request
 
-from docgen import store as q
 from docgen.dossier import check_year
+from docgen.dossier.from_store import body_choices
 
 from . import or_404, row_id, scope, store, year_param
 
@@ -20,7 +20,7 @@ def index():
     year = year_param()  # the default year; a 400 page for one that is no year
     wanted = request.args.get("body", type=row_id)
     with store().session(readonly=True) as s:
-        bodies = [b for b in q.list_bodies(s) if see.body(b.id)]
+        bodies = body_choices(s, see)
         if wanted is not None and not any(b.id == wanted for b in bodies):
             or_404(None)
         own = getattr(g.user, "body_id", None)
