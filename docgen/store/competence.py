@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import domain, rules as law
@@ -282,13 +282,15 @@ def select_units(session: Session, body: Body, on: dt.date, *, matter: str = "ph
     communes = {fold(b.commune) for b in here if bodies.tier[b.id] == "xa" and b.commune}
     # The place's own units first, then those of its commune entered by other bodies.
     near = Unit.body_id.in_(sorted(assessed))
-    query = select(Unit).where(or_(near, Unit.commune != "") if communes else near)
-    own, elsewhere = [], []
-    for unit in session.scalars(query.order_by(Unit.id)):
-        if unit.body_id in assessed:
-            own.append(unit)
-        elif bodies.fold(unit.commune) in communes:
-            elsewhere.append(unit)
+    own = list(session.scalars(select(Unit).where(near).order_by(Unit.id)))
+    elsewhere: list[Unit] = []
+    if communes:  # a province's other units are read as two columns, then only the commune's
+        ids = [uid for uid, commune in session.execute(
+            select(Unit.id, Unit.commune).where(~near, Unit.commune != ""))
+            if bodies.fold(commune) in communes]
+        for start in range(0, len(ids), 500):
+            elsewhere += session.scalars(select(Unit).where(Unit.id.in_(ids[start:start + 500])))
+        elsewhere.sort(key=lambda unit: unit.id)
     kept: list[Unit] = []
     left: dict[str, list[str]] = {}  # message template → unit names
     deciders = tuple(here) if place else (body,)
