@@ -254,7 +254,7 @@ class Pool:
         self.count = min(count, MAX_WORKERS)  # what the roster says: converters, not threads
         self.name = f"{queue.identity}-{secrets.token_hex(4)}"  # two queues in one process
         self._stop = threading.Event()
-        queue.roster.beat(self.name, self.count)  # counted before the first job is taken
+        self._enter()  # counted before the first job is taken
         self.threads = [threading.Thread(target=self._loop, name=f"docgen-worker-{i + 1}",
                                          daemon=True) for i in range(count)]
         self._beat = threading.Thread(target=self._beats, name="docgen-worker-roster",
@@ -262,12 +262,15 @@ class Pool:
         for thread in (*self.threads, self._beat):
             thread.start()
 
+    def _enter(self) -> None:
+        try:
+            self.queue.roster.beat(self.name, self.count)
+        except Exception:  # a busy or unreachable queue storage: the next beat tries again
+            logging.getLogger("docgen.jobs").exception("Roster error")
+
     def _beats(self) -> None:
         while not self._stop.wait(self.queue.heartbeat):
-            try:
-                self.queue.roster.beat(self.name, self.count)
-            except Exception:  # a busy queue storage: the next beat tries again
-                logging.getLogger("docgen.jobs").exception("Roster error")
+            self._enter()
 
     def _loop(self) -> None:
         delay = 0.02
