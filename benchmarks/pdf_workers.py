@@ -152,14 +152,15 @@ def main() -> None:
                 print(f"baseline, batch.fill in one process (no queue, no parts): "
                       f"{plains[-1]:7.1f} s  load {before} → {load()}", flush=True)
             print(f"ratio (1 worker / 2 workers): {one / two:.2f}×", flush=True)
-    ratios = [a / b for a, b in zip(ones, twos)]  # paired: the same round's load
+    ratios = [a / b for a, b in zip(ones, twos, strict=True)]  # paired: the same round's load
     print(f"median of {args.rounds} round(s): 1 worker {statistics.median(ones):.1f} s, "
           f"2 workers {statistics.median(twos):.1f} s; ratio, median of the rounds' "
           f"{statistics.median(ratios):.2f}× ({', '.join(f'{r:.2f}' for r in ratios)})")
     if plains:
-        print(f"baseline {statistics.median(plains):.1f} s; 1 worker / baseline, median "
-              f"{statistics.median(a / b for a, b in zip(ones, plains)):.2f}×; 2 workers / "
-              f"baseline {statistics.median(a / b for a, b in zip(twos, plains)):.2f}×")
+        over1 = statistics.median(a / b for a, b in zip(ones, plains, strict=True))
+        over2 = statistics.median(a / b for a, b in zip(twos, plains, strict=True))
+        print(f"baseline {statistics.median(plains):.1f} s; median of the rounds' 1 worker / "
+              f"baseline {over1:.2f}×, 2 workers / baseline {over2:.2f}×")
 
 
 if __name__ == "__main__":
