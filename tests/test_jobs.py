@@ -302,7 +302,10 @@ def test_a_pdf_batch_is_converted_in_parts_and_joined_in_order(queue, monkeypatc
 
     from docgen.jobs import parts
     from docgen.samples import load_sample
-    monkeypatch.setattr(parts, "PART_ROWS", 2)
+    from huey.signals import SIGNAL_EXECUTING
+    monkeypatch.setattr(parts, "MIN_PART_ROWS", 2)  # two workers: two parts of 3 and 2
+    ran = []
+    queue.huey.signal(SIGNAL_EXECUTING)(lambda sig, task, *a, **k: ran.append(task.args[0]))
     sample = load_sample("commitment")
     names = ["Lò Văn Một", "Hà Thị Hai", "", "Vi Văn Bốn", "Cầm Thị Năm", "Lương Văn Sáu"]
     rows = [dict(sample, full_name=name) for name in names]  # row 3 has no name: skipped
@@ -322,6 +325,7 @@ def test_a_pdf_batch_is_converted_in_parts_and_joined_in_order(queue, monkeypatc
     order = [next(i for i, text in enumerate(pages) if name in text)
              for name in names if name]
     assert order == [0, 1, 2, 3, 4]  # the parts joined in the list's order
+    assert len(ran) == 4 and ran[0] == ran[-1] == job.id  # split, two parts, join
     with queue.board.store.session(readonly=True) as s:  # the parts are gone with their files
         assert s.scalar(select(func.count()).select_from(JobRow)) == 1
         assert s.scalar(select(func.count()).select_from(JobChunk)) == 1

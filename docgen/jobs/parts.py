@@ -1,10 +1,19 @@
 """A PDF batch in parts: the rows are checked once, then split into parts that are jobs of
 their own (`pdf_part`), so every worker — each with its own LibreOffice — converts some;
-the last part to finish queues the batch again, which joins the parts' PDFs (pypdf)."""
+the last part to finish queues the batch again, which joins the parts' PDFs (pypdf).
+
+How many parts follows how many workers are live when the batch starts (the roster every
+worker process writes into the queue's storage, docgen.jobs.roster), not a fixed size: a
+part costs a conversion of its own, the queue's round trips and the join, which only pay
+when another worker converts it at the same time. One worker (the default `docgen serve`)
+converts a batch in one piece; N workers get N parts of equal size, none under MIN_PART_ROWS
+forms; and no part passes MAX_PART_ROWS, whatever the count, to keep one conversion within
+LibreOffice's time limit and memory."""
 
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 from pathlib import Path
 
@@ -17,15 +26,40 @@ from ..privacy import mask_text
 from ..store.models import JobRow
 from .board import DONE, FAILED, RUNNING, WAITING, Board
 
-PART_ROWS = 250  # forms per part: 2,000 forms make 8 parts, enough to share among workers
+MIN_PART_ROWS = 100  # smaller parts cost more in start-up and join than they save
+MAX_PART_ROWS = 2000  # one conversion of 2,000 forms takes a minute or two
 PDF_STAGE = "Đang chuyển sang PDF (LibreOffice)"
 
 
+def count(rows: int, workers: int) -> int:
+    """How many parts `rows` forms make for `workers` live workers (1: one conversion):
+    one a worker, each of at least MIN_PART_ROWS, none of more than MAX_PART_ROWS."""
+    shared = min(max(1, workers), rows // MIN_PART_ROWS)
+    return max(1, shared, math.ceil(rows / MAX_PART_ROWS))
+
+
+def cut(rows: list, pieces: int) -> list[list]:
+    """`rows` in `pieces` runs of their order, sizes differing by one at most."""
+    size, extra = divmod(len(rows), pieces)
+    out, start = [], 0
+    for i in range(pieces):
+        end = start + size + (1 if i < extra else 0)
+        out.append(rows[start:end])
+        start = end
+    return out
+
+
 def split(work, kind: str, table, defaults: dict | None) -> bool:
-    """Hand a list of more than PART_ROWS rows to parts; False (nothing done) for a shorter
-    one. Bad rows are found here, once, and kept on the job for its page."""
+    """Hand a list to parts when more than one is worth it (count(): the live workers and
+    the list's length); False (nothing done) for one conversion. Bad rows are found here,
+    once, and kept on the job for its page."""
     rows = table.rows if isinstance(table, Table) else list(table)
-    if len(rows) <= PART_ROWS:
+    board = work.board
+    stale = [p.id for p in board.parts(work.id)]
+    if stale:  # parts of an attempt whose worker died: made again, or not at all
+        with board.store.session() as s:
+            Board.delete(s, stale)
+    if count(len(rows), work.workers()) <= 1:
         return False
     notes: list[str] = []
     if isinstance(table, Table) and table.ignored:
@@ -36,13 +70,11 @@ def split(work, kind: str, table, defaults: dict | None) -> bool:
         raise UserError("Không có dòng hợp lệ nào để điền" + detail)
     numbers = {g.number for g in good}
     kept = [r for r in rows if r.number in numbers]
+    pieces = count(len(kept), work.workers())
+    if pieces <= 1:  # bad rows left too few for two parts: one conversion after all
+        return False
     headers = dict(table.headers) if isinstance(table, Table) else {}
-    chunks = [kept[i:i + PART_ROWS] for i in range(0, len(kept), PART_ROWS)]
-    board = work.board
-    stale = [p.id for p in board.parts(work.id)]
-    if stale:  # parts of an attempt whose worker died: made again
-        with board.store.session() as s:
-            Board.delete(s, stale)
+    chunks = cut(kept, pieces)
     ids = [board.create(work.owner, work.title, "pdf_part", {
         "kind": kind, "defaults": defaults, "list": {
             "rows": [[r.number, r.data] for r in chunk], "headers": headers,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import secrets
 import shutil
 import socket
 import sys
@@ -27,6 +28,7 @@ from ..errors import UserError
 from ..store.models import JobChunk, JobRow
 from .board import DONE, FAILED, KEEP_SECONDS, RUNNING, WAITING, Board, JobView
 from .folders import WorkFolders
+from .roster import Roster
 from . import runner
 
 QUEUE_NAME = "docgen"
@@ -71,6 +73,7 @@ class Queue:
         self.stale = stale if stale is not None else float(settings.JOB_STALE.value()
                                                            or STALE_SECONDS)
         self.heartbeat = max(0.05, min(5.0, self.stale / 6))
+        self.roster = Roster(self.huey, self.stale)  # the live workers of every process
         self.autostart = autostart  # in-process workers started with the first job
         self.identity = f"{socket.gethostname()}-{os.getpid()}"
         self._wake = threading.Event()
@@ -204,7 +207,15 @@ class Queue:
 
     def _run(self, job_id: str) -> None:
         runner.run(self.board, job_id, worker=self.identity, folder=self.folders.own,
-                   heartbeat=self.heartbeat, enqueue=self.enqueue)
+                   heartbeat=self.heartbeat, enqueue=self.enqueue, workers=self.live_workers)
+
+    def live_workers(self) -> int:
+        """Workers running now in every process of this queue (at least 1: the caller)."""
+        try:
+            return max(1, self.roster.count())
+        except Exception:  # the queue's storage was busy: as if alone (no split)
+            sys.stderr.write(traceback.format_exc())
+            return 1
 
     def run_one(self, wait: float = 0.0) -> bool:
         """Take one task off the queue and run it; False when the queue was empty."""
@@ -234,15 +245,32 @@ class Queue:
 
 class Pool:
     """Worker threads: each takes a task, runs it, and between tasks looks after the jobs
-    of dead workers; an empty queue is polled with a growing pause (at most a second)."""
+    of dead workers; an empty queue is polled with a growing pause (at most a second).
+    One more thread writes the process's entry in the roster while they run."""
 
     def __init__(self, queue: Queue, count: int):
+        from ..pdf import MAX_WORKERS  # LibreOffices a process runs at most
         self.queue = queue
+        self.count = min(count, MAX_WORKERS)  # what the roster says: converters, not threads
+        self.name = f"{queue.identity}-{secrets.token_hex(4)}"  # two queues in one process
         self._stop = threading.Event()
+        self._enter()  # counted before the first job is taken
         self.threads = [threading.Thread(target=self._loop, name=f"docgen-worker-{i + 1}",
                                          daemon=True) for i in range(count)]
-        for thread in self.threads:
+        self._beat = threading.Thread(target=self._beats, name="docgen-worker-roster",
+                                      daemon=True)
+        for thread in (*self.threads, self._beat):
             thread.start()
+
+    def _enter(self) -> None:
+        try:
+            self.queue.roster.beat(self.name, self.count)
+        except Exception:  # a busy or unreachable queue storage: the next beat tries again
+            logging.getLogger("docgen.jobs").exception("Roster error")
+
+    def _beats(self) -> None:
+        while not self._stop.wait(self.queue.heartbeat):
+            self._enter()
 
     def _loop(self) -> None:
         delay = 0.02
@@ -259,5 +287,9 @@ class Pool:
     def stop(self, timeout: float | None = None) -> None:
         self._stop.set()
         self.queue._wake.set()
-        for thread in self.threads:
+        for thread in (*self.threads, self._beat):
             thread.join(timeout)
+        try:
+            self.queue.roster.leave(self.name)
+        except Exception:  # the storage is gone: the entry ages out
+            logging.getLogger("docgen.jobs").exception("Roster error")

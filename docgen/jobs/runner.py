@@ -44,10 +44,11 @@ class Work:
     at most every `every` seconds, and by the heartbeat."""
 
     def __init__(self, board: Board, row, folder: Path, enqueue: Callable[[str], None],
-                 every: float = 0.25):
+                 every: float = 0.25, workers: Callable[[], int] = lambda: 1):
         self.board, self.id, self.owner, self.title = board, row.id, row.owner_id, row.title
         self.parent, self.part, self.attempts = row.parent_id, row.part, row.attempts
         self.folder, self.enqueue, self.every = folder, enqueue, every
+        self.workers = workers  # how many workers run now, all processes (parts.split)
         self.input: dict = board.payload(row.id)
         self.done, self.total = 0, 0
         self._stage = "Đang tạo"
@@ -86,9 +87,10 @@ class Work:
 
 
 def run(board: Board, job_id: str, *, worker: str, folder: Path, heartbeat: float,
-        enqueue: Callable[[str], None]) -> str | None:
+        enqueue: Callable[[str], None],
+        workers: Callable[[], int] = lambda: 1) -> str | None:
     """Run job `job_id` if it is still waiting; returns its end state (None: not taken,
-    or handed to its parts)."""
+    or handed to its parts). `workers()` counts the live workers (1: this one alone)."""
     if not board.claim(job_id, worker):
         return None
     row = board.row(job_id)
@@ -105,7 +107,7 @@ def run(board: Board, job_id: str, *, worker: str, folder: Path, heartbeat: floa
                             name=f"docgen-heartbeat-{job_id}", daemon=True)
     beat.start()
     try:
-        work = Work(board, row, work_folder, enqueue)
+        work = Work(board, row, work_folder, enqueue, workers=workers)
         fn = HANDLERS.get(row.kind)
         if fn is None:
             raise RuntimeError(f"no handler for job kind {row.kind!r}")
