@@ -325,6 +325,11 @@ def test_a_pdf_batch_is_converted_in_parts_and_joined_in_order(queue, monkeypatc
     order = [next(i for i, text in enumerate(pages) if name in text)
              for name in names if name]
     assert order == [0, 1, 2, 3, 4]  # the parts joined in the list's order
+    from docgen.signing.pdfa import pdfa_status
+    first, last = pdfa_status(b"".join(queue.output(job.id)))
+    assert (last.part, last.conformance, last.output_intent) == ("2", "B", True)  # still PDF/A
+    assert "/MarkInfo" not in reader.trailer["/Root"]  # no tags' structure joined: not claimed
+    assert reader.metadata.title.startswith("Bản cam kết")
     assert len(ran) == 4 and ran[0] == ran[-1] == job.id  # split, two parts, join
     with queue.board.store.session(readonly=True) as s:  # the parts are gone with their files
         assert s.scalar(select(func.count()).select_from(JobRow)) == 1

@@ -104,7 +104,7 @@ def merge(work, path: Path) -> bulk.Result:
     written = 0
     writer = PdfWriter()
     with tempfile.TemporaryDirectory(dir=work.folder) as tmp:
-        for part in board.parts(work.id):
+        for index, part in enumerate(board.parts(work.id)):
             if part.state != DONE:
                 raise RuntimeError(f"part {part.part} of job {work.id} is {part.state}")
             piece = Path(tmp) / f"{part.part:04d}.pdf"
@@ -113,6 +113,8 @@ def merge(work, path: Path) -> bulk.Result:
                     fh.write(data)
             writer.append(str(piece))
             written += part.done
+            if index == 0:  # the first part's archive declaration is the whole's
+                keep_archive_declaration(writer, piece)
         with open(path, "wb") as fh:
             writer.write(fh)
     writer.close()
@@ -123,6 +125,22 @@ def merge(work, path: Path) -> bulk.Result:
     return bulk.Result(written=written,
                        skipped=[Problem(*p) for p in json.loads(row.problems or "[]")],
                        notes=list(json.loads(row.notes or "[]")))
+
+
+def keep_archive_declaration(writer, first: Path) -> None:
+    """Give the joined PDF the first part's PDF/A-2b declaration (XMP metadata, output
+    intent, language, document information): pypdf copies pages, not the catalog. Every
+    part is exported with the same options, so the declaration holds for all of them. The
+    tags' structure is not joined, so the file does not claim to be tagged (/MarkInfo)."""
+    from pypdf import PdfReader
+    from pypdf.generic import NameObject
+    reader = PdfReader(str(first))
+    root = reader.trailer["/Root"]
+    for key in ("/Metadata", "/OutputIntents", "/Lang"):
+        if key in root:
+            writer.root_object[NameObject(key)] = root.raw_get(key).clone(writer)
+    if reader.metadata:
+        writer.add_metadata(dict(reader.metadata))
 
 
 def part_ended(board: Board, parent_id: str, state: str, message: str, enqueue) -> None:
