@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -229,6 +230,17 @@ def file_label(name: str) -> str:
     shown = "".join(c for c in unicodedata.normalize("NFC", name)
                     if unicodedata.category(c)[0] != "C").strip()
     return shown[:120] or "tệp tải lên"
+
+
+_QUOTED = re.compile(r"«([^»]{40})[^»]+»")
+
+
+def short_quotes(message: str) -> str:
+    """`message` with each «quoted value» cut to 40 characters, control characters shown
+    as �: a message quoting what was typed travels in the session cookie (a flash), which
+    a browser drops past 4 kB, and a 100,000-character field would take the message with it."""
+    message = _QUOTED.sub(lambda m: f"«{m.group(1)}…»", message)
+    return "".join(c if c.isprintable() or c == "\n" else "\ufffd" for c in message)
 
 
 # ---- deletions: a confirmation page naming what goes, then the delete ---------------------

@@ -339,6 +339,8 @@ def certificates():
         found = batch_choices.issued_decisions(s, scope(), year) if year in years else []
     bodies = sorted({(body, name) for body, name, _, _ in found})
     wanted = doc.body_id if doc else request.args.get("body", type=row_id)
+    if wanted is not None and not scope().body(wanted):
+        abort(404)  # another commune's body, as on every page filtered by body
     shown, body_id, every = batch_choices.decision_bodies(found, wanted)
     decisions = [(i, label) for _, _, i, label in shown]
     form.document_id.choices = choices(decisions)
