@@ -232,13 +232,13 @@ def file_label(name: str) -> str:
     return shown[:120] or "tệp tải lên"
 
 
-_QUOTED = re.compile(r"«([^»]{40})[^»]+»")
+_QUOTED = re.compile(r"«([^»]{100})[^»]{200,}»")
 
 
 def short_quotes(message: str) -> str:
-    """`message` with each «quoted value» cut to 40 characters, control characters shown
-    as �: a message quoting what was typed travels in the session cookie (a flash), which
-    a browser drops past 4 kB, and a 100,000-character field would take the message with it."""
+    """`message` with a «quoted value» over 300 characters (longer than any field holds)
+    cut to its first 100, and control characters shown as �: a flash travels in the
+    session cookie, which a browser drops past 4 kB — with the message in it."""
     message = _QUOTED.sub(lambda m: f"«{m.group(1)}…»", message)
     return "".join(c if c.isprintable() or c == "\n" else "\ufffd" for c in message)
 

@@ -96,7 +96,7 @@ def make_unit_papers():
         if not papers.inputs:
             raise UserError("Không có đơn vị nào để lập văn bản: " + "; ".join(papers.warnings))
     except UserError as exc:
-        flash(exc.message, "error")
+        flash(short_quotes(exc.message), "error")
         return redirect(url_for(".unit_papers"))
     noun, slug_ = UNIT_PAPERS[kind]
     return _start_store(kind, papers, fmt, f"{noun.capitalize()} của các đơn vị — {body.name} — "
@@ -149,7 +149,7 @@ def make_household_lists():
         if not papers.inputs:
             raise UserError("; ".join(papers.warnings))
     except UserError as exc:
-        flash(exc.message, "error")
+        flash(short_quotes(exc.message), "error")
         return redirect(url_for(".household_lists", year=year))
     return _start_store("household_list", papers, fmt, f"Danh sách hộ đăng ký — {commune} — "
                         f"năm {year}", target=commune, label="area",
