@@ -11,10 +11,9 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
-from typing import TYPE_CHECKING
 from collections.abc import Callable, Iterator
 
-from sqlalchemy import Integer, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -23,11 +22,10 @@ from .. import documents, prepare, schema
 from ..errors import InputError, UserError
 from ..vietnamese import doc_symbol, fold, short_date, slug
 from . import competence
+from .accounts import Scope
 from .models import STATUS_DRAFT, STATUS_ISSUED, Body, Counter, Document, DocumentUnit, Unit, utcnow
 from .signatures import refuse_if_signed
 
-if TYPE_CHECKING:
-    from .accounts import Scope
 
 # `render(kind, data, parsed=…)` -> DOCX bytes; `parsed` is `data` validated for `kind`
 # (pass `docgen.render_document`, which then does not validate it again).
@@ -45,43 +43,53 @@ def _symbol(kind: str, parsed, body: Body, number: int | None) -> str:
 
 def _link_units(session: Session, doc: Document, parsed, *, new: bool = False,
                 scope: Scope | None = None) -> None:
-    """Link the stored units a document lists (matched by name, the body's own first),
-    only among the units `scope` (the author's) reaches; None: every unit."""
+    """Link the stored units a document lists, matched by name among the units `scope`
+    (the author's; None: every unit) reaches: for each name, the body's own unit; else
+    those of its area (`_area`: the bodies under it and beside it in its place, and the
+    units of its commune); else every unit of that name. So a namesake in another commune
+    never joins a draft that has one nearer."""
     if not new:
         session.execute(delete(DocumentUnit).where(DocumentUnit.document_id == doc.id))
     keys = {fold(u.name) for u in getattr(parsed, "units", None) or () if hasattr(u, "name")}
     if not keys:
         return
-    if scope is None or scope.body_ids is None:
-        session.execute(_LINK_UNITS, {"doc": doc.id, "body": doc.body_id, "keys": sorted(keys)})
-        return
-    # A commune's author: another commune's unit of the same name is never linked (its
-    # owner could no longer delete it, and the link would tell which names exist).
-    found = [row for row in session.execute(
-        select(Unit.id, Unit.body_id, Unit.commune, Unit.name_key)
-        .where(Unit.name_key.in_(sorted(keys)))) if scope.unit(row)]
-    owned = {row.name_key for row in found if row.body_id == doc.body_id}
-    links = [{"document_id": doc.id, "unit_id": row.id} for row in found
-             if row.body_id == doc.body_id or row.name_key not in owned]
+    found: dict[str, list] = {}
+    for row in session.execute(select(Unit.id, Unit.body_id, Unit.commune, Unit.name_key)
+                               .where(Unit.name_key.in_(sorted(keys)))):
+        # A commune's author: another commune's unit of the same name is never linked (its
+        # owner could no longer delete it, and the link would tell which names exist).
+        if scope is None or scope.unit(row):
+            found.setdefault(row.name_key, []).append(row)
+    area, links = None, []
+    for rows in found.values():
+        chosen = [row for row in rows if row.body_id == doc.body_id]
+        if not chosen and len(rows) > 1:
+            area = area or _area(session, doc.body_id)
+            chosen = [row for row in rows if area.unit(row)]
+        # None of them near the body: every namesake, so the competence check names them.
+        links += [{"document_id": doc.id, "unit_id": row.id} for row in chosen or rows]
     if links:
         session.execute(insert(DocumentUnit.__table__), links)
 
 
-def _link_statement():
-    """One INSERT … SELECT: for each listed name, the body's own unit of that name if it
-    has one, else every stored unit of that name. Built once (building a statement costs
-    more than running it); a decision lists dozens of units, and a statement or an ORM
-    object per link would cost more than rendering the document."""
-    unit, own = Unit.__table__, Unit.__table__.alias("own")
-    body = bindparam("body", type_=Integer)
-    owned = exists().where(own.c.name_key == unit.c.name_key, own.c.body_id == body)
-    chosen = select(bindparam("doc", type_=Integer), unit.c.id).where(
-        unit.c.name_key.in_(bindparam("keys", expanding=True)),
-        or_(unit.c.body_id == body, ~owned))
-    return insert(DocumentUnit.__table__).from_select(["document_id", "unit_id"], chosen)
-
-
-_LINK_UNITS = _link_statement()
+def _area(session: Session, body_id: int) -> Scope:
+    """Where a body's documents look for the units they list: the bodies under it and under
+    the bodies of its place (the police beside the People's Committee), and the units of
+    its commune — the reach `accounts.scope_for` gives its clerk, widened to its place."""
+    bodies = session.execute(select(Body.id, Body.parent_id, Body.place, Body.commune)).all()
+    me = next(b for b in bodies if b.id == body_id)
+    ids = {b.id for b in bodies if b.id == body_id or (me.place and b.place == me.place)}
+    todo = list(ids)
+    children: dict[int, list[int]] = {}
+    for b in bodies:
+        if b.parent_id is not None:
+            children.setdefault(b.parent_id, []).append(b.id)
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in ids:
+                ids.add(child)
+                todo.append(child)
+    return Scope(frozenset(ids), fold(me.commune) if me.commune else "")
 
 
 def canonical_input(kind: str, data: dict) -> str:

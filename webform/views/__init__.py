@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -229,6 +230,17 @@ def file_label(name: str) -> str:
     shown = "".join(c for c in unicodedata.normalize("NFC", name)
                     if unicodedata.category(c)[0] != "C").strip()
     return shown[:120] or "tệp tải lên"
+
+
+_QUOTED = re.compile(r"«([^»]{100})[^»]{200,}»")
+
+
+def short_quotes(message: str) -> str:
+    """`message` with a «quoted value» over 300 characters (longer than any field holds)
+    cut to its first 100, and control characters shown as �: a flash travels in the
+    session cookie, which a browser drops past 4 kB — with the message in it."""
+    message = _QUOTED.sub(lambda m: f"«{m.group(1)}…»", message)
+    return "".join(c if c.isprintable() or c == "\n" else "\ufffd" for c in message)
 
 
 # ---- deletions: a confirmation page naming what goes, then the delete ---------------------

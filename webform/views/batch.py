@@ -26,7 +26,7 @@ from docgen.store.prefill_safe import certificate_inputs
 from docgen.vietnamese import format_number, slug
 
 from ..forms import choices
-from . import as_id, file_label, jobs, log, row_id, scope, store, year_param
+from . import as_id, file_label, jobs, log, row_id, scope, short_quotes, store, year_param
 
 bp = Blueprint("batch", __name__, template_folder="../templates/batch")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,8 +88,8 @@ def _year(form) -> int | None:
             return year
     except (TypeError, ValueError):
         pass
-    flash(f"Năm «{form.year.data}» không hợp lệ: hãy ghi năm bằng chữ số, từ {YEAR_MIN} đến "
-          f"{YEAR_MAX}.", "error")
+    flash(short_quotes(f"Năm «{form.year.data}» không hợp lệ: hãy ghi năm bằng chữ số, từ "
+                       f"{YEAR_MIN} đến {YEAR_MAX}."), "error")
     return None
 
 
@@ -160,7 +160,7 @@ def make():
                                 "danh sách hộ.")
             rows, defaults = stored, None
     except UserError as exc:
-        flash(exc.message, "error")
+        flash(short_quotes(exc.message), "error")
         return redirect(url_for(".index"))
     if source is not None:  # rows may name other areas: the list, not the area picked
         stem = source.rsplit(".", 1)[0]
@@ -203,7 +203,7 @@ def make_registrations():
         name = file_label(upload.filename)
         table = importers.read(upload.read(), "registration", name=name)
     except UserError as exc:
-        flash(exc.message, "error")
+        flash(short_quotes(exc.message), "error")
         return redirect(url_for(".registrations"))
     return _start("registration", table, defaults, fmt, f"Bản đăng ký — năm {year}",
                   target=name, file_name=f"dang-ky-{year}.{fmt}")
@@ -289,7 +289,7 @@ def make_minutes():
         with store().session(readonly=True) as s:
             papers = q.minutes_inputs(s, commune, year, handwritten=form.variant.data == "blank")
     except UserError as exc:
-        flash(exc.message, "error")
+        flash(short_quotes(exc.message), "error")
         return redirect(url_for(".minutes"))
     for warning in papers.warnings:
         flash(warning, "warning")
@@ -315,7 +315,7 @@ def make_sheets():
         with store().session(readonly=True) as s:
             papers = q.score_sheet_inputs(s, int(form.body_id.data), year)
     except UserError as exc:
-        flash(exc.message, "error")
+        flash(short_quotes(exc.message), "error")
         return redirect(url_for(".minutes"))
     for warning in papers.warnings:
         flash(warning, "warning")
@@ -339,6 +339,8 @@ def certificates():
         found = batch_choices.issued_decisions(s, scope(), year) if year in years else []
     bodies = sorted({(body, name) for body, name, _, _ in found})
     wanted = doc.body_id if doc else request.args.get("body", type=row_id)
+    if wanted is not None and not scope().body(wanted):
+        abort(404)  # another commune's body, as on every page filtered by body
     shown, body_id, every = batch_choices.decision_bodies(found, wanted)
     decisions = [(i, label) for _, _, i, label in shown]
     form.document_id.choices = choices(decisions)
@@ -363,7 +365,7 @@ def make_certificates():
             rows = certificate_inputs(s, doc.id, emblem_space=bool(form.emblem_space.data))
             symbol = doc.symbol
     except UserError as exc:
-        flash(exc.message, "error")
+        flash(short_quotes(exc.message), "error")
         return redirect(url_for(".certificates"))
     return _start("certificate", rows, None, fmt, f"Giấy công nhận — Quyết định số {symbol}",
                   target=f"Quyết định số {symbol}",

@@ -15,6 +15,7 @@ from docgen.store.plan_prefill import plan_input
 from docgen.store.prefill import second_proposal_warning
 from docgen.store.prefill_safe import safe_decision_input
 from docgen.store.unit_prefill import household_list_input, unit_paper_input
+from docgen.vietnamese import format_number
 
 from .. import forms
 from . import latest_year, log, or_404, row_id, scope, store, year_param
@@ -131,9 +132,13 @@ def new(name: str):
             flash(message, "error")
         flash("Biểu mẫu còn lỗi; hãy sửa các ô được đánh dấu đỏ.", "error")
         return _page(kind, form, body_id, status=422)
-    author = (request.form.get("created_by") or "").strip()[:100] or _author()
+    try:
+        author = _typed_author()
+    except ValueError as exc:
+        flash(f"{AUTHOR_LABEL}: {exc}.", "error")
+        return _page(kind, form or form_cls(), body_id, status=422)
     target_body = request.form.get("body_id", type=row_id) or body_id
-    if target_body is None and not scope().is_district:
+    if target_body is None:
         flash("Hãy chọn cơ quan ban hành trong danh sách.", "error")
         return _page(kind, form or form_cls(), body_id, status=422)
     if not scope().body(target_body):  # another commune's body
@@ -156,6 +161,20 @@ def new(name: str):
     flash("Đã tạo dự thảo. Kiểm tra bản xem trước rồi bấm «Cấp số» khi văn bản đã được ký.",
           "success")
     return redirect(url_for("register.show", doc_id=doc_id))
+
+
+AUTHOR_LABEL, AUTHOR_MAX = "Người lập", 100
+
+
+def _typed_author() -> str:
+    """«Người lập» as typed (NFC, spaces collapsed), `_author()` when left blank; ValueError
+    (Vietnamese) for a character no document or workbook can hold, or an overlong name —
+    never cut or stored as is, since the register and its Excel export show it."""
+    author = schema.clean_text(request.form.get("created_by") or "")
+    if len(author) > AUTHOR_MAX:
+        raise ValueError(f"dài {format_number(len(author))} ký tự, vượt quá giới hạn "
+                         f"{AUTHOR_MAX} ký tự")
+    return author or _author()
 
 
 def _author() -> str:

@@ -13,7 +13,7 @@ from docgen.errors import UserError
 from docgen.jobs import NoWorker
 from docgen.store import own_templates as own
 
-from . import file_label, latest_year, log, or_404, row_id, store
+from . import as_id, file_label, latest_year, log, or_404, store
 from .auth import district_only
 from .previews import available as _pdf_available, previews as _previews
 from .register import DOCX
@@ -56,7 +56,7 @@ def upload():
     if not _csrf_ok():
         return _index(chosen=chosen, status=400)
     kind = documents.KINDS.get(chosen["kind"])
-    body_id = request.form.get("body_id", type=row_id) if chosen["body"] else None
+    body_id = _body_choice()
     file = request.files.get("file")
     problems = []
     if kind is None:
@@ -64,7 +64,7 @@ def upload():
     if not file or not file.filename:
         problems.append("Tệp mẫu: hãy chọn tệp DOCX cần tải lên.")
     with store().session(readonly=True) as s:
-        if body_id is not None and q.get_body(s, body_id) is None:
+        if body_id == 0 or body_id is not None and q.get_body(s, body_id) is None:
             problems.append("Áp dụng cho: cơ quan đã chọn không còn trong danh sách.")
     if problems:
         return _index(problems, chosen, 422)
@@ -82,6 +82,13 @@ def upload():
     flash("Mẫu đã qua kiểm tra và được lưu. Xem bản xem trước rồi bấm «Dùng mẫu này».",
           "success")
     return redirect(url_for(".show", version_id=version_id))
+
+
+def _body_choice() -> int | None:
+    """The body of «Áp dụng cho»: None for «Tất cả cơ quan» (left blank), 0 for anything
+    that is no body's id — never «all bodies» for a value that is not blank."""
+    raw = request.form.get("body_id", "")
+    return None if not raw else as_id(raw) or 0
 
 
 def _version(s, version_id: int):
@@ -162,8 +169,8 @@ def activate(version_id: int):
 @bp.post("/mau-goc")
 def use_shipped():
     kind = documents.KINDS.get(request.form.get("kind", ""))
-    body_id = request.form.get("body_id", type=row_id) if request.form.get("body_id") else None
-    if kind is None:
+    body_id = _body_choice()
+    if kind is None or body_id == 0:
         or_404(None)
     if _csrf_ok():
         with store().session() as s:

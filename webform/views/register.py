@@ -19,8 +19,8 @@ from docgen.store import signatures
 from docgen.schema import parse_date
 from docgen.store import STATUS_DRAFT, STATUS_ISSUED, listing
 
-from . import (ALL_YEARS, Deletion, confirm_delete, dry_run, log, or_404, row_id, scope, store,
-               visible, year_param)
+from . import (ALL_YEARS, Deletion, confirm_delete, dry_run, log, or_404, row_id, scope,
+               short_quotes, store, visible, year_param)
 from . import previews
 from .paging import page_and_size
 from .units import XLSX
@@ -203,7 +203,7 @@ def issue(doc_id: int):
                                     f"ngày {issued_on:%d/%m/%Y}, văn bản {doc_id}{confirmed}",
                                     tx=s))
     except ValueError as exc:
-        flash(f"Ngày ban hành: {exc}", "error")
+        flash(short_quotes(f"Ngày ban hành: {exc}"), "error")
     except UserError as exc:
         flash(exc.message, "error")
     else:

@@ -20,12 +20,11 @@ bp = Blueprint("signing_images", __name__, url_prefix="/co-quan",
 
 
 def _allowed(body_id: int) -> None:
-    """404 for a body out of the user's scope; on a POST, 403 unless the district's."""
-    if request.method == "POST" and not scope().can_write:
-        abort(403)
+    """404 for a body out of the user's scope; 403 for a viewer (the pages are upload
+    forms, and the images are what a forger wants) and, on a POST, unless the district's."""
     if not scope().body(body_id):
         abort(404)
-    if request.method == "POST" and not scope().is_district:
+    if not scope().can_write or (request.method == "POST" and not scope().is_district):
         abort(403)
 
 

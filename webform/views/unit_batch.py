@@ -17,7 +17,7 @@ from docgen.store.household_share import household_shares, record_share
 from docgen.vietnamese import fold, slug
 
 from ..forms import choices
-from . import as_id, jobs, log, row_id, scope, store, year_param
+from . import as_id, jobs, log, row_id, scope, short_quotes, store, year_param
 from .batch import MIMES, _formats, _year, bp
 from .paging import page_and_size
 
@@ -55,14 +55,16 @@ def _my_bodies():
 @bp.get("/giay-to-don-vi/")
 def unit_papers():
     """The form for a body's units, and its units a page at a time (of one body with
-    `?body=`; a body outside the user's scope lists nothing)."""
+    `?body=`; a body outside the user's scope answers 404)."""
     form = UnitPapersForm()
     bodies = _my_bodies()
     form.body_id.choices = choices((str(b.id), b.name) for b in bodies)
     year = year_param()
     form.year.data = str(year)
     body_id = request.args.get("body", type=row_id)
-    if body_id is not None and scope().body(body_id):
+    if body_id is not None and not scope().body(body_id):
+        abort(404)  # another commune's body, as on every page filtered by body
+    if body_id is not None:
         form.body_id.data = str(body_id)
     page, size = page_and_size()
     with store().session(readonly=True) as s:
@@ -94,7 +96,7 @@ def make_unit_papers():
         if not papers.inputs:
             raise UserError("Không có đơn vị nào để lập văn bản: " + "; ".join(papers.warnings))
     except UserError as exc:
-        flash(exc.message, "error")
+        flash(short_quotes(exc.message), "error")
         return redirect(url_for(".unit_papers"))
     noun, slug_ = UNIT_PAPERS[kind]
     return _start_store(kind, papers, fmt, f"{noun.capitalize()} của các đơn vị — {body.name} — "
@@ -147,7 +149,7 @@ def make_household_lists():
         if not papers.inputs:
             raise UserError("; ".join(papers.warnings))
     except UserError as exc:
-        flash(exc.message, "error")
+        flash(short_quotes(exc.message), "error")
         return redirect(url_for(".household_lists", year=year))
     return _start_store("household_list", papers, fmt, f"Danh sách hộ đăng ký — {commune} — "
                         f"năm {year}", target=commune, label="area",
@@ -175,12 +177,16 @@ def record_household_share():
             log("ghi số hộ đã ký", unit.name, f"năm {year}: "
                 + (f"{shown[0]}/{shown[1]} hộ" if shown else "xóa"), tx=s)
     except InputError as exc:
-        flash("; ".join(m for _, m in exc.problems), "error")
+        flash(short_quotes("; ".join(m for _, m in exc.problems)), "error")
         return redirect(back)
     except UserError as exc:
-        flash(exc.message, "error")
+        flash(short_quotes(exc.message), "error")
         return redirect(back)
-    flash(f"Đã ghi số hộ đã ký của «{unit.name}» năm {year}.", "success")
+    if shown is None:  # «Số hộ đã ký» left blank erases the record: say so
+        flash(f"Đã xóa số hộ đã ký của «{unit.name}» năm {year}.", "success")
+    else:
+        flash(f"Đã ghi số hộ đã ký của «{unit.name}» năm {year}: {shown[0]}/{shown[1]} hộ.",
+              "success")
     return redirect(back)
 
 
