@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from docxtpl import DocxTemplate
 
 from .docxtemplate import NotReusable, Reusable, Template
@@ -99,9 +100,12 @@ def template_bytes(template: str | os.PathLike) -> bytes:
     return data
 
 
-class _Environment(jinja2.Environment):
-    """Strict and autoescaping; keeps the last compiled sources, since docxtpl compiles
-    the body, every header and footer and six core properties on each render."""
+class _Environment(ImmutableSandboxedEnvironment):
+    """Sandboxed, strict and autoescaping; keeps the last compiled sources, since docxtpl
+    compiles the body, every header and footer and six core properties on each render.
+    A district uploads its own templates: the sandbox refuses `__globals__`, `__class__`,
+    `os` and changing the data (SecurityError, a TemplateError), so a template can only
+    read what docgen gives it."""
 
     def __init__(self, cache_size: int = 256):
         super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
@@ -130,7 +134,7 @@ _ENVIRONMENT = _Environment()
 
 
 def environment() -> jinja2.Environment:
-    """The Jinja environment every render uses: strict and autoescaping (shared)."""
+    """The Jinja environment every render uses: sandboxed, strict and autoescaping (shared)."""
     return _ENVIRONMENT
 
 
