@@ -34,11 +34,17 @@ FORMULA_LIKE = re.compile("'*[" + re.escape("".join(FORMULA_START)) + "]")
 _NEUTRALISED = re.compile("'" + FORMULA_LIKE.pattern)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 forbids (openpyxl refuses)
+
+
 def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would treat as a formula gets a leading apostrophe (every
-    workbook docgen writes goes through here)."""
-    if isinstance(value, str) and FORMULA_LIKE.match(value):
-        return "'" + value
+    """Text a spreadsheet would treat as a formula gets a leading apostrophe, and a control
+    character no workbook can hold is shown as «�» (every workbook docgen writes goes
+    through here: a row stored before its field was checked must not stop an export)."""
+    if isinstance(value, str):
+        value = _CONTROL.sub("\ufffd", value)
+        if FORMULA_LIKE.match(value):
+            return "'" + value
     return value
 
 
