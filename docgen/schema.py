@@ -398,17 +398,20 @@ def _score(raw: Any) -> float:
     """A score kind's value (a blank one never reaches here)."""
     if isinstance(raw, bool):
         raise ValueError("phải là số từ 0 đến 100")
+    typed = None
     if isinstance(raw, str):
+        typed = raw.strip()
         try:
-            raw = float(raw.strip().replace(",", "."))
+            raw = float(typed.replace(",", "."))
         except ValueError:
-            raise ValueError(f"«{raw.strip()}» không phải số; ghi số từ 0 đến 100") from None
+            raise ValueError(f"«{typed}» không phải số; ghi số từ 0 đến 100") from None
     try:
         value = float(raw)
     except (TypeError, ValueError, OverflowError):
         raise ValueError("phải là số từ 0 đến 100") from None
-    if not math.isfinite(value) or not 0 <= value <= 100:
-        raise ValueError(f"{value:g} nằm ngoài thang điểm 0–100")
+    if not math.isfinite(value) or not 0 <= value <= 100:  # as typed: 1e309 is no «inf»
+        shown = typed if typed is not None else format(value, ".12g")
+        raise ValueError(f"{shown} nằm ngoài thang điểm 0–100")
     return round(value, 2)
 
 

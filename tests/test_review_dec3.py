@@ -352,3 +352,39 @@ def test_a_template_cannot_reach_python_internals(tmp_path, source, bulk):
         else:
             render.render(path, {})
     assert "mau.docx" in refused.value.message and "uid=" not in refused.value.message
+
+
+# ---- a control character is no blank; a score is quoted as typed -------------------------------
+
+def test_a_household_count_of_a_control_character_keeps_the_record(app, world):
+    """«Số hộ đã ký» = \\x0b was read as blank (str.strip() takes it for a space): the record
+    was erased with a success message. Now refused naming the field; the record stays."""
+    clerk = signed_in(app, "vanthu.namao")
+    post = {"csrf_token": csrf(clerk, "/danh-sach-ho-dang-ky/"), "unit_id": str(world["own"]),
+            "year": "2022", "total": "10"}
+    clerk.post("/danh-sach-ho-dang-ky/ti-le", data={**post, "signed": "7"})
+    assert flashes(clerk) == ["Đã ghi số hộ đã ký của «Bản Poọng» năm 2022: 7/10 hộ."]
+    clerk.post("/danh-sach-ho-dang-ky/ti-le", data={**post, "signed": "\x0b"})
+    (message,) = flashes(clerk)
+    assert message.startswith("Số hộ đã ký: chứa ký tự điều khiển không in được (U+000B)")
+    with app.extensions["docgen_store"].session(readonly=True) as s:
+        from docgen.store.household_share import household_share
+        assert household_share(s, world["own"], 2022) == (7, 10)
+
+
+@pytest.mark.parametrize("typed", ["\x0b", "\x1f", "3\x006"])
+def test_a_seal_diameter_of_a_control_character_is_refused_not_the_default(typed):
+    from docgen.errors import InputError
+    from docgen.store import signatures
+    with pytest.raises(InputError) as refused:
+        signatures.seal_diameter(typed)
+    assert "chứa ký tự điều khiển không in được" in str(refused.value.problems)
+
+
+@pytest.mark.parametrize("typed", ["1e309", "100.0000001", "-0.5"])
+def test_a_score_out_of_range_is_quoted_as_typed(typed):
+    """1e309 was shown as «inf» and 100.0000001 as «100 nằm ngoài thang điểm»."""
+    from docgen import schema
+    with pytest.raises(ValueError) as refused:
+        schema._score(typed)
+    assert str(refused.value) == f"{typed} nằm ngoài thang điểm 0–100"

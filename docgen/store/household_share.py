@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import InputError
+from ..schema import check_xml_chars
 from .models import Household, HouseholdShare, Unit, utcnow
 from .queries import _get
 
@@ -89,6 +90,11 @@ def record_share(session: Session, unit_id: int, year: int, *, signed, total=Non
 
 
 def _count(value, field: str, label: str) -> int | None:
+    if isinstance(value, str):
+        try:  # a control character is no blank: str.strip() would take \x0b for a space
+            check_xml_chars(value)
+        except ValueError as exc:
+            raise InputError([(field, f"{label}: {exc}")]) from None
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:

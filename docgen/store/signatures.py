@@ -12,6 +12,7 @@ from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from ..errors import InputError, UserError
+from ..schema import check_xml_chars
 from ..vietnamese import fold
 from .models import Body, Document, Signer, utcnow
 from .signature_models import (ROLE_ORGANISATION, ROLE_PERSON, SEAL_MM_DEFAULT, BodySeal,
@@ -69,7 +70,12 @@ def check_png(data: bytes, *, field: str, label: str, colour: str) -> Image.Imag
 def seal_diameter(value, image: Image.Image | None = None) -> float:
     """The seal's real diameter in mm: `value` typed (30–50), else what the PNG's resolution
     says when it is in that range, else 40 mm."""
-    text = str(value if value is not None else "").strip().replace(",", ".")
+    text = str(value if value is not None else "")
+    try:  # a control character is no blank: str.strip() would take \x0b for a space
+        check_xml_chars(text)
+    except ValueError as exc:
+        raise InputError([(DIAMETER_FIELD, f"{DIAMETER_LABEL}: {exc}")]) from None
+    text = text.strip().replace(",", ".")
     if not text:
         dpi = (image.info.get("dpi") or (0, 0))[0] if image is not None else 0
         mm = image.size[0] / dpi * 25.4 if dpi else 0
