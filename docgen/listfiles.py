@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,6 +16,8 @@ from typing import BinaryIO
 
 from .errors import UserError
 from .workbooks import HEADER_SEARCH_ROWS, MAX_ROWS, Sheet, check_package, has_value, pick_sheet
+
+log = logging.getLogger(__name__)
 
 Source = str | os.PathLike | bytes | BinaryIO
 
@@ -26,6 +29,8 @@ def open_list(source: Source, name: str | None, is_header: Callable[[tuple], boo
     `entries()` are iterated) and the function closing it (None for CSV). `is_header`
     tells the header row; `no_header(label)` is the error when no sheet has one."""
     label, data = _load(source, name)
+    if not data:
+        raise UserError(f"Tệp «{label}» rỗng (0 byte): hãy chọn lại tệp danh sách")
     suffix = Path(label).suffix.lower()
     if data[:4] == b"\xd0\xcf\x11\xe0":
         raise UserError(f"Tệp «{label}» là định dạng Excel cũ (.xls); hãy mở bằng Excel hoặc "
@@ -77,8 +82,10 @@ def _xlsx_sheet(data: bytes, label: str, is_header: Callable[[tuple], bool],
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a broken ZIP or XML can raise almost anything in openpyxl
         kind = "tệp Word" if b"word/document.xml" in data else "bảng tính .xlsx"
+        log.info("openpyxl refused %s: %r", label, exc)
         raise UserError(f"Tệp «{label}» không phải bảng tính Excel .xlsx hợp lệ (đây là {kind} "
-                        f"bị hỏng hoặc sai định dạng: {type(exc).__name__})") from None
+                        "bị hỏng hoặc sai định dạng); hãy mở bằng Excel hoặc LibreOffice, lưu "
+                        "lại thành .xlsx rồi thử lại") from None
     try:
         sheet, empty = pick_sheet(wb, data, label, is_header, prefer=("Danh sách",), stream=True)
         if sheet is None and empty:
@@ -95,8 +102,10 @@ def _xlsx_sheet(data: bytes, label: str, is_header: Callable[[tuple], bool],
 
 
 def broken(label: str, exc: Exception) -> UserError:
-    return UserError(f"Tệp «{label}» bị hỏng, không đọc hết được bảng tính "
-                     f"({type(exc).__name__})")
+    """The refusal of a workbook that broke while read (the cause logged, not shown)."""
+    log.info("reading %s broke: %r", label, exc)
+    return UserError(f"Tệp «{label}» bị hỏng, không đọc hết được bảng tính; hãy mở bằng Excel "
+                     "hoặc LibreOffice, lưu lại thành .xlsx rồi thử lại")
 
 
 def _csv_rows(data: bytes, label: str) -> Callable[[], Iterator[tuple[int, tuple, tuple]]]:

@@ -388,3 +388,19 @@ def test_a_score_out_of_range_is_quoted_as_typed(typed):
     with pytest.raises(ValueError) as refused:
         schema._score(typed)
     assert str(refused.value) == f"{typed} nằm ngoài thang điểm 0–100"
+
+
+@pytest.mark.parametrize("data, expected", [
+    (b"", "Tệp «ds.xlsx» rỗng (0 byte): hãy chọn lại tệp danh sách"),
+    (b"PK\x03\x04" + b"\x00" * 60, "Tệp «ds.xlsx» không phải bảng tính Excel .xlsx hợp lệ"),
+])
+def test_an_empty_or_broken_list_is_refused_without_python_words(data, expected):
+    """An empty .xlsx was «có vẻ là tệp văn bản CSV»; a broken one named openpyxl's
+    exception («KeyError», «BadZipFile») in the message."""
+    from docgen import importers
+    with pytest.raises(UserError) as refused:
+        for _ in importers.stream(data, "commitment", name="ds.xlsx"):
+            pass
+    message = refused.value.message
+    assert message.startswith(expected)
+    assert "Error" not in message and "BadZip" not in message and "CSV" not in message
