@@ -563,14 +563,15 @@ def apply_outcomes_import(session: Session, plan: ImportPlan, *,
 # ---- the register ----------------------------------------------------------------------------
 
 def export_register(session: Session, body_id: int | None = None,
-                    year: int | None = None) -> bytes:
-    """The register ("Sổ văn bản đi") as XLSX, in the order numbers were given; drafts last."""
+                    year: int | None = None, *, body_ids: frozenset[int] | None = None) -> bytes:
+    """The register ("Sổ văn bản đi") as XLSX of `body_id` (else of `body_ids`, else of
+    every body), in the order numbers were given; drafts last."""
     book = Workbook()
     sheet = _sheet(book, "Sổ văn bản đi", [
         ("STT", 6), ("Số", 7), ("Ký hiệu", 18), ("Ngày ban hành", 13), ("Loại văn bản", 28),
         ("Trích yếu nội dung", 60), ("Người ký", 22), ("Cơ quan ban hành", 32),
         ("Người soạn", 18), ("Trạng thái", 13)])
-    docs = list_documents(session, body_id, year)
+    docs = list_documents(session, body_id, year, body_ids=body_ids)
     docs.sort(key=lambda d: (d.number is None, d.body_id, d.year, d.number or 0, d.id))
     for i, doc in enumerate(docs, 1):
         kind = documents.KINDS.get(doc.kind)

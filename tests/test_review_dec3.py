@@ -404,3 +404,28 @@ def test_an_empty_or_broken_list_is_refused_without_python_words(data, expected)
     message = refused.value.message
     assert message.startswith(expected)
     assert "Error" not in message and "BadZip" not in message and "CSV" not in message
+
+
+def test_a_clerks_register_export_holds_every_body_the_register_page_lists(app, world):
+    """Without ?body= a clerk's export held their own body's documents only, while the
+    register page lists those of the bodies under it too; never another commune's."""
+    db = app.extensions["docgen_store"]
+    with db.session() as s:
+        user = s.scalar(select(q.User).where(q.User.username == "vanthu.namao"))
+        from docgen.store.accounts import scope_for
+        seen = scope_for(s, user).body_ids
+        child = next(b for b in q.list_bodies(s) if b.id in seen and b.id != world["a_body"])
+        from docgen.store.prefill import proposal_input
+        data = dict(proposal_input(s, child.id, 2022).data)
+        doc = q.create_document(s, kind="proposal", body_id=child.id, data=data,
+                                created_by="Người lập của cơ quan cấp dưới",
+                                render=render_document)
+        child_name, doc_id = child.name, doc.id
+    clerk = signed_in(app, "vanthu.namao")
+    page = clerk.get("/so-van-ban/").get_data(as_text=True)
+    assert f"/so-van-ban/{doc_id}" in page
+    cells = {str(c) for row in openpyxl.load_workbook(io.BytesIO(
+        clerk.get("/so-van-ban/xuat.xlsx").data)).active.iter_rows(values_only=True) for c in row}
+    assert "Người lập của cơ quan cấp dưới" in cells and child_name in cells
+    assert "Ủy ban nhân dân xã Na Mèo" in cells
+    assert "Ủy ban nhân dân xã Kín Đáo" not in cells

@@ -339,13 +339,17 @@ def _refuse_repeated(session: Session, doc: Document, number: int, symbol: str,
 
 
 def list_documents(session: Session, body_id: int | None = None, year: int | None = None, *,
-                   kind: str | None = None, status: str | None = None) -> list[Document]:
-    """The register, newest first: drafts, then issued documents by number descending.
-    The DOCX and the input are loaded only when read."""
+                   kind: str | None = None, status: str | None = None,
+                   body_ids: frozenset[int] | None = None) -> list[Document]:
+    """The register, newest first: drafts, then issued documents by number descending
+    (of `body_id`, else of `body_ids` when given). The DOCX and the input are loaded only
+    when read."""
     query = select(Document).order_by(Document.year.desc(), Document.number.desc().nulls_first(),
                                       Document.id.desc())
     if body_id is not None:
         query = query.where(Document.body_id == body_id)
+    elif body_ids is not None:
+        query = query.where(Document.body_id.in_(sorted(body_ids)))
     if year is not None:
         query = query.where(Document.year == year)
     if kind:

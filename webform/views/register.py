@@ -243,11 +243,9 @@ def delete(doc_id: int):
 def export():
     year = _register_year()
     body_id = request.args.get("body", type=row_id)
-    if body_id is None and not scope().is_district:
-        body_id = g.user.body_id
-    if not scope().body(body_id) and not (body_id is None and scope().is_district):
+    if body_id is not None and not scope().body(body_id):
         or_404(None)
-    with store().session(readonly=True) as s:
-        data = exchange.export_register(s, body_id, year)
+    with store().session(readonly=True) as s:  # no ?body=: every body the register page lists
+        data = exchange.export_register(s, body_id, year, body_ids=scope().body_ids)
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
                      download_name="so-van-ban-di.xlsx")
