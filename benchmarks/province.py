@@ -110,7 +110,7 @@ def database(tree: Path) -> Path:
 class ProvinceServer(Server):
     """`python -m docgen serve --no-sample` of `tree` on a copy of the province database."""
 
-    def __init__(self, tree: Path, db: Path, upgrade: bool) -> None:
+    def __init__(self, tree: Path, db: Path, upgrade: bool, processes: int = 0) -> None:
         from docgen.store.engine import DB_FILE
         self.folder = Path(tempfile.mkdtemp(prefix="docgen-province-"))
         instance = self.folder / "instance"
@@ -125,9 +125,11 @@ class ProvinceServer(Server):
             print(f"  docgen db upgrade: {time.perf_counter() - started:.1f} s")
         self.port = web_overhead.free_port()
         self.log = open(self.folder / "server.log", "w")  # noqa: SIM115 (stop() closes it)
+        # --processes N: gunicorn's N web processes, as «Running for a province» sets it up.
+        more = ["--processes", str(processes)] if processes else []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "docgen", "serve", "--no-sample", "--port", str(self.port)],
-            cwd=tree, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            [sys.executable, "-m", "docgen", "serve", "--no-sample", "--port", str(self.port),
+             *more], cwd=tree, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.wait_ready()
 
     def wait_ready(self) -> None:
@@ -184,8 +186,8 @@ def measure(clients: list[Client], url: str, rounds: int) -> dict:
             "kb": max(sizes) / 1024, "status": ",".join(map(str, sorted(statuses)))}
 
 
-def run(tree: Path, db: Path, *, upgrade: bool, rounds: int) -> dict:
-    server = ProvinceServer(tree, db, upgrade)
+def run(tree: Path, db: Path, *, upgrade: bool, rounds: int, processes: int = 0) -> dict:
+    server = ProvinceServer(tree, db, upgrade, processes)
     try:
         found = {}
         for user, pages in (("admin", PAGES), ("vanthu", CLERK_PAGES)):
@@ -222,6 +224,9 @@ def main() -> None:
                              "a schema this tree can upgrade)")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--only-baseline", action="store_true")
+    parser.add_argument("--processes", type=int, default=0,
+                        help="this tree served by N web processes (gunicorn) instead of one "
+                             "waitress process")
     args = parser.parse_args()
     CACHE.mkdir(exist_ok=True)
     (CACHE / ".gitignore").write_text("*\n")
@@ -239,8 +244,9 @@ def main() -> None:
         before = run(base, db, upgrade=False, rounds=args.baseline_rounds)
     if args.only_baseline:
         return report(before, None)
-    print("this tree", flush=True)
-    after = run(ROOT, db, upgrade=True, rounds=args.rounds)
+    print("this tree" + (f", {args.processes} web processes" if args.processes else ""),
+          flush=True)
+    after = run(ROOT, db, upgrade=True, rounds=args.rounds, processes=args.processes)
     report(after, before)
 
 
