@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import io
 
-from flask import (Blueprint, flash, g, redirect, render_template, request, send_file,
+from flask import (Blueprint, flash, redirect, render_template, request, send_file,
                    url_for)
 from flask_wtf import FlaskForm
 
